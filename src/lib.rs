@@ -1,0 +1,13 @@
+//! tweetguard: review proposed tweets against a team's Twitter guidelines, track reviewers'
+//! approvals, and only then post.
+//!
+//! The crate is a library with a thin binary over it (see `src/main.rs`). Data flows one way:
+//! adapters (Discord, database, publishers) call into two pure cores that do no I/O:
+//!
+//! - [`review`]: `review(text, &Settings, &History) -> Review`, the guideline engine.
+//! - [`workflow`]: the approval state machine, `apply(state, event, policy, now)`.
+//!
+//! The store ([`store`]) keeps the workflow's state in SQLite or PostgreSQL.
+
+pub mod review;
+pub mod workflow;

@@ -1,0 +1,1 @@
+//! The approval workflow: a pure state machine. Being written.
