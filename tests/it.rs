@@ -1,1 +1,4 @@
-mod placeholder {}
+//! The integration tests: one binary, one module per area (files in `tests/it/`).
+
+#[path = "it/lexicons.rs"]
+mod lexicons;

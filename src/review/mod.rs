@@ -4,9 +4,28 @@
 //! Pure by design: no I/O, no async, no clock. The same text, settings and history always give
 //! the same [`Review`], so the Discord card, the terminal report and the stored revision agree.
 
+mod dialogue;
+mod generosity;
+mod identity;
+mod language;
 pub mod length;
+pub mod lexicon;
+pub mod messages;
+mod promotion;
+mod reach;
+mod relay;
+pub mod render;
+mod text;
+mod tone;
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+
+pub use identity::default_signature;
+use lexicon::Match;
+pub use lexicon::{Lexicon, LexiconError};
+use text::Tweet;
 
 /// One of the guidelines of the article the product comes from. The ids are stable: they are
 /// in JSON output, in `/guidelines`, and in users' scripts.
@@ -117,4 +136,316 @@ pub struct Review {
     pub language: Language,
     pub length: LengthReport,
     pub findings: Vec<Finding>,
+}
+
+impl Language {
+    /// `fr` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Fr => "fr",
+            Language::En => "en",
+        }
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "fr" | "fr-fr" | "fr-ca" | "french" | "francais" | "français" => Ok(Language::Fr),
+            "en" | "en-us" | "en-gb" | "english" => Ok(Language::En),
+            other => Err(format!("unknown language `{other}`: use fr or en")),
+        }
+    }
+}
+
+/// What a team can tune about its reviews. Cheap to clone: team words are compiled once.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The weighted length limit (Twitter's is 280; the article's era had 140).
+    pub limit: usize,
+    /// Force the review's language instead of detecting the tweet's.
+    pub language: Option<Language>,
+    /// The language when the tweet gives no clue (a bare link, an emoji).
+    pub default_language: Language,
+    /// Whether a tweet must be signed (`^SG`): the article's first advice, on by default.
+    pub signature_required: bool,
+    /// The author's own signature (`^SG`), used to recognise it and to propose it as the fix.
+    pub signature: Option<String>,
+    /// The company's name: talking only about it is self-talk; naming it as the subject of
+    /// "is pleased to" is the third person.
+    pub company: Option<String>,
+    team_words: Option<Arc<Lexicon>>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            limit: 280,
+            language: None,
+            default_language: Language::En,
+            signature_required: true,
+            signature: None,
+            company: None,
+            team_words: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Add a team's own words to a rule (`promotion.sales-words`: `braderie`, `Black Friday`).
+    pub fn add_team_words(&mut self, rule: &str, terms: &[String]) -> Result<(), LexiconError> {
+        let mut lex = self.team_words.as_deref().cloned().unwrap_or_default();
+        lex.add_team_terms(rule, terms)?;
+        self.team_words = Some(Arc::new(lex));
+        Ok(())
+    }
+}
+
+/// How many recent posted tweets the history rules look at.
+pub const HISTORY_WINDOW: usize = 10;
+
+/// What the account's recent posted tweets say about it: summarised once, so a review with
+/// history costs no more than one without.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct History {
+    /// Recent posted tweets considered (at most [`HISTORY_WINDOW`]).
+    pub total: usize,
+    /// Of those, broadcasts: no mention, no question, no invitation to answer.
+    pub broadcasts: usize,
+    /// Of those, tweets with at least one promotional signal.
+    pub promotional: usize,
+}
+
+impl History {
+    /// Summarise the account's posted tweets, oldest first; the last [`HISTORY_WINDOW`] count.
+    pub fn from_tweets<I, S>(tweets: I, settings: &Settings) -> History
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let tweets: Vec<S> = tweets.into_iter().collect();
+        let recent = &tweets[tweets.len().saturating_sub(HISTORY_WINDOW)..];
+        let none = History::default();
+        let mut h = History::default();
+        for t in recent {
+            let tweet = Tweet::new(t.as_ref());
+            let lang = pick_language(&tweet, settings);
+            let matches = find_terms(&tweet, lang, settings);
+            let ctx = Context::new(&tweet, lang, &matches, settings, &none);
+            h.total += 1;
+            h.broadcasts += usize::from(dialogue::is_broadcast(&ctx));
+            h.promotional += usize::from(!ctx.promo.is_empty());
+        }
+        h
+    }
+}
+
+/// Everything the rules share about one tweet, computed once.
+pub(crate) struct Context<'a> {
+    pub tweet: &'a Tweet<'a>,
+    pub lang: Language,
+    pub matches: &'a [Match<'a>],
+    pub settings: &'a Settings,
+    pub history: &'a History,
+    /// Promotional signals (sales words, prices, urgency), used by several guidelines.
+    pub promo: Vec<promotion::Signal>,
+}
+
+impl<'a> Context<'a> {
+    fn new(
+        tweet: &'a Tweet<'a>,
+        lang: Language,
+        matches: &'a [Match<'a>],
+        settings: &'a Settings,
+        history: &'a History,
+    ) -> Context<'a> {
+        let mut ctx = Context {
+            tweet,
+            lang,
+            matches,
+            settings,
+            history,
+            promo: Vec::new(),
+        };
+        ctx.promo = promotion::signals(&ctx);
+        ctx
+    }
+
+    /// The lexicon matches of one rule.
+    pub fn matches_of<'s>(&'s self, rule: &'s str) -> impl Iterator<Item = &'s Match<'a>> + 's {
+        self.matches.iter().filter(move |m| m.rule == rule)
+    }
+
+    /// The byte span of a match in the original text.
+    pub fn span_of(&self, m: &Match<'_>) -> Span {
+        self.token_span(m.first, m.last)
+    }
+
+    /// The byte span from the start of token `first` to the end of token `last`.
+    pub fn token_span(&self, first: usize, last: usize) -> Span {
+        Span {
+            start: self.tweet.tokens[first].start,
+            end: self.tweet.tokens[last].end,
+        }
+    }
+
+    /// The quoted words of some spans, for a message's `{terms}` (distinct, at most five).
+    pub fn quote(&self, spans: &[Span]) -> String {
+        let mut seen: Vec<&str> = Vec::new();
+        for s in spans {
+            let t = self.tweet.slice(s.start, s.end);
+            if !t.is_empty() && !seen.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+                seen.push(t);
+            }
+        }
+        let more = seen.len().saturating_sub(5);
+        seen.truncate(5);
+        let mut out = seen.join(", ");
+        if more > 0 {
+            out.push_str(&format!(", +{more}"));
+        }
+        out
+    }
+
+    /// A finding in this review's language.
+    pub fn finding(
+        &self,
+        guideline: Guideline,
+        rule: &str,
+        severity: Severity,
+        spans: Vec<Span>,
+        args: &[(&str, &str)],
+    ) -> Finding {
+        Finding {
+            guideline,
+            rule: rule.to_string(),
+            severity,
+            message: messages::fill(rule, self.lang, args),
+            spans,
+            fix: None,
+        }
+    }
+
+    /// A fix message in this review's language.
+    pub fn fix(&self, key: &str, args: &[(&str, &str)]) -> Option<String> {
+        Some(messages::fill(key, self.lang, args))
+    }
+}
+
+fn pick_language(tweet: &Tweet<'_>, settings: &Settings) -> Language {
+    settings
+        .language
+        .unwrap_or_else(|| language::detect(tweet, settings.default_language))
+}
+
+fn find_terms<'l>(tweet: &Tweet<'_>, lang: Language, settings: &'l Settings) -> Vec<Match<'l>> {
+    let mut matches = Vec::new();
+    Lexicon::builtin(lang).find(tweet, &mut matches);
+    if let Some(team) = &settings.team_words {
+        team.find(tweet, &mut matches);
+    }
+    matches
+}
+
+/// Review a proposed tweet against the guidelines.
+///
+/// Pure and deterministic: the same text, settings and history always give the same review.
+/// Never panics, whatever the text.
+pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
+    let tweet = Tweet::new(text);
+    let lang = pick_language(&tweet, settings);
+    let weighted = length::weighted_length(text);
+    let length = LengthReport {
+        weighted,
+        limit: settings.limit,
+        valid: weighted <= settings.limit && !is_blank(text),
+    };
+    let matches = find_terms(&tweet, lang, settings);
+    let ctx = Context::new(&tweet, lang, &matches, settings, history);
+    let mut findings = Vec::new();
+    if is_blank(text) {
+        findings.push(ctx.finding(Guideline::Tone, "tone.empty", Severity::Error, vec![], &[]));
+    } else {
+        identity::check(&ctx, &mut findings);
+        dialogue::check(&ctx, &mut findings);
+        promotion::check(&ctx, &mut findings);
+        relay::check(&ctx, &mut findings);
+        reach::check(&ctx, &mut findings);
+        generosity::check(&ctx, &mut findings);
+        tone::check(&ctx, &mut findings);
+        tone::check_length(&ctx, weighted, &mut findings);
+    }
+    findings.sort_by(|a, b| {
+        (a.guideline, a.severity, a.spans.first().map(|s| s.start)).cmp(&(
+            b.guideline,
+            b.severity,
+            b.spans.first().map(|s| s.start),
+        ))
+    });
+    let verdict = verdict(&findings);
+    Review {
+        verdict,
+        score: score(verdict, &findings),
+        language: lang,
+        length,
+        findings,
+    }
+}
+
+/// Whether the text has nothing to publish: only white space, control or invisible characters.
+fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
+    })
+}
+
+/// `blocked` when an error stands, `needs_work` when a warning does, else `ready`.
+fn verdict(findings: &[Finding]) -> Verdict {
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        Verdict::Blocked
+    } else if findings.iter().any(|f| f.severity == Severity::Warning) {
+        Verdict::NeedsWork
+    } else {
+        Verdict::Ready
+    }
+}
+
+/// A 0-100 score that agrees with the verdict at a glance: ready is 80 and up, needs work 40-79,
+/// blocked under 40. Each guideline costs by its worst finding (a second one costs half), and
+/// praise wins a few points back.
+fn score(verdict: Verdict, findings: &[Finding]) -> u8 {
+    let mut penalty = 0i32;
+    let mut bonus = 0i32;
+    for g in Guideline::ALL {
+        let mut costs: Vec<i32> = findings
+            .iter()
+            .filter(|f| f.guideline == g)
+            .map(|f| match f.severity {
+                Severity::Error => 45,
+                Severity::Warning => 18,
+                Severity::Suggestion => 6,
+                Severity::Praise => 0,
+            })
+            .collect();
+        costs.sort_unstable_by(|a, b| b.cmp(a));
+        for (i, c) in costs.iter().enumerate() {
+            penalty += if i == 0 { *c } else { c / 2 };
+        }
+        if findings
+            .iter()
+            .any(|f| f.guideline == g && f.severity == Severity::Praise)
+        {
+            bonus += 3;
+        }
+    }
+    let raw = (100 - penalty + bonus.min(9)).clamp(0, 100);
+    let (lo, hi) = match verdict {
+        Verdict::Ready => (80, 100),
+        Verdict::NeedsWork => (40, 79),
+        Verdict::Blocked => (0, 39),
+    };
+    raw.clamp(lo, hi) as u8
 }

@@ -1,0 +1,444 @@
+//! Lexicons: the words and phrases each guideline listens for, as data (`lexicons/*.toml`).
+//!
+//! A term is matched on folded words (case and accents ignored), whole words only. A word
+//! ending in `*` matches any inflection that starts with it (`achet*`: `achète`, `achetez`);
+//! `=>` gives the plainer wording a fix proposes (`leverage => use`). Each family of terms
+//! carries examples that must flag and must not flag, run by one test, so a team that edits a
+//! lexicon sees at once what its change does.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::text::{fold, Tweet};
+use super::Language;
+
+/// Why a lexicon could not be built (a team's extra words, or a bad edit to the data files).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LexiconError {
+    #[error("the lexicon data is not valid TOML: {0}")]
+    Syntax(String),
+    #[error("`{0}` has no word to match")]
+    EmptyTerm(String),
+    #[error("`{0}`: a `*` inflection needs at least 3 letters before it")]
+    ShortPrefix(String),
+    #[error("unknown rule `{0}`: team words can extend {1}")]
+    UnknownRule(String, String),
+}
+
+/// The file format of `lexicons/*.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    /// Common words that tell the language apart (detection).
+    markers: Vec<String>,
+    /// Known acronyms that are not shouting (`NASA`).
+    #[serde(default)]
+    acronyms: Vec<String>,
+    family: Vec<FamilyFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FamilyFile {
+    rule: String,
+    /// The rule whose findings the examples check, when the family only feeds another rule.
+    checks: Option<String>,
+    terms: Vec<String>,
+    /// Phrases in which a term is not what it seems (`le prix Nobel`, `deal with`).
+    #[serde(default)]
+    except: Vec<String>,
+    #[serde(default)]
+    flag: Vec<String>,
+    #[serde(default)]
+    pass: Vec<String>,
+}
+
+/// A family of terms with its own examples (public for the examples test and `/guidelines`).
+#[derive(Debug, Clone)]
+pub struct Family {
+    pub rule: String,
+    pub checks: String,
+    pub flag: Vec<String>,
+    pub pass: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Word {
+    text: Box<str>,
+    prefix: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    family: u16,
+    words: Vec<Word>,
+    replacement: Option<Box<str>>,
+    /// An exception: where it matches, its family's terms do not count.
+    except: bool,
+}
+
+/// A compiled lexicon: terms indexed by their first word, so matching costs a hash lookup or
+/// two per word of the tweet.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    families: Vec<Family>,
+    patterns: Vec<Pattern>,
+    exact: HashMap<Box<str>, Vec<u32>, FxBuild>,
+    prefix: HashMap<Box<str>, Vec<u32>, FxBuild>,
+    /// Shortest and longest `*` stems, to bound the prefix lookups per word.
+    stem_min: usize,
+    stem_max: usize,
+    markers: HashMap<Box<str>, (), FxBuild>,
+    acronyms: HashMap<Box<str>, (), FxBuild>,
+}
+
+/// A term found in the tweet: words `first..=last` (token indices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Match<'l> {
+    pub rule: &'l str,
+    pub first: usize,
+    pub last: usize,
+    pub replacement: Option<&'l str>,
+    pub except: bool,
+}
+
+impl Lexicon {
+    /// Parse and compile a lexicon file.
+    pub fn from_toml(src: &str) -> Result<Lexicon, LexiconError> {
+        let file: LexiconFile =
+            toml::from_str(src).map_err(|e| LexiconError::Syntax(e.to_string()))?;
+        let mut lex = Lexicon::default();
+        for m in &file.markers {
+            lex.markers.insert(fold(m).into(), ());
+        }
+        for a in &file.acronyms {
+            lex.acronyms.insert(fold(a).into(), ());
+        }
+        for f in file.family {
+            let id = lex.add_family(Family {
+                checks: f.checks.unwrap_or_else(|| f.rule.clone()),
+                rule: f.rule,
+                flag: f.flag,
+                pass: f.pass,
+            });
+            for term in &f.terms {
+                lex.add_term(id, term, false)?;
+            }
+            for term in &f.except {
+                lex.add_term(id, term, true)?;
+            }
+        }
+        Ok(lex)
+    }
+
+    /// The built-in lexicon of a language.
+    pub fn builtin(lang: Language) -> &'static Lexicon {
+        static LEXICONS: OnceLock<[Lexicon; 2]> = OnceLock::new();
+        let all = LEXICONS.get_or_init(|| {
+            let load = |name: &str, src: &str| {
+                Lexicon::from_toml(src)
+                    .unwrap_or_else(|e| panic!("built-in lexicon {name} is invalid: {e}"))
+            };
+            [
+                load("fr.toml", include_str!("lexicons/fr.toml")),
+                load("en.toml", include_str!("lexicons/en.toml")),
+            ]
+        });
+        match lang {
+            Language::Fr => &all[0],
+            Language::En => &all[1],
+        }
+    }
+
+    /// The families of terms, with their examples.
+    pub fn families(&self) -> &[Family] {
+        &self.families
+    }
+
+    /// Add a team's words to `rule` (`promotion.sales-words`, ...). The rule must be one the
+    /// built-in lexicons already feed, so a typo cannot silently add a rule nobody reads.
+    pub fn add_team_terms(&mut self, rule: &str, terms: &[String]) -> Result<(), LexiconError> {
+        let known = Lexicon::builtin(Language::En)
+            .families
+            .iter()
+            .chain(&Lexicon::builtin(Language::Fr).families)
+            .any(|f| f.rule == rule);
+        if !known {
+            let mut rules: Vec<&str> = Lexicon::builtin(Language::En)
+                .families
+                .iter()
+                .map(|f| f.rule.as_str())
+                .collect();
+            rules.dedup();
+            return Err(LexiconError::UnknownRule(rule.into(), rules.join(", ")));
+        }
+        let id = match self.families.iter().position(|f| f.rule == rule) {
+            Some(i) => i as u16,
+            None => self.add_family(Family {
+                rule: rule.into(),
+                checks: rule.into(),
+                flag: Vec::new(),
+                pass: Vec::new(),
+            }),
+        };
+        for t in terms {
+            self.add_term(id, t, false)?;
+        }
+        Ok(())
+    }
+
+    fn add_family(&mut self, family: Family) -> u16 {
+        self.families.push(family);
+        (self.families.len() - 1) as u16
+    }
+
+    fn add_term(&mut self, family: u16, term: &str, except: bool) -> Result<(), LexiconError> {
+        let (phrase, replacement) = match term.split_once("=>") {
+            Some((p, r)) => (p.trim(), Some(r.trim().into())),
+            None => (term.trim(), None),
+        };
+        let folded = fold(phrase);
+        let mut words = Vec::new();
+        for raw in folded.split(|c: char| !(c.is_alphanumeric() || c == '*')) {
+            if raw.is_empty() {
+                continue;
+            }
+            let prefix = raw.ends_with('*');
+            let text = raw.trim_end_matches('*');
+            if text.is_empty() {
+                return Err(LexiconError::EmptyTerm(term.into()));
+            }
+            if prefix && text.chars().count() < 3 {
+                return Err(LexiconError::ShortPrefix(term.into()));
+            }
+            words.push(Word {
+                text: text.into(),
+                prefix,
+            });
+        }
+        let Some(first) = words.first() else {
+            return Err(LexiconError::EmptyTerm(term.into()));
+        };
+        let index = self.patterns.len() as u32;
+        if first.prefix {
+            let n = first.text.len();
+            self.stem_min = if self.prefix.is_empty() {
+                n
+            } else {
+                self.stem_min.min(n)
+            };
+            self.stem_max = self.stem_max.max(n);
+            self.prefix
+                .entry(first.text.clone())
+                .or_default()
+                .push(index);
+        } else {
+            self.exact
+                .entry(first.text.clone())
+                .or_default()
+                .push(index);
+        }
+        self.patterns.push(Pattern {
+            family,
+            words,
+            replacement,
+            except,
+        });
+        Ok(())
+    }
+
+    /// Whether a folded word is one of the language's marker words.
+    pub(crate) fn is_marker(&self, folded: &str) -> bool {
+        self.markers.contains_key(folded)
+    }
+
+    /// Whether a folded word is a known acronym.
+    pub(crate) fn is_acronym(&self, folded: &str) -> bool {
+        self.acronyms.contains_key(folded)
+    }
+
+    /// Every term of this lexicon found in the tweet, longest first at each word.
+    pub(crate) fn find<'l>(&'l self, tweet: &Tweet<'_>, out: &mut Vec<Match<'l>>) {
+        let before = out.len();
+        for i in 0..tweet.tokens.len() {
+            let word = tweet.word(i);
+            if let Some(ids) = self.exact.get(word) {
+                self.try_patterns(tweet, i, ids, out);
+            }
+            if self.prefix.is_empty() || word.len() < self.stem_min {
+                continue;
+            }
+            for n in self.stem_min..=self.stem_max.min(word.len()) {
+                if let Some(ids) = word.get(..n).and_then(|stem| self.prefix.get(stem)) {
+                    self.try_patterns(tweet, i, ids, out);
+                }
+            }
+        }
+        if out[before..].iter().any(|m| m.except) {
+            let exceptions: Vec<Match<'l>> =
+                out[before..].iter().filter(|m| m.except).copied().collect();
+            out.retain(|m| {
+                !m.except
+                    && !exceptions
+                        .iter()
+                        .any(|e| e.rule == m.rule && m.first <= e.last && m.last >= e.first)
+            });
+        }
+    }
+
+    fn try_patterns<'l>(
+        &'l self,
+        tweet: &Tweet<'_>,
+        at: usize,
+        ids: &[u32],
+        out: &mut Vec<Match<'l>>,
+    ) {
+        for &id in ids {
+            let p = &self.patterns[id as usize];
+            let last = at + p.words.len() - 1;
+            if last >= tweet.tokens.len() {
+                continue;
+            }
+            let fits = p.words.iter().enumerate().all(|(k, w)| {
+                let word = tweet.word(at + k);
+                if w.prefix {
+                    word.starts_with(&*w.text)
+                } else {
+                    word == &*w.text
+                }
+            });
+            if !fits {
+                continue;
+            }
+            let rule = self.families[p.family as usize].rule.as_str();
+            // Keep one match per rule and position: the longest term wins.
+            if let Some(prev) = out
+                .iter_mut()
+                .find(|m| m.rule == rule && m.first == at && m.except == p.except)
+            {
+                if last > prev.last {
+                    prev.last = last;
+                    prev.replacement = p.replacement.as_deref();
+                }
+                continue;
+            }
+            out.push(Match {
+                rule,
+                first: at,
+                last,
+                replacement: p.replacement.as_deref(),
+                except: p.except,
+            });
+        }
+    }
+}
+
+/// A small fast hasher for short folded words (FxHash): lexicon lookups are the review's hot
+/// path, and SipHash's flood resistance buys nothing for a fixed, trusted key set.
+#[derive(Default, Clone, Copy, Debug)]
+struct FxBuild;
+
+impl std::hash::BuildHasher for FxBuild {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex(terms: &[&str]) -> Lexicon {
+        let terms: Vec<String> = terms.iter().map(|t| format!("{t:?}")).collect();
+        Lexicon::from_toml(&format!(
+            "markers = []\n[[family]]\nrule = \"promotion.sales-words\"\nterms = [{}]\n",
+            terms.join(", ")
+        ))
+        .unwrap()
+    }
+
+    fn found(lex: &Lexicon, text: &str) -> Vec<String> {
+        let t = Tweet::new(text);
+        let mut out = Vec::new();
+        lex.find(&t, &mut out);
+        out.iter()
+            .map(|m| {
+                t.slice(t.tokens[m.first].start, t.tokens[m.last].end)
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_only() {
+        let l = lex(&["sale"]);
+        assert_eq!(found(&l, "Big SALE today"), ["SALE"]);
+        assert!(found(&l, "wholesale prices").is_empty());
+    }
+
+    #[test]
+    fn inflections_by_stem() {
+        let l = lex(&["achet*"]);
+        assert_eq!(found(&l, "Achète! Achetez-le!"), ["Achète", "Achetez"]);
+    }
+
+    #[test]
+    fn phrases_span_several_words_and_the_longest_wins() {
+        let l = lex(&["offre", "offre spéciale"]);
+        assert_eq!(found(&l, "Une OFFRE SPECIALE"), ["OFFRE SPECIALE"]);
+    }
+
+    #[test]
+    fn an_exception_phrase_silences_its_family() {
+        let l = Lexicon::from_toml(
+            "markers=[]\n[[family]]\nrule=\"x\"\nterms=[\"prix\"]\nexcept=[\"le prix nobel\"]",
+        )
+        .unwrap();
+        assert!(found(&l, "Le prix Nobel").is_empty());
+        assert_eq!(found(&l, "Le prix fou"), ["prix"]);
+    }
+
+    #[test]
+    fn a_short_stem_is_refused() {
+        assert!(matches!(
+            Lexicon::from_toml("markers=[]\n[[family]]\nrule=\"x\"\nterms=[\"ab*\"]"),
+            Err(LexiconError::ShortPrefix(_))
+        ));
+    }
+
+    #[test]
+    fn team_words_must_name_a_known_rule() {
+        let mut l = Lexicon::default();
+        assert!(l
+            .add_team_terms("promotion.sales-words", &["braderie".into()])
+            .is_ok());
+        assert!(matches!(
+            l.add_team_terms("promotion.nope", &["x".into()]),
+            Err(LexiconError::UnknownRule(..))
+        ));
+        assert_eq!(found(&l, "Grande braderie"), ["braderie"]);
+    }
+}

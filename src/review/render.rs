@@ -1,0 +1,1 @@
+//! Review -> text for a person in a terminal, or JSON for scripts. Placeholder.

@@ -1,0 +1,210 @@
+//! `tone`: informal, human, in the users' language; and within the length limit.
+
+use super::generosity::company_mentions;
+use super::lexicon::Lexicon;
+use super::{Context, Finding, Guideline, Language, Severity, Span};
+
+/// Capital words shorter than this are initials or acronyms, not shouting.
+const SHOUT_MIN_LETTERS: u16 = 4;
+/// How many words before "is pleased" may name the brand (`La Société X est heureuse`).
+const SUBJECT_REACH: usize = 4;
+
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let g = Guideline::Tone;
+    let mut stiff = false;
+    for m in ctx.matches_of("tone.corporate") {
+        stiff = true;
+        let span = ctx.span_of(m);
+        let terms = ctx.quote(&[span]);
+        let mut f = ctx.finding(
+            g,
+            "tone.corporate",
+            Severity::Warning,
+            vec![span],
+            &[("terms", &terms)],
+        );
+        if let Some(r) = m.replacement {
+            f.fix = ctx.fix(
+                "tone.corporate.fix",
+                &[("terms", &terms), ("replacement", r)],
+            );
+        }
+        out.push(f);
+    }
+    let shouted = shouted_words(ctx);
+    if shouted.len() > 1 {
+        stiff = true;
+        let terms = ctx.quote(&shouted);
+        let lower: Vec<String> = shouted
+            .iter()
+            .map(|s| ctx.tweet.slice(s.start, s.end).to_lowercase())
+            .collect();
+        let mut f = ctx.finding(
+            g,
+            "tone.shouting",
+            Severity::Warning,
+            shouted,
+            &[("terms", &terms)],
+        );
+        f.fix = ctx.fix("tone.shouting.fix", &[("replacement", &lower.join(", "))]);
+        out.push(f);
+    }
+    let bangs = exclamation_runs(ctx.tweet.text);
+    if !bangs.is_empty() {
+        stiff = true;
+        let terms = ctx.quote(&bangs);
+        let mut f = ctx.finding(
+            g,
+            "tone.exclamations",
+            Severity::Warning,
+            bangs,
+            &[("terms", &terms)],
+        );
+        f.fix = ctx.fix("tone.exclamations.fix", &[]);
+        out.push(f);
+    }
+    let third = third_person(ctx);
+    if !third.is_empty() {
+        stiff = true;
+        let terms = ctx.quote(&third);
+        out.push(ctx.finding(
+            g,
+            "tone.third-person",
+            Severity::Warning,
+            third,
+            &[("terms", &terms)],
+        ));
+    }
+    if !stiff {
+        let mut informal: Vec<Span> = ctx
+            .matches_of("tone.informal")
+            .map(|m| ctx.span_of(m))
+            .collect();
+        informal.extend(emoji(ctx.tweet.text).take(1));
+        if !informal.is_empty() {
+            informal.sort_by_key(|s| s.start);
+            out.push(ctx.finding(g, "tone.informal", Severity::Praise, informal, &[]));
+        }
+    }
+}
+
+/// Over the limit: an error with the count and how much to cut.
+pub(crate) fn check_length(ctx: &Context<'_>, weighted: usize, out: &mut Vec<Finding>) {
+    let limit = ctx.settings.limit;
+    if weighted <= limit {
+        return;
+    }
+    let over = (weighted - limit).to_string();
+    let args = [
+        ("count", weighted.to_string()),
+        ("limit", limit.to_string()),
+        ("over", over),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let text = ctx.tweet.text;
+    let mut f = ctx.finding(
+        Guideline::Tone,
+        "tone.length",
+        Severity::Error,
+        vec![Span {
+            start: 0,
+            end: text.len(),
+        }],
+        &args,
+    );
+    f.fix = ctx.fix("tone.length.fix", &args);
+    out.push(f);
+}
+
+/// Capitalised words of four letters or more that are not known acronyms (in either
+/// language: `NASA` is not shouting) nor hashtags.
+fn shouted_words(ctx: &Context<'_>) -> Vec<Span> {
+    let fr = Lexicon::builtin(Language::Fr);
+    let en = Lexicon::builtin(Language::En);
+    ctx.tweet
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            t.all_caps
+                && t.letters >= SHOUT_MIN_LETTERS
+                && !t.in_hashtag
+                && !fr.is_acronym(ctx.tweet.word(*i))
+                && !en.is_acronym(ctx.tweet.word(*i))
+        })
+        .map(|(_, t)| Span {
+            start: t.start,
+            end: t.end,
+        })
+        .collect()
+}
+
+/// Runs of two or more `!` (`!!`, `!!!`, `!?!`).
+fn exclamation_runs(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut run: Option<(usize, usize, usize)> = None; // start, end, bangs
+    for (i, c) in text.char_indices() {
+        if matches!(c, '!' | '！' | '?') {
+            let r = run.get_or_insert((i, i, 0));
+            r.1 = i + c.len_utf8();
+            r.2 += usize::from(c != '?');
+        } else if let Some((s, e, n)) = run.take() {
+            if n >= 2 {
+                out.push(Span { start: s, end: e });
+            }
+        }
+    }
+    if let Some((s, e, n)) = run {
+        if n >= 2 {
+            out.push(Span { start: s, end: e });
+        }
+    }
+    out
+}
+
+/// "is pleased" with the brand as its subject a few words before.
+fn third_person(ctx: &Context<'_>) -> Vec<Span> {
+    let subjects: Vec<Span> = ctx
+        .matches_of("tone.brand-subject")
+        .map(|m| ctx.span_of(m))
+        .chain(company_mentions(ctx))
+        .collect();
+    if subjects.is_empty() {
+        return Vec::new();
+    }
+    ctx.matches_of("tone.third-person")
+        .filter_map(|m| {
+            let reach_start = ctx.tweet.tokens[m.first.saturating_sub(SUBJECT_REACH)].start;
+            let verb = ctx.span_of(m);
+            subjects
+                .iter()
+                .find(|s| s.end <= verb.start && s.start >= reach_start)
+                .map(|s| Span {
+                    start: s.start,
+                    end: verb.end,
+                })
+        })
+        .collect()
+}
+
+/// Emoji and emoticons (`;-)`), a sign of an informal, human tone.
+fn emoji(text: &str) -> impl Iterator<Item = Span> + '_ {
+    text.char_indices()
+        .filter(
+            |&(_, c)| matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0x1F000..=0x1F2FF),
+        )
+        .map(|(i, c)| Span {
+            start: i,
+            end: i + c.len_utf8(),
+        })
+        .chain(
+            [":)", ":-)", ";)", ";-)", ":D", "<3"]
+                .into_iter()
+                .filter_map(move |e| {
+                    text.find(e).map(|i| Span {
+                        start: i,
+                        end: i + e.len(),
+                    })
+                }),
+        )
+}
