@@ -9,5 +9,6 @@
 //!
 //! The store ([`store`]) keeps the workflow's state in SQLite or PostgreSQL.
 
+pub mod cli;
 pub mod review;
 pub mod workflow;

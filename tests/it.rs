@@ -1,4 +1,6 @@
 //! The integration tests: one binary, one module per area (files in `tests/it/`).
 
+#[path = "it/guidelines.rs"]
+mod guidelines;
 #[path = "it/lexicons.rs"]
 mod lexicons;

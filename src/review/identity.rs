@@ -43,7 +43,9 @@ fn is_signed(ctx: &Context<'_>) -> bool {
     let mut words: Vec<&str> = text
         .split_whitespace()
         .filter(|w| {
-            !w.starts_with('#') && !w.starts_with("http") && w.chars().any(char::is_alphanumeric)
+            !w.starts_with('#')
+                && !w.starts_with("http")
+                && (w.chars().any(char::is_alphanumeric) || w.chars().all(|c| MARKS.contains(&c)))
         })
         .collect();
     // Drop trailing links recognised without a scheme (`acme.ca/blog`).

@@ -7,7 +7,8 @@ use super::lexicon::Lexicon;
 use super::text::Tweet;
 use super::Language;
 
-pub(crate) fn detect(tweet: &Tweet<'_>, default: Language) -> Language {
+/// The tweet's language, or `None` when its common words and accents don't tell.
+pub(crate) fn detect(tweet: &Tweet<'_>) -> Option<Language> {
     let fr = Lexicon::builtin(Language::Fr);
     let en = Lexicon::builtin(Language::En);
     let (mut fr_score, mut en_score) = (0u32, 0u32);
@@ -42,9 +43,9 @@ pub(crate) fn detect(tweet: &Tweet<'_>, default: Language) -> Language {
         .count() as u32;
     fr_score += accents;
     match fr_score.cmp(&en_score) {
-        std::cmp::Ordering::Greater => Language::Fr,
-        std::cmp::Ordering::Less => Language::En,
-        std::cmp::Ordering::Equal => default,
+        std::cmp::Ordering::Greater => Some(Language::Fr),
+        std::cmp::Ordering::Less => Some(Language::En),
+        std::cmp::Ordering::Equal => None,
     }
 }
 
@@ -52,20 +53,26 @@ pub(crate) fn detect(tweet: &Tweet<'_>, default: Language) -> Language {
 mod tests {
     use super::*;
 
-    fn lang(text: &str) -> Language {
-        detect(&Tweet::new(text), Language::En)
+    fn lang(text: &str) -> Option<Language> {
+        detect(&Tweet::new(text))
     }
 
     #[test]
     fn french_and_english_are_told_apart() {
-        assert_eq!(lang("On a hâte de vous voir samedi au café"), Language::Fr);
-        assert_eq!(lang("We can't wait to see you on Saturday"), Language::En);
-        assert_eq!(lang("Été"), Language::Fr);
+        assert_eq!(
+            lang("On a hâte de vous voir samedi au café"),
+            Some(Language::Fr)
+        );
+        assert_eq!(
+            lang("We can't wait to see you on Saturday"),
+            Some(Language::En)
+        );
+        assert_eq!(lang("Été"), Some(Language::Fr));
+        assert_eq!(lang("Nouvelle collection en boutique"), Some(Language::Fr));
     }
 
     #[test]
-    fn no_clue_means_the_default() {
-        assert_eq!(lang("https://example.com 🎉"), Language::En);
-        assert_eq!(detect(&Tweet::new("🎉"), Language::Fr), Language::Fr);
+    fn no_clue_is_no_answer() {
+        assert_eq!(lang("https://example.com 🎉"), None);
     }
 }

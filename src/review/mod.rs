@@ -230,8 +230,7 @@ impl History {
         let mut h = History::default();
         for t in recent {
             let tweet = Tweet::new(t.as_ref());
-            let lang = pick_language(&tweet, settings);
-            let matches = find_terms(&tweet, lang, settings);
+            let (lang, matches) = language_and_terms(&tweet, settings);
             let ctx = Context::new(&tweet, lang, &matches, settings, &none);
             h.total += 1;
             h.broadcasts += usize::from(dialogue::is_broadcast(&ctx));
@@ -333,10 +332,24 @@ impl<'a> Context<'a> {
     }
 }
 
-fn pick_language(tweet: &Tweet<'_>, settings: &Settings) -> Language {
-    settings
-        .language
-        .unwrap_or_else(|| language::detect(tweet, settings.default_language))
+/// The review's language and the lexicon terms found in it. When common words don't tell
+/// the language (`Soldes monstres`), the lexicon with more hits decides, then the default.
+fn language_and_terms<'l>(tweet: &Tweet<'_>, settings: &'l Settings) -> (Language, Vec<Match<'l>>) {
+    if let Some(lang) = settings.language.or_else(|| language::detect(tweet)) {
+        return (lang, find_terms(tweet, lang, settings));
+    }
+    let first = settings.default_language;
+    let other = match first {
+        Language::Fr => Language::En,
+        Language::En => Language::Fr,
+    };
+    let a = find_terms(tweet, first, settings);
+    let b = find_terms(tweet, other, settings);
+    if b.len() > a.len() {
+        (other, b)
+    } else {
+        (first, a)
+    }
 }
 
 fn find_terms<'l>(tweet: &Tweet<'_>, lang: Language, settings: &'l Settings) -> Vec<Match<'l>> {
@@ -354,14 +367,13 @@ fn find_terms<'l>(tweet: &Tweet<'_>, lang: Language, settings: &'l Settings) -> 
 /// Never panics, whatever the text.
 pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
     let tweet = Tweet::new(text);
-    let lang = pick_language(&tweet, settings);
+    let (lang, matches) = language_and_terms(&tweet, settings);
     let weighted = length::weighted_length(text);
     let length = LengthReport {
         weighted,
         limit: settings.limit,
         valid: weighted <= settings.limit && !is_blank(text),
     };
-    let matches = find_terms(&tweet, lang, settings);
     let ctx = Context::new(&tweet, lang, &matches, settings, history);
     let mut findings = Vec::new();
     if is_blank(text) {

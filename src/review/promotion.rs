@@ -53,6 +53,18 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if signals.is_empty() {
         return;
     }
+    // Two signals or more: say it once, plainly, before the details.
+    if signals.len() >= 2 {
+        let spans: Vec<Span> = signals.iter().map(|s| s.span).collect();
+        let terms = ctx.quote(&spans);
+        out.push(ctx.finding(
+            g,
+            "promotion.ad",
+            Severity::Warning,
+            spans,
+            &[("count", &signals.len().to_string()), ("terms", &terms)],
+        ));
+    }
     for kind in [Kind::SalesWord, Kind::Price, Kind::Urgency] {
         let spans: Vec<Span> = signals
             .iter()
@@ -69,17 +81,6 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 &[("terms", &terms)],
             ));
         }
-    }
-    if signals.len() >= 2 {
-        let spans: Vec<Span> = signals.iter().map(|s| s.span).collect();
-        let terms = ctx.quote(&spans);
-        out.push(ctx.finding(
-            g,
-            "promotion.ad",
-            Severity::Warning,
-            spans,
-            &[("count", &signals.len().to_string()), ("terms", &terms)],
-        ));
     }
     // History: more than about one in five recent tweets promoted something.
     let h = ctx.history;

@@ -1,0 +1,20 @@
+//! The command line: typed arguments (every flag also an environment variable where a team
+//! would set it once) and the commands behind them. `main.rs` only parses and dispatches.
+
+pub mod review;
+
+use clap::{Parser, Subcommand};
+
+/// Review proposed tweets against your team's guidelines, track approvals, then post.
+#[derive(Debug, Parser)]
+#[command(name = "tweetguard", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Review a tweet (TEXT, or standard input) and print what a community manager would say.
+    Review(review::ReviewArgs),
+}

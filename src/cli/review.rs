@@ -1,0 +1,235 @@
+//! `tweetguard review`: the quick tone check in a terminal or a script.
+//!
+//! Exit status: 0 when nothing reviewed is blocked, 1 when a reviewed tweet is blocked, 2 on
+//! usage or I/O errors.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde::Deserialize;
+
+use crate::review::{render, review, History, Language, Review, Settings, Verdict};
+
+/// How `review` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A report for a person, grouped by guideline (colour on a terminal).
+    Text,
+    /// One JSON object.
+    Json,
+    /// One tweet per input line (a JSON string or `{"text": ...}`), one review per output line.
+    Jsonl,
+}
+
+/// The language of the review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// The tweet's own language, detected.
+    Auto,
+    Fr,
+    En,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The tweet; read from standard input when absent.
+    pub text: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Review language: detected from the tweet, or forced.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub lang: LangArg,
+    /// The weighted length limit.
+    #[arg(long, default_value_t = 280, env = "TWEETGUARD_LIMIT")]
+    pub limit: usize,
+    /// Don't ask for a signature (`^SG`) at the end of the tweet.
+    #[arg(long)]
+    pub no_signature: bool,
+    /// Your own signature, recognised at the end and proposed as the fix (`^SG`).
+    #[arg(long, env = "TWEETGUARD_SIGNATURE")]
+    pub signature: Option<String>,
+    /// The company's name (talking only about it is self-talk; "X is pleased" is third person).
+    #[arg(long, env = "TWEETGUARD_COMPANY")]
+    pub company: Option<String>,
+    /// JSON lines of the account's earlier posted tweets, oldest first (history rules).
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+}
+
+/// What can go wrong before or while reviewing: each a message for the person at the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("cannot read {what}: {source}")]
+    Read {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}, line {line}: {reason}")]
+    History {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("cannot write the review: {0}")]
+    Write(#[source] std::io::Error),
+}
+
+impl ReviewArgs {
+    /// The review settings these flags describe.
+    pub fn settings(&self) -> Settings {
+        let mut s = Settings::default();
+        s.limit = self.limit;
+        s.language = match self.lang {
+            LangArg::Auto => None,
+            LangArg::Fr => Some(Language::Fr),
+            LangArg::En => Some(Language::En),
+        };
+        s.signature_required = !self.no_signature;
+        s.signature = self.signature.clone().filter(|x| !x.trim().is_empty());
+        s.company = self.company.clone().filter(|x| !x.trim().is_empty());
+        s
+    }
+}
+
+/// One line of JSONL input: a JSON string, or an object with `text`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Line {
+    Text(String),
+    Object { text: String },
+}
+
+fn parse_line(line: &str) -> Result<String, String> {
+    match serde_json::from_str::<Line>(line) {
+        Ok(Line::Text(t) | Line::Object { text: t }) => Ok(t),
+        Err(_) if line.trim().is_empty() => {
+            Err("empty line: expected a JSON string or {\"text\": ...}".into())
+        }
+        Err(e) => Err(format!("expected a JSON string or {{\"text\": ...}} ({e})")),
+    }
+}
+
+/// Read the `--history` file into a summary.
+fn load_history(path: &PathBuf, settings: &Settings) -> Result<History, ReviewError> {
+    let file = path.display().to_string();
+    let data = std::fs::read_to_string(path).map_err(|source| ReviewError::Read {
+        what: file.clone(),
+        source,
+    })?;
+    let mut tweets = Vec::new();
+    for (i, line) in data.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let text = parse_line(line).map_err(|reason| ReviewError::History {
+            file: file.clone(),
+            line: i + 1,
+            reason,
+        })?;
+        tweets.push(text);
+    }
+    Ok(History::from_tweets(tweets, settings))
+}
+
+/// Run `review`: returns whether any reviewed tweet is blocked.
+pub fn run(
+    args: &ReviewArgs,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    colour: bool,
+) -> Result<bool, ReviewError> {
+    let settings = args.settings();
+    let history = match &args.history {
+        Some(p) => load_history(p, &settings)?,
+        None => History::default(),
+    };
+    let write = |out: &mut dyn Write, s: &str| -> Result<(), ReviewError> {
+        out.write_all(s.as_bytes()).map_err(ReviewError::Write)
+    };
+    if args.format == Format::Jsonl {
+        return run_jsonl(args, &settings, &history, input, out);
+    }
+    let text = match &args.text {
+        Some(t) => t.clone(),
+        None => {
+            let mut s = String::new();
+            input
+                .read_to_string(&mut s)
+                .map_err(|source| ReviewError::Read {
+                    what: "standard input".into(),
+                    source,
+                })?;
+            trim_final_newline(&mut s);
+            s
+        }
+    };
+    let r = review(&text, &settings, &history);
+    match args.format {
+        Format::Text => write(out, &render::text(&r, &text, colour))?,
+        _ => write(out, &(render::json(&r) + "\n"))?,
+    }
+    Ok(r.verdict == Verdict::Blocked)
+}
+
+fn run_jsonl(
+    args: &ReviewArgs,
+    settings: &Settings,
+    history: &History,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<bool, ReviewError> {
+    let mut blocked = false;
+    let mut emit = |out: &mut dyn Write, r: Result<Review, String>| -> Result<(), ReviewError> {
+        match r {
+            Ok(r) => {
+                blocked |= r.verdict == Verdict::Blocked;
+                serde_json::to_writer(&mut *out, &r).map_err(|e| ReviewError::Write(e.into()))?;
+            }
+            Err(e) => serde_json::to_writer(&mut *out, &serde_json::json!({ "error": e }))
+                .map_err(|e| ReviewError::Write(e.into()))?,
+        }
+        out.write_all(b"\n").map_err(ReviewError::Write)
+    };
+    if let Some(t) = &args.text {
+        for line in t.lines() {
+            emit(out, parse_line(line).map(|t| review(&t, settings, history)))?;
+        }
+        return Ok(blocked);
+    }
+    let mut buf = Vec::new();
+    let mut line_no = 0usize;
+    loop {
+        buf.clear();
+        let n = input
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| ReviewError::Read {
+                what: "standard input".into(),
+                source,
+            })?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let line = match std::str::from_utf8(&buf) {
+            Ok(s) => Ok(s.trim_end_matches(['\n', '\r'])),
+            Err(_) => Err(format!("line {line_no} is not valid UTF-8")),
+        };
+        let r = line
+            .and_then(parse_line)
+            .map(|t| review(&t, settings, history));
+        emit(out, r)?;
+    }
+    Ok(blocked)
+}
+
+fn trim_final_newline(s: &mut String) {
+    if s.ends_with('\n') {
+        s.pop();
+        if s.ends_with('\r') {
+            s.pop();
+        }
+    }
+}
