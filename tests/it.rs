@@ -4,3 +4,7 @@
 mod guidelines;
 #[path = "it/lexicons.rs"]
 mod lexicons;
+#[path = "it/cli.rs"]
+mod cli;
+#[path = "it/robustness.rs"]
+mod robustness;

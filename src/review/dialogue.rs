@@ -30,17 +30,12 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .map(|m| ctx.span_of(m))
         .collect();
     if invites.is_empty() {
-        invites.extend(
-            ctx.tweet
-                .text
-                .char_indices()
-                .filter(|&(i, c)| matches!(c, '?' | '？' | '¿') && !ctx.tweet.in_url(i))
-                .map(|(i, c)| Span {
-                    start: i,
-                    end: i + c.len_utf8(),
-                })
-                .take(1),
-        );
+        if let Some(q) = &ctx.tweet.marks.question {
+            invites.push(Span {
+                start: q.start,
+                end: q.end,
+            });
+        }
     }
     if !invites.is_empty() {
         out.push(ctx.finding(g, "dialogue.invitation", Severity::Praise, invites, &[]));

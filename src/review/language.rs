@@ -3,50 +3,45 @@
 //! Counts each language's common words (data: `markers` in the lexicons) and the accented
 //! letters French uses; a tie goes to the team's default language.
 
-use super::lexicon::Lexicon;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::lexicon::{FxBuild, Lexicon};
 use super::text::Tweet;
 use super::Language;
 
 /// The tweet's language, or `None` when its common words and accents don't tell.
 pub(crate) fn detect(tweet: &Tweet<'_>) -> Option<Language> {
-    let fr = Lexicon::builtin(Language::Fr);
-    let en = Lexicon::builtin(Language::En);
+    let markers = markers();
     let (mut fr_score, mut en_score) = (0u32, 0u32);
     for i in 0..tweet.tokens.len() {
-        let w = tweet.word(i);
-        fr_score += u32::from(fr.is_marker(w));
-        en_score += u32::from(en.is_marker(w));
+        if let Some(&(fr, en)) = markers.get(tweet.word(i)) {
+            fr_score += u32::from(fr);
+            en_score += u32::from(en);
+        }
     }
-    let accents = tweet
-        .text
-        .chars()
-        .filter(|c| {
-            matches!(
-                c,
-                'é' | 'è'
-                    | 'ê'
-                    | 'à'
-                    | 'ç'
-                    | 'ù'
-                    | 'û'
-                    | 'ô'
-                    | 'î'
-                    | 'œ'
-                    | 'É'
-                    | 'À'
-                    | 'Ç'
-                    | '«'
-                    | '»'
-            )
-        })
-        .take(3)
-        .count() as u32;
-    fr_score += accents;
+    fr_score += tweet.marks.french_letters;
     match fr_score.cmp(&en_score) {
         std::cmp::Ordering::Greater => Some(Language::Fr),
         std::cmp::Ordering::Less => Some(Language::En),
         std::cmp::Ordering::Equal => None,
     }
+}
+
+/// Each marker word with whether it is French, English, or both (`a`, `on`): one lookup
+/// per word of the tweet.
+fn markers() -> &'static HashMap<Box<str>, (bool, bool), FxBuild> {
+    static MARKERS: OnceLock<HashMap<Box<str>, (bool, bool), FxBuild>> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        let mut map: HashMap<Box<str>, (bool, bool), FxBuild> = HashMap::default();
+        for m in Lexicon::builtin(Language::Fr).markers() {
+            map.entry(m.into()).or_default().0 = true;
+        }
+        for m in Lexicon::builtin(Language::En).markers() {
+            map.entry(m.into()).or_default().1 = true;
+        }
+        map
+    })
 }
 
 #[cfg(test)]

@@ -86,11 +86,10 @@ pub struct Lexicon {
     families: Vec<Family>,
     patterns: Vec<Pattern>,
     exact: HashMap<Box<str>, Vec<u32>, FxBuild>,
-    prefix: HashMap<Box<str>, Vec<u32>, FxBuild>,
-    /// Shortest and longest `*` stems, to bound the prefix lookups per word.
-    stem_min: usize,
-    stem_max: usize,
-    markers: HashMap<Box<str>, (), FxBuild>,
+    /// Terms whose first word is a `*` stem, by the stem's first three bytes: one lookup per
+    /// word, then a `starts_with` on the few candidates.
+    prefix: HashMap<[u8; 3], Vec<u32>, FxBuild>,
+    markers: Vec<Box<str>>,
     acronyms: HashMap<Box<str>, (), FxBuild>,
 }
 
@@ -110,9 +109,7 @@ impl Lexicon {
         let file: LexiconFile =
             toml::from_str(src).map_err(|e| LexiconError::Syntax(e.to_string()))?;
         let mut lex = Lexicon::default();
-        for m in &file.markers {
-            lex.markers.insert(fold(m).into(), ());
-        }
+        lex.markers = file.markers.iter().map(|m| fold(m).into()).collect();
         for a in &file.acronyms {
             lex.acronyms.insert(fold(a).into(), ());
         }
@@ -223,17 +220,9 @@ impl Lexicon {
         };
         let index = self.patterns.len() as u32;
         if first.prefix {
-            let n = first.text.len();
-            self.stem_min = if self.prefix.is_empty() {
-                n
-            } else {
-                self.stem_min.min(n)
-            };
-            self.stem_max = self.stem_max.max(n);
-            self.prefix
-                .entry(first.text.clone())
-                .or_default()
-                .push(index);
+            let key =
+                stem_key(&first.text).ok_or_else(|| LexiconError::ShortPrefix(term.into()))?;
+            self.prefix.entry(key).or_default().push(index);
         } else {
             self.exact
                 .entry(first.text.clone())
@@ -249,9 +238,9 @@ impl Lexicon {
         Ok(())
     }
 
-    /// Whether a folded word is one of the language's marker words.
-    pub(crate) fn is_marker(&self, folded: &str) -> bool {
-        self.markers.contains_key(folded)
+    /// The language's common words (folded), for language detection.
+    pub(crate) fn markers(&self) -> impl Iterator<Item = &str> {
+        self.markers.iter().map(|m| &**m)
     }
 
     /// Whether a folded word is a known acronym.
@@ -264,34 +253,39 @@ impl Lexicon {
         let before = out.len();
         for i in 0..tweet.tokens.len() {
             let word = tweet.word(i);
+            let here = out.len();
             if let Some(ids) = self.exact.get(word) {
-                self.try_patterns(tweet, i, ids, out);
+                self.try_patterns(tweet, i, here, ids, out);
             }
-            if self.prefix.is_empty() || word.len() < self.stem_min {
-                continue;
-            }
-            for n in self.stem_min..=self.stem_max.min(word.len()) {
-                if let Some(ids) = word.get(..n).and_then(|stem| self.prefix.get(stem)) {
-                    self.try_patterns(tweet, i, ids, out);
-                }
+            if let Some(ids) = stem_key(word).and_then(|k| self.prefix.get(&k)) {
+                self.try_patterns(tweet, i, here, ids, out);
             }
         }
         if out[before..].iter().any(|m| m.except) {
+            // Exceptions come in text order and span a few words: look only at the ones that
+            // start close enough to overlap, so a huge text stays linear.
             let exceptions: Vec<Match<'l>> =
                 out[before..].iter().filter(|m| m.except).copied().collect();
+            let longest = exceptions.iter().map(|e| e.last - e.first).max().unwrap_or(0);
             out.retain(|m| {
-                !m.except
-                    && !exceptions
-                        .iter()
-                        .any(|e| e.rule == m.rule && m.first <= e.last && m.last >= e.first)
+                if m.except {
+                    return false;
+                }
+                let lo = exceptions.partition_point(|e| e.first + longest < m.first);
+                let hi = exceptions.partition_point(|e| e.first <= m.last).max(lo);
+                !exceptions[lo..hi]
+                    .iter()
+                    .any(|e| e.rule == m.rule && m.first <= e.last && m.last >= e.first)
             });
         }
     }
 
+    /// Try the patterns `ids` at word `at`; `here` is where this word's matches start in `out`.
     fn try_patterns<'l>(
         &'l self,
         tweet: &Tweet<'_>,
         at: usize,
+        here: usize,
         ids: &[u32],
         out: &mut Vec<Match<'l>>,
     ) {
@@ -314,7 +308,7 @@ impl Lexicon {
             }
             let rule = self.families[p.family as usize].rule.as_str();
             // Keep one match per rule and position: the longest term wins.
-            if let Some(prev) = out
+            if let Some(prev) = out[here..]
                 .iter_mut()
                 .find(|m| m.rule == rule && m.first == at && m.except == p.except)
             {
@@ -335,10 +329,15 @@ impl Lexicon {
     }
 }
 
+/// The first three bytes of a word, the key of the stem index.
+fn stem_key(word: &str) -> Option<[u8; 3]> {
+    word.as_bytes().get(..3).and_then(|b| b.try_into().ok())
+}
+
 /// A small fast hasher for short folded words (FxHash): lexicon lookups are the review's hot
 /// path, and SipHash's flood resistance buys nothing for a fixed, trusted key set.
 #[derive(Default, Clone, Copy, Debug)]
-struct FxBuild;
+pub(crate) struct FxBuild;
 
 impl std::hash::BuildHasher for FxBuild {
     type Hasher = FxHasher;
@@ -347,7 +346,7 @@ impl std::hash::BuildHasher for FxBuild {
     }
 }
 
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl std::hash::Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {

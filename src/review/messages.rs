@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::lexicon::FxBuild;
 use super::Language;
 
 #[derive(Debug, Deserialize)]
@@ -15,8 +16,10 @@ struct Entry {
     en: String,
 }
 
-fn catalog() -> &'static HashMap<String, Entry> {
-    static CATALOG: OnceLock<HashMap<String, Entry>> = OnceLock::new();
+type Catalog = HashMap<String, Entry, FxBuild>;
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
         toml::from_str(include_str!("messages.toml"))
             .unwrap_or_else(|e| panic!("built-in messages.toml is invalid: {e}"))

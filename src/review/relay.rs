@@ -67,7 +67,9 @@ pub(crate) fn credits(ctx: &Context<'_>) -> Vec<Span> {
             .char_indices()
             .find(|&(_, c)| !(c.is_whitespace() || matches!(c, ':' | ',' | '(' | '-' | '–')))
             .map_or(ctx.tweet.text.len(), |(i, _)| span.end + i);
-        if let Some(mention) = ctx.tweet.mentions.iter().find(|x| x.start == gap_end) {
+        let mentions = &ctx.tweet.mentions;
+        let i = mentions.partition_point(|x| x.start < gap_end);
+        if let Some(mention) = mentions.get(i).filter(|x| x.start == gap_end) {
             spans.push(Span {
                 start: span.start,
                 end: mention.end,

@@ -42,6 +42,21 @@ pub(crate) struct Tweet<'a> {
     pub urls: Vec<Range<usize>>,
     pub mentions: Vec<Entity>,
     pub hashtags: Vec<Entity>,
+    /// Per-character facts gathered in the same pass as the words.
+    pub marks: Marks,
+}
+
+/// What one pass over the characters notices besides words, so no rule rescans the text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Marks {
+    /// The first question mark outside links (`?`, `？`, `¿`).
+    pub question: Option<Range<usize>>,
+    /// Runs of two or more exclamation marks (`!!`, `!?!`).
+    pub bang_runs: Vec<Range<usize>>,
+    /// The first emoji or emoticon (`;-)`).
+    pub emoji: Option<Range<usize>>,
+    /// Letters and quotes typical of French (`é`, `ç`, `«`), counted up to three.
+    pub french_letters: u32,
 }
 
 impl<'a> Tweet<'a> {
@@ -52,7 +67,7 @@ impl<'a> Tweet<'a> {
             .into_iter()
             .filter(|h| h.name.chars().any(char::is_alphabetic))
             .collect::<Vec<_>>();
-        let (folded, tokens) = tokenize(text, &urls, &mentions, &hashtags);
+        let (folded, tokens, marks) = tokenize(text, &urls, &mentions, &hashtags);
         Tweet {
             text,
             folded,
@@ -60,6 +75,7 @@ impl<'a> Tweet<'a> {
             urls,
             mentions,
             hashtags,
+            marks,
         }
     }
 
@@ -83,9 +99,7 @@ impl<'a> Tweet<'a> {
 
     /// Whether the text has a question mark outside links.
     pub fn asks_a_question(&self) -> bool {
-        self.text
-            .char_indices()
-            .any(|(i, c)| matches!(c, '?' | '？' | '¿') && !self.in_url(i))
+        self.marks.question.is_some()
     }
 
     pub fn in_url(&self, byte: usize) -> bool {
@@ -113,6 +127,9 @@ fn is_combining(c: char) -> bool {
 }
 
 /// Sigil-prefixed entities (`@name`, `#tag`) that start a word and sit outside links.
+///
+/// Scans bytes for the sigils (ASCII, or the first byte of their fullwidth forms) rather than
+/// decoding every char: most of a tweet is not a sigil.
 fn entities(
     text: &str,
     sigils: &[char],
@@ -121,35 +138,61 @@ fn entities(
     max_len: usize,
 ) -> Vec<Entity> {
     let mut found = Vec::new();
-    let mut prev: Option<char> = None;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let at_word_start = prev.is_none_or(|p| !(p.is_alphanumeric() || p == '_' || p == '&'));
-        prev = Some(c);
-        if !sigils.contains(&c) || !at_word_start || in_sorted(urls, i) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !(b == b'@' || b == b'#' || b == 0xEF) {
+            i += 1;
             continue;
         }
-        let start_body = i + c.len_utf8();
-        let mut end = start_body;
-        let mut n = 0;
-        while let Some(&(j, d)) = iter.peek() {
+        let Some(c) = text[i..].chars().next() else { break };
+        let start = i;
+        i += c.len_utf8();
+        if !sigils.contains(&c) || in_sorted(urls, start) {
+            continue;
+        }
+        let at_word_start = text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|p| !(p.is_alphanumeric() || p == '_' || p == '&'));
+        if !at_word_start {
+            continue;
+        }
+        let mut end = i;
+        for (n, d) in text[i..].chars().enumerate() {
             if !body(d) || n == max_len {
                 break;
             }
-            end = j + d.len_utf8();
-            n += 1;
-            prev = Some(d);
-            iter.next();
+            end += d.len_utf8();
         }
-        if end > start_body {
+        if end > i {
             found.push(Entity {
-                start: i,
+                start,
                 end,
-                name: text[start_body..end].to_string(),
+                name: text[i..end].to_string(),
             });
+            i = end;
         }
     }
     found
+}
+
+/// A cursor over sorted, disjoint byte ranges, for positions visited in increasing order.
+struct Cursor<'r> {
+    ranges: &'r [Range<usize>],
+    next: usize,
+}
+
+impl Cursor<'_> {
+    fn contains(&mut self, byte: usize) -> bool {
+        while self.next < self.ranges.len() && self.ranges[self.next].end <= byte {
+            self.next += 1;
+        }
+        self.ranges
+            .get(self.next)
+            .is_some_and(|r| r.start <= byte)
+    }
 }
 
 /// Fold the text and split it into words, skipping words inside links and @mentions.
@@ -158,16 +201,31 @@ fn tokenize(
     urls: &[Range<usize>],
     mentions: &[Entity],
     hashtags: &[Entity],
-) -> (String, Vec<Token>) {
+) -> (String, Vec<Token>, Marks) {
+    let mut marks = Marks::default();
+    let mut bangs: Option<(usize, usize, u32)> = None; // start, end, count of `!`
     let mut folded = String::with_capacity(text.len());
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
     let mut current: Option<Token> = None;
     let mentions: Vec<Range<usize>> = mentions.iter().map(|m| m.start..m.end).collect();
     let hashtags: Vec<Range<usize>> = hashtags.iter().map(|h| h.start + 1..h.end).collect();
-    let skip = |i: usize| in_sorted(urls, i) || in_sorted(&mentions, i);
+    let (mut in_url, mut in_mention, mut in_tag) = (
+        Cursor { ranges: urls, next: 0 },
+        Cursor { ranges: &mentions, next: 0 },
+        Cursor { ranges: &hashtags, next: 0 },
+    );
     for (i, c) in text.char_indices() {
-        let wordy = c.is_alphanumeric() || (is_combining(c) && current.is_some());
-        if !wordy || skip(i) {
+        if !c.is_alphanumeric() {
+            notice(text, i, c, urls, &mut marks, &mut bangs);
+        } else if bangs.is_some() {
+            close_run(&mut marks, &mut bangs);
+        }
+        let wordy = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric() || (is_combining(c) && current.is_some())
+        };
+        if !wordy || in_url.contains(i) || in_mention.contains(i) {
             if let Some(t) = current.take() {
                 tokens.push(t);
             }
@@ -180,15 +238,26 @@ fn tokenize(
             fend: folded.len(),
             letters: 0,
             all_caps: true,
-            in_hashtag: in_sorted(&hashtags, i),
+            in_hashtag: in_tag.contains(i),
         });
-        if c.is_alphabetic() {
-            token.letters = token.letters.saturating_add(1);
-            if !c.is_uppercase() {
-                token.all_caps = false;
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                token.letters = token.letters.saturating_add(1);
+                token.all_caps &= c.is_ascii_uppercase();
             }
+            folded.push(c.to_ascii_lowercase());
+        } else {
+            if c.is_alphabetic() {
+                token.letters = token.letters.saturating_add(1);
+                token.all_caps &= c.is_uppercase();
+            }
+            if marks.french_letters < 3
+                && matches!(c, 'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'û' | 'ô' | 'î' | 'œ' | 'É' | 'À' | 'Ç')
+            {
+                marks.french_letters += 1;
+            }
+            fold_char(c, &mut folded);
         }
-        fold_char(c, &mut folded);
         token.end = i + c.len_utf8();
         token.fend = folded.len();
     }
@@ -200,7 +269,65 @@ fn tokenize(
             t.all_caps = false;
         }
     }
-    (folded, tokens)
+    notice(text, text.len(), ' ', urls, &mut marks, &mut bangs);
+    (folded, tokens, marks)
+}
+
+/// Note what a non-word character says: a question, a burst of `!`, an emoji, a French letter.
+fn notice(
+    text: &str,
+    i: usize,
+    c: char,
+    urls: &[Range<usize>],
+    marks: &mut Marks,
+    bangs: &mut Option<(usize, usize, u32)>,
+) {
+    let end = i + c.len_utf8();
+    match c {
+        '!' | '！' => {
+            let run = bangs.get_or_insert((i, end, 0));
+            run.1 = end;
+            run.2 += 1;
+            return;
+        }
+        '?' | '？' | '¿' => {
+            if marks.question.is_none() && !in_sorted(urls, i) {
+                marks.question = Some(i..end);
+            }
+            if let Some(run) = bangs.as_mut() {
+                run.1 = end;
+                return;
+            }
+        }
+        ':' | ';' | '<' if marks.emoji.is_none() => {
+            let len = match (c, text.as_bytes().get(i + 1..)) {
+                (':' | ';', Some([b')' | b'D', ..])) => 2,
+                (':' | ';', Some([b'-', b')', ..])) => 3,
+                ('<', Some([b'3', ..])) => 2,
+                _ => 0,
+            };
+            if len > 0 {
+                marks.emoji = Some(i..i + len);
+            }
+        }
+        '«' | '»' if marks.french_letters < 3 => marks.french_letters += 1,
+        c if marks.emoji.is_none()
+            && matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0x1F000..=0x1F2FF) =>
+        {
+            marks.emoji = Some(i..end);
+        }
+        _ => {}
+    }
+    close_run(marks, bangs);
+}
+
+/// End a run of exclamation marks; keep it when it has two or more.
+fn close_run(marks: &mut Marks, bangs: &mut Option<(usize, usize, u32)>) {
+    if let Some((start, end, n)) = bangs.take() {
+        if n >= 2 {
+            marks.bang_runs.push(start..end);
+        }
+    }
 }
 
 /// Fold a whole string the way tweet words are folded; used for lexicon terms and settings.
@@ -280,6 +407,16 @@ mod tests {
         let tok = t.tokens[1];
         assert_eq!(&t.text[tok.start..tok.end], "ÉTÉ");
         assert!(tok.all_caps);
+    }
+
+    #[test]
+    fn one_pass_notices_questions_bursts_and_emoji() {
+        let t = Tweet::new("Quoi?! Non!! a!b!!!c 🎉 ;-)");
+        assert_eq!(t.marks.question, Some(4..5));
+        let runs: Vec<&str> = t.marks.bang_runs.iter().map(|r| &t.text[r.clone()]).collect();
+        assert_eq!(runs, ["!!", "!!!"]);
+        assert_eq!(t.marks.emoji.clone().map(|r| &t.text[r]), Some("🎉"));
+        assert_eq!(Tweet::new("Été à Montréal").marks.french_letters, 3);
     }
 
     #[test]

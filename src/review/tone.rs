@@ -49,7 +49,16 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         f.fix = ctx.fix("tone.shouting.fix", &[("replacement", &lower.join(", "))]);
         out.push(f);
     }
-    let bangs = exclamation_runs(ctx.tweet.text);
+    let bangs: Vec<Span> = ctx
+        .tweet
+        .marks
+        .bang_runs
+        .iter()
+        .map(|r| Span {
+            start: r.start,
+            end: r.end,
+        })
+        .collect();
     if !bangs.is_empty() {
         stiff = true;
         let terms = ctx.quote(&bangs);
@@ -80,7 +89,10 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .matches_of("tone.informal")
             .map(|m| ctx.span_of(m))
             .collect();
-        informal.extend(emoji(ctx.tweet.text).take(1));
+        informal.extend(ctx.tweet.marks.emoji.as_ref().map(|r| Span {
+            start: r.start,
+            end: r.end,
+        }));
         if !informal.is_empty() {
             informal.sort_by_key(|s| s.start);
             out.push(ctx.finding(g, "tone.informal", Severity::Praise, informal, &[]));
@@ -139,32 +151,9 @@ fn shouted_words(ctx: &Context<'_>) -> Vec<Span> {
         .collect()
 }
 
-/// Runs of two or more `!` (`!!`, `!!!`, `!?!`).
-fn exclamation_runs(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut run: Option<(usize, usize, usize)> = None; // start, end, bangs
-    for (i, c) in text.char_indices() {
-        if matches!(c, '!' | '！' | '?') {
-            let r = run.get_or_insert((i, i, 0));
-            r.1 = i + c.len_utf8();
-            r.2 += usize::from(c != '?');
-        } else if let Some((s, e, n)) = run.take() {
-            if n >= 2 {
-                out.push(Span { start: s, end: e });
-            }
-        }
-    }
-    if let Some((s, e, n)) = run {
-        if n >= 2 {
-            out.push(Span { start: s, end: e });
-        }
-    }
-    out
-}
-
 /// "is pleased" with the brand as its subject a few words before.
 fn third_person(ctx: &Context<'_>) -> Vec<Span> {
-    let subjects: Vec<Span> = ctx
+    let mut subjects: Vec<Span> = ctx
         .matches_of("tone.brand-subject")
         .map(|m| ctx.span_of(m))
         .chain(company_mentions(ctx))
@@ -172,39 +161,20 @@ fn third_person(ctx: &Context<'_>) -> Vec<Span> {
     if subjects.is_empty() {
         return Vec::new();
     }
+    subjects.sort_by_key(|s| s.start);
     ctx.matches_of("tone.third-person")
         .filter_map(|m| {
             let reach_start = ctx.tweet.tokens[m.first.saturating_sub(SUBJECT_REACH)].start;
             let verb = ctx.span_of(m);
-            subjects
+            let first = subjects.partition_point(|s| s.start < reach_start);
+            subjects[first..]
                 .iter()
-                .find(|s| s.end <= verb.start && s.start >= reach_start)
+                .take_while(|s| s.start < verb.start)
+                .find(|s| s.end <= verb.start)
                 .map(|s| Span {
                     start: s.start,
                     end: verb.end,
                 })
         })
         .collect()
-}
-
-/// Emoji and emoticons (`;-)`), a sign of an informal, human tone.
-fn emoji(text: &str) -> impl Iterator<Item = Span> + '_ {
-    text.char_indices()
-        .filter(
-            |&(_, c)| matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0x1F000..=0x1F2FF),
-        )
-        .map(|(i, c)| Span {
-            start: i,
-            end: i + c.len_utf8(),
-        })
-        .chain(
-            [":)", ":-)", ";)", ";-)", ":D", "<3"]
-                .into_iter()
-                .filter_map(move |e| {
-                    text.find(e).map(|i| Span {
-                        start: i,
-                        end: i + e.len(),
-                    })
-                }),
-        )
 }
