@@ -3,5 +3,9 @@ fn main() {
     let corpus = include_str!("../benches/corpus/tweets.txt");
     let s = Settings::default();
     let h = History::default();
-    for _ in 0..2000 { for t in corpus.lines() { std::hint::black_box(review(t, &s, &h)); } }
+    for _ in 0..2000 {
+        for t in corpus.lines() {
+            std::hint::black_box(review(t, &s, &h));
+        }
+    }
 }

@@ -1,10 +1,10 @@
 //! The integration tests: one binary, one module per area (files in `tests/it/`).
 
+#[path = "it/cli.rs"]
+mod cli;
 #[path = "it/guidelines.rs"]
 mod guidelines;
 #[path = "it/lexicons.rs"]
 mod lexicons;
-#[path = "it/cli.rs"]
-mod cli;
 #[path = "it/robustness.rs"]
 mod robustness;

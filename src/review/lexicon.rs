@@ -108,8 +108,10 @@ impl Lexicon {
     pub fn from_toml(src: &str) -> Result<Lexicon, LexiconError> {
         let file: LexiconFile =
             toml::from_str(src).map_err(|e| LexiconError::Syntax(e.to_string()))?;
-        let mut lex = Lexicon::default();
-        lex.markers = file.markers.iter().map(|m| fold(m).into()).collect();
+        let mut lex = Lexicon {
+            markers: file.markers.iter().map(|m| fold(m).into()).collect(),
+            ..Lexicon::default()
+        };
         for a in &file.acronyms {
             lex.acronyms.insert(fold(a).into(), ());
         }
@@ -266,7 +268,11 @@ impl Lexicon {
             // start close enough to overlap, so a huge text stays linear.
             let exceptions: Vec<Match<'l>> =
                 out[before..].iter().filter(|m| m.except).copied().collect();
-            let longest = exceptions.iter().map(|e| e.last - e.first).max().unwrap_or(0);
+            let longest = exceptions
+                .iter()
+                .map(|e| e.last - e.first)
+                .max()
+                .unwrap_or(0);
             out.retain(|m| {
                 if m.except {
                     return false;

@@ -146,7 +146,9 @@ fn entities(
             i += 1;
             continue;
         }
-        let Some(c) = text[i..].chars().next() else { break };
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let start = i;
         i += c.len_utf8();
         if !sigils.contains(&c) || in_sorted(urls, start) {
@@ -189,9 +191,7 @@ impl Cursor<'_> {
         while self.next < self.ranges.len() && self.ranges[self.next].end <= byte {
             self.next += 1;
         }
-        self.ranges
-            .get(self.next)
-            .is_some_and(|r| r.start <= byte)
+        self.ranges.get(self.next).is_some_and(|r| r.start <= byte)
     }
 }
 
@@ -210,9 +210,18 @@ fn tokenize(
     let mentions: Vec<Range<usize>> = mentions.iter().map(|m| m.start..m.end).collect();
     let hashtags: Vec<Range<usize>> = hashtags.iter().map(|h| h.start + 1..h.end).collect();
     let (mut in_url, mut in_mention, mut in_tag) = (
-        Cursor { ranges: urls, next: 0 },
-        Cursor { ranges: &mentions, next: 0 },
-        Cursor { ranges: &hashtags, next: 0 },
+        Cursor {
+            ranges: urls,
+            next: 0,
+        },
+        Cursor {
+            ranges: &mentions,
+            next: 0,
+        },
+        Cursor {
+            ranges: &hashtags,
+            next: 0,
+        },
     );
     for (i, c) in text.char_indices() {
         if !c.is_alphanumeric() {
@@ -252,7 +261,10 @@ fn tokenize(
                 token.all_caps &= c.is_uppercase();
             }
             if marks.french_letters < 3
-                && matches!(c, 'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'û' | 'ô' | 'î' | 'œ' | 'É' | 'À' | 'Ç')
+                && matches!(
+                    c,
+                    'é' | 'è' | 'ê' | 'à' | 'ç' | 'ù' | 'û' | 'ô' | 'î' | 'œ' | 'É' | 'À' | 'Ç'
+                )
             {
                 marks.french_letters += 1;
             }
@@ -413,7 +425,12 @@ mod tests {
     fn one_pass_notices_questions_bursts_and_emoji() {
         let t = Tweet::new("Quoi?! Non!! a!b!!!c 🎉 ;-)");
         assert_eq!(t.marks.question, Some(4..5));
-        let runs: Vec<&str> = t.marks.bang_runs.iter().map(|r| &t.text[r.clone()]).collect();
+        let runs: Vec<&str> = t
+            .marks
+            .bang_runs
+            .iter()
+            .map(|r| &t.text[r.clone()])
+            .collect();
         assert_eq!(runs, ["!!", "!!!"]);
         assert_eq!(t.marks.emoji.clone().map(|r| &t.text[r]), Some("🎉"));
         assert_eq!(Tweet::new("Été à Montréal").marks.french_letters, 3);

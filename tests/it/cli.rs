@@ -35,7 +35,15 @@ fn json(o: &Output) -> Value {
 
 #[test]
 fn json_output_has_the_documented_shape() {
-    let o = tweetguard(&["review", "--format", "json", "Grosse promo sur les vélos ^SG"], "");
+    let o = tweetguard(
+        &[
+            "review",
+            "--format",
+            "json",
+            "Grosse promo sur les vélos ^SG",
+        ],
+        "",
+    );
     assert_eq!(o.status.code(), Some(0));
     let v = json(&o);
     assert_eq!(v["verdict"], "needs_work");
@@ -54,12 +62,18 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(f["severity"], "warning");
     assert!(f["message"].as_str().unwrap().contains("promo"));
     let span = &f["spans"][0];
-    assert_eq!((span["start"].as_u64(), span["end"].as_u64()), (Some(7), Some(12)));
+    assert_eq!(
+        (span["start"].as_u64(), span["end"].as_u64()),
+        (Some(7), Some(12))
+    );
 }
 
 #[test]
 fn the_text_comes_from_stdin_when_not_given() {
-    let o = tweetguard(&["review", "--format", "json"], "What do you think of the new lanes? ^SG\n");
+    let o = tweetguard(
+        &["review", "--format", "json"],
+        "What do you think of the new lanes? ^SG\n",
+    );
     let v = json(&o);
     assert_eq!(v["verdict"], "ready");
     assert_eq!(v["language"], "en");
@@ -67,7 +81,10 @@ fn the_text_comes_from_stdin_when_not_given() {
 
 #[test]
 fn a_blocked_tweet_exits_1() {
-    let o = tweetguard(&["review", "--format", "json", "RT: winter cycling is doable"], "");
+    let o = tweetguard(
+        &["review", "--format", "json", "RT: winter cycling is doable"],
+        "",
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(json(&o)["verdict"], "blocked");
 }
@@ -84,18 +101,55 @@ fn the_text_report_is_grouped_by_guideline_without_colour_off_a_terminal() {
 
 #[test]
 fn flags_change_the_review() {
-    let v = json(&tweetguard(&["review", "--format", "json", "--no-signature", "Hello there"], ""));
-    assert!(!v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "identity.signature"));
-    let v = json(&tweetguard(&["review", "--format", "json", "--limit", "5", "Hello there ^SG"], ""));
-    assert_eq!(v["verdict"], "blocked");
-    assert_eq!(v["length"]["limit"], 5);
-    let v = json(&tweetguard(&["review", "--format", "json", "--lang", "fr", "Hello there"], ""));
-    assert_eq!(v["language"], "fr");
     let v = json(&tweetguard(
-        &["review", "--format", "json", "--company", "Acme", "Acme is thrilled to welcome you ^SG"],
+        &[
+            "review",
+            "--format",
+            "json",
+            "--no-signature",
+            "Hello there",
+        ],
         "",
     ));
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "tone.third-person"));
+    assert!(!v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "identity.signature"));
+    let v = json(&tweetguard(
+        &[
+            "review",
+            "--format",
+            "json",
+            "--limit",
+            "5",
+            "Hello there ^SG",
+        ],
+        "",
+    ));
+    assert_eq!(v["verdict"], "blocked");
+    assert_eq!(v["length"]["limit"], 5);
+    let v = json(&tweetguard(
+        &["review", "--format", "json", "--lang", "fr", "Hello there"],
+        "",
+    ));
+    assert_eq!(v["language"], "fr");
+    let v = json(&tweetguard(
+        &[
+            "review",
+            "--format",
+            "json",
+            "--company",
+            "Acme",
+            "Acme is thrilled to welcome you ^SG",
+        ],
+        "",
+    ));
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "tone.third-person"));
 }
 
 #[test]
@@ -108,7 +162,11 @@ fn jsonl_reviews_each_line_in_order_and_reports_bad_lines_in_place() {
         "\"What do you think? ^SG\"\n",
     );
     let o = tweetguard(&["review", "--format", "jsonl"], input);
-    assert_eq!(o.status.code(), Some(1), "a blocked line makes the exit status 1");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a blocked line makes the exit status 1"
+    );
     let lines: Vec<Value> = stdout(&o)
         .lines()
         .map(|l| serde_json::from_str(l).expect("every output line is JSON"))
@@ -125,20 +183,36 @@ fn jsonl_reviews_each_line_in_order_and_reports_bad_lines_in_place() {
 fn history_rules_read_the_history_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.jsonl");
-    let past: String = (0..10).map(|i| format!("\"Grosse promo numéro {i} ^SG\"\n")).collect();
+    let past: String = (0..10)
+        .map(|i| format!("\"Grosse promo numéro {i} ^SG\"\n"))
+        .collect();
     std::fs::write(&path, past).unwrap();
     let v = json(&tweetguard(
-        &["review", "--format", "json", "--history", path.to_str().unwrap(), "Encore une promo ^SG"],
+        &[
+            "review",
+            "--format",
+            "json",
+            "--history",
+            path.to_str().unwrap(),
+            "Encore une promo ^SG",
+        ],
         "",
     ));
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "promotion.brand-dilution"));
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "promotion.brand-dilution"));
 }
 
 #[test]
 fn usage_and_io_errors_exit_2_with_a_clear_message() {
     let o = tweetguard(&["review", "--format", "yaml", "x"], "");
     assert_eq!(o.status.code(), Some(2));
-    let o = tweetguard(&["review", "--history", "/nonexistent/history.jsonl", "x"], "");
+    let o = tweetguard(
+        &["review", "--history", "/nonexistent/history.jsonl", "x"],
+        "",
+    );
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("/nonexistent/history.jsonl"), "{err}");

@@ -7,8 +7,17 @@ use tweetguard::review::{review, History, Review, Settings};
 fn assert_sound(text: &str, r: &Review) {
     for f in &r.findings {
         for s in &f.spans {
-            assert!(s.start <= s.end && s.end <= text.len(), "{} span {s:?} out of {}", f.rule, text.len());
-            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end), "{} span {s:?}", f.rule);
+            assert!(
+                s.start <= s.end && s.end <= text.len(),
+                "{} span {s:?} out of {}",
+                f.rule,
+                text.len()
+            );
+            assert!(
+                text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                "{} span {s:?}",
+                f.rule
+            );
         }
         assert!(!f.message.is_empty());
     }
@@ -20,19 +29,76 @@ fn tricky_char() -> impl Strategy<Value = char> {
     prop_oneof![
         any::<char>(),
         prop::sample::select(vec![
-            '\u{0}', '\u{7}', '\n', '\r', '\t', '\u{200B}', '\u{200D}', '\u{FEFF}', '\u{202E}',
-            '\u{200F}', '\u{0301}', '\u{0308}', '\u{FE0F}', '\u{1F469}', '\u{1F3FD}', '@', '#',
-            '$', '€', '%', '!', '?', '«', '»', '"', '-', '^', '.', ',', ' ', '\u{a0}', '\u{202f}',
-            'é', 'É', 'A', 'z', '9', '0', '/', ':', '−', '’',
+            '\u{0}',
+            '\u{7}',
+            '\n',
+            '\r',
+            '\t',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{FEFF}',
+            '\u{202E}',
+            '\u{200F}',
+            '\u{0301}',
+            '\u{0308}',
+            '\u{FE0F}',
+            '\u{1F469}',
+            '\u{1F3FD}',
+            '@',
+            '#',
+            '$',
+            '€',
+            '%',
+            '!',
+            '?',
+            '«',
+            '»',
+            '"',
+            '-',
+            '^',
+            '.',
+            ',',
+            ' ',
+            '\u{a0}',
+            '\u{202f}',
+            'é',
+            'É',
+            'A',
+            'z',
+            '9',
+            '0',
+            '/',
+            ':',
+            '−',
+            '’',
         ]),
     ]
 }
 
 fn tricky_words() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "promo", "PROMO", "RT", "via @marie", "https://example.com/a?b=c", "example.com",
-        "19,99 $", "-30 %", "$5", "« citation »", "nous", "vous", "^SG", "!!", "#tag", "@a",
-        "qu'en pensez-vous", "n'importe quoi", "e\u{301}", "\u{301}", "1 000", "12.",
+        "promo",
+        "PROMO",
+        "RT",
+        "via @marie",
+        "https://example.com/a?b=c",
+        "example.com",
+        "19,99 $",
+        "-30 %",
+        "$5",
+        "« citation »",
+        "nous",
+        "vous",
+        "^SG",
+        "!!",
+        "#tag",
+        "@a",
+        "qu'en pensez-vous",
+        "n'importe quoi",
+        "e\u{301}",
+        "\u{301}",
+        "1 000",
+        "12.",
     ])
     .prop_map(str::to_string)
 }
