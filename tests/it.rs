@@ -8,3 +8,5 @@ mod guidelines;
 mod lexicons;
 #[path = "it/robustness.rs"]
 mod robustness;
+#[path = "it/render.rs"]
+mod render;
