@@ -6,7 +6,7 @@ mod cli;
 mod guidelines;
 #[path = "it/lexicons.rs"]
 mod lexicons;
-#[path = "it/robustness.rs"]
-mod robustness;
 #[path = "it/render.rs"]
 mod render;
+#[path = "it/robustness.rs"]
+mod robustness;

@@ -17,7 +17,9 @@ fn a_french_ad_reads_as_advice_in_french() {
 
 #[test]
 fn an_english_retweet_without_credit_reads_as_advice_in_english() {
-    insta::assert_snapshot!(report("RT: We leverage best-in-class synergies. Don't miss it, act now!!"));
+    insta::assert_snapshot!(report(
+        "RT: We leverage best-in-class synergies. Don't miss it, act now!!"
+    ));
 }
 
 #[test]
