@@ -10,3 +10,5 @@ mod lexicons;
 mod render;
 #[path = "it/robustness.rs"]
 mod robustness;
+#[path = "it/purity.rs"]
+mod purity;
