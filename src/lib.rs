@@ -10,4 +10,5 @@
 //! The store ([`store`]) keeps the workflow's state in SQLite or PostgreSQL.
 
 pub mod review;
+pub mod store;
 pub mod workflow;

@@ -338,6 +338,8 @@ fn vote(
         }
         None => {
             p.votes.push(new);
+            // One canonical order, so a proposal read back from a store equals the one built here.
+            p.votes.sort_by_key(|v| (v.revision, v.member));
             Ok(None)
         }
     }
