@@ -2,5 +2,7 @@
 
 #[path = "it/common.rs"]
 mod common;
+#[path = "it/concurrency.rs"]
+mod concurrency;
 #[path = "it/store.rs"]
 mod store;

@@ -131,7 +131,12 @@ impl<'s> MigrationSource<'s> for Embedded {
 /// The store over SQLite or PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
+    /// Reads.
     pool: AnyPool,
+    /// Write transactions. On SQLite a single connection: only one writer can hold the file's
+    /// lock anyway, and waiting in the pool's queue is far quicker than SQLite's busy handler,
+    /// which sleeps in milliseconds. Another process still waits on the busy handler.
+    writer: AnyPool,
     backend: Backend,
 }
 
@@ -142,7 +147,7 @@ impl SqlStore {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         tracing::Span::current().record("backend", tracing::field::debug(backend));
-        let pool = match backend {
+        let (pool, writer) = match backend {
             Backend::Sqlite => {
                 let url = if url.contains("mode=") {
                     url.to_owned()
@@ -152,42 +157,49 @@ impl SqlStore {
                     format!("{url}?mode=rwc")
                 };
                 let options: AnyConnectOptions = url.parse().map_err(StoreError::Database)?;
-                let pool = AnyPoolOptions::new()
-                    .max_connections(8)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            // Writers queue on the lock rather than fail at once; another
-                            // process's transaction is short.
-                            conn.execute("PRAGMA busy_timeout = 30000").await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            Ok(())
+                let sqlite_pool = |size: u32| {
+                    AnyPoolOptions::new()
+                        .max_connections(size)
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                // Writers of another process queue on the lock rather than
+                                // fail at once; a transaction here is short.
+                                conn.execute("PRAGMA busy_timeout = 30000").await?;
+                                conn.execute("PRAGMA foreign_keys = ON").await?;
+                                Ok(())
+                            })
                         })
-                    })
-                    .connect_with(options)
-                    .await
-                    .map_err(StoreError::Database)?;
+                        .connect_with(options.clone())
+                };
+                let writer = sqlite_pool(1).await.map_err(StoreError::Database)?;
                 // WAL is a property of the file: readers never block the writer, and a killed
-                // process leaves a log that the next open replays or discards whole.
+                // process leaves a log that the next open replays or discards whole. Set before
+                // the readers open.
                 sqlx::query("PRAGMA journal_mode = WAL")
-                    .execute(&pool)
+                    .execute(&writer)
                     .await
                     .map_err(StoreError::Database)?;
-                pool
+                (sqlite_pool(8).await.map_err(StoreError::Database)?, writer)
             }
             Backend::Postgres => {
                 let options: AnyConnectOptions = url.parse().map_err(StoreError::Database)?;
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(10)
                     .connect_with(options)
                     .await
-                    .map_err(StoreError::Database)?
+                    .map_err(StoreError::Database)?;
+                (pool.clone(), pool)
             }
         };
         let migrator = Migrator::new(backend.migrations())
             .await
             .map_err(StoreError::Migrate)?;
-        migrator.run(&pool).await.map_err(StoreError::Migrate)?;
-        Ok(SqlStore { pool, backend })
+        migrator.run(&writer).await.map_err(StoreError::Migrate)?;
+        Ok(SqlStore {
+            pool,
+            writer,
+            backend,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -197,6 +209,7 @@ impl SqlStore {
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
 
@@ -209,7 +222,7 @@ macro_rules! write_tx {
             attempt += 1;
             let result = async {
                 let mut tx = $store
-                    .pool
+                    .writer
                     .begin_with($store.backend.begin_write())
                     .await
                     .map_err(db)?;
@@ -788,7 +801,7 @@ impl Store for SqlStore {
         .bind(id64(guild.0))
         .bind(to_json(settings)?)
         .bind(to_micros(now))
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(db)?;
         Ok(())
@@ -832,7 +845,7 @@ impl Store for SqlStore {
                 .bind(id64(guild.0))
                 .bind(id64(member.0)),
         };
-        q.execute(&self.pool).await.map_err(db)?;
+        q.execute(&self.writer).await.map_err(db)?;
         Ok(())
     }
 
