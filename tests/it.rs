@@ -4,5 +4,7 @@
 mod common;
 #[path = "it/concurrency.rs"]
 mod concurrency;
+#[path = "it/kill.rs"]
+mod kill;
 #[path = "it/store.rs"]
 mod store;
