@@ -4,6 +4,8 @@
 mod common;
 #[path = "it/concurrency.rs"]
 mod concurrency;
+#[path = "it/export.rs"]
+mod export;
 #[path = "it/kill.rs"]
 mod kill;
 #[path = "it/store.rs"]
