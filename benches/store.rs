@@ -46,7 +46,13 @@ async fn ballots(store: &SqlStore, votes: u64) -> Vec<(ProposalId, u64)> {
     let mut pairs = Vec::new();
     for _ in 0..votes.div_ceil(REVIEWERS) {
         let t = store
-            .submit(GUILD, &member(1), "A benchmark tweet ^SG", &review(), Utc::now())
+            .submit(
+                GUILD,
+                &member(1),
+                "A benchmark tweet ^SG",
+                &review(),
+                Utc::now(),
+            )
             .await
             .expect("submit");
         pairs.extend((0..REVIEWERS).map(|r| (t.proposal.id, 100 + r)));

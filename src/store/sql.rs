@@ -12,7 +12,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use futures_core::future::BoxFuture;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
-use sqlx::{AnyConnection, AnyPool, Executor, Row};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row};
 use tracing::{debug, warn};
 
 use super::{
@@ -156,7 +156,7 @@ impl SqlStore {
                 } else {
                     format!("{url}?mode=rwc")
                 };
-                let options: AnyConnectOptions = url.parse().map_err(StoreError::Database)?;
+                let options = connect_options(&url)?;
                 let sqlite_pool = |size: u32| {
                     AnyPoolOptions::new()
                         .max_connections(size)
@@ -182,7 +182,7 @@ impl SqlStore {
                 (sqlite_pool(8).await.map_err(StoreError::Database)?, writer)
             }
             Backend::Postgres => {
-                let options: AnyConnectOptions = url.parse().map_err(StoreError::Database)?;
+                let options = connect_options(url)?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(10)
                     .connect_with(options)
@@ -211,6 +211,13 @@ impl SqlStore {
         self.pool.close().await;
         self.writer.close().await;
     }
+}
+
+/// Options from a URL, with every statement logged at `debug` only (slow ones still warn):
+/// the bot's `info` log is for what people did, not for SQL.
+fn connect_options(url: &str) -> Result<AnyConnectOptions, StoreError> {
+    let options: AnyConnectOptions = url.parse().map_err(StoreError::Database)?;
+    Ok(options.log_statements(log::LevelFilter::Debug))
 }
 
 /// Runs `$body` (which uses `$conn: &mut AnyConnection`) in a write transaction, committing on
@@ -502,11 +509,11 @@ async fn write(
             .bind(p.remote_id.clone())
             .bind(to_micros(p.updated_at))
             .bind(p.id.0)
-            .bind(version - 1)
+            .bind(i64::try_from(old.version).map_err(|_| StoreError::Corrupt("version".into()))?)
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            if done.rows_affected() != 1 || old.version + 1 != p.version {
+            if done.rows_affected() != 1 {
                 return Err(StoreError::Conflict);
             }
         }
@@ -849,7 +856,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(worker))]
+    #[tracing::instrument(level = "debug", skip_all, fields(worker = worker))]
     async fn claim_post(
         &self,
         worker: &str,
