@@ -88,6 +88,12 @@ impl TestDb {
             .execute(format!("CREATE DATABASE {name}").as_str())
             .await
             .expect("create test database");
+        // Tests check what the database holds, not that it survives a power cut: don't wait
+        // for the disk on every commit.
+        admin
+            .execute(format!("ALTER DATABASE {name} SET synchronous_commit = off").as_str())
+            .await
+            .expect("configure test database");
         admin.close().await.ok();
         let url = with_database(&admin_url, &name);
         let store = Arc::new(SqlStore::open(&url).await.expect("open postgres store"));

@@ -54,21 +54,33 @@ async fn race(db: TestDb) {
         .await
         .expect("settings");
 
-    let mut ids = Vec::with_capacity(PROPOSALS);
-    for i in 0..PROPOSALS {
-        let store = if i % 2 == 0 { &a } else { &b };
-        let t = store
-            .submit(
-                GUILD,
-                &member(1),
-                &format!("Proposal {i} ^SG"),
-                &review(Verdict::Ready),
-                at(0),
-            )
-            .await
-            .expect("submit");
-        ids.push(t.proposal.id);
+    let mut submitters = Vec::new();
+    for (h, store) in [a.clone(), b.clone()].into_iter().enumerate() {
+        for task in 0..TASKS_PER_HANDLE {
+            let store = store.clone();
+            submitters.push(tokio::spawn(async move {
+                let mut ids = Vec::new();
+                for i in (h * TASKS_PER_HANDLE + task..PROPOSALS).step_by(2 * TASKS_PER_HANDLE) {
+                    let text = format!("Proposal {i} ^SG");
+                    let t = store
+                        .submit(GUILD, &member(1), &text, &review(Verdict::Ready), at(0))
+                        .await
+                        .expect("submit");
+                    ids.push(t.proposal.id);
+                }
+                ids
+            }));
+        }
     }
+    let mut ids = Vec::with_capacity(PROPOSALS);
+    for s in submitters {
+        ids.extend(s.await.expect("submit task"));
+    }
+    assert_eq!(
+        ids.iter().collect::<HashSet<_>>().len(),
+        PROPOSALS,
+        "unique ids"
+    );
     let submitted = started.elapsed();
 
     let clicks: Vec<(ProposalId, u64)> = ids
