@@ -321,3 +321,29 @@ pub struct AuditRecord {
     #[serde(flatten)]
     pub entry: AuditEntry,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_read_in_both_languages_and_hide_database_details() {
+        let errors = [
+            StoreError::Refused(WorkflowError::OwnProposal),
+            StoreError::InvalidSettings(PolicyError::NoApprovalRequired),
+            StoreError::Conflict,
+            StoreError::Database(sqlx::Error::PoolTimedOut),
+            StoreError::Corrupt("proposal 3 has no revision".into()),
+        ];
+        for e in &errors {
+            let (en, fr) = (e.message(Language::En), e.message(Language::Fr));
+            assert!(!en.is_empty() && !fr.is_empty() && en != fr, "{e:?}");
+        }
+        let db = StoreError::Database(sqlx::Error::PoolTimedOut).message(Language::En);
+        assert!(!db.contains("pool"), "no database detail for users: {db}");
+        assert_eq!(
+            StoreError::Refused(WorkflowError::OwnProposal).message(Language::Fr),
+            WorkflowError::OwnProposal.message(Language::Fr)
+        );
+    }
+}

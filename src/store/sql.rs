@@ -194,7 +194,18 @@ impl SqlStore {
         let migrator = Migrator::new(backend.migrations())
             .await
             .map_err(StoreError::Migrate)?;
-        migrator.run(&writer).await.map_err(StoreError::Migrate)?;
+        // PostgreSQL serialises concurrent migrators with an advisory lock; SQLite has none, so
+        // two processes starting on a new file at once can collide: the loser tries again and
+        // then finds the migrations applied.
+        let mut attempt = 0;
+        while let Err(e) = migrator.run(&writer).await {
+            attempt += 1;
+            if attempt >= 3 {
+                return Err(StoreError::Migrate(e));
+            }
+            warn!(error = %e, "migration failed; trying again");
+            tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+        }
         Ok(SqlStore {
             pool,
             writer,
@@ -1008,5 +1019,47 @@ impl Store for SqlStore {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_picks_the_backend() {
+        assert_eq!(
+            Backend::from_url("sqlite://tweetguard.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("sqlite:data/tg.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgres://tg:secret@db/tg").ok(),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://db/tg").ok(),
+            Some(Backend::Postgres)
+        );
+        assert!(matches!(
+            Backend::from_url("mysql://db/tg"),
+            Err(StoreError::UnsupportedUrl)
+        ));
+    }
+
+    #[test]
+    fn times_round_trip_at_microsecond_precision() {
+        let t = micros_now(Utc::now());
+        assert_eq!(from_micros(to_micros(t)).ok(), Some(t));
+    }
+
+    #[test]
+    fn discord_ids_round_trip_through_signed_columns() {
+        for id in [0, 1, 1_234_567_890_123_456_789, u64::MAX] {
+            assert_eq!(uid(id64(id)), id);
+        }
     }
 }

@@ -190,3 +190,24 @@ async fn postgres_two_handles_race_without_losing_or_doubling() {
         race(db).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_handles_can_start_on_a_new_sqlite_file_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("new.db").display());
+    let (a, b) = tokio::join!(SqlStore::open(&url), SqlStore::open(&url));
+    let (a, b) = (a.expect("first opens"), b.expect("second opens"));
+    let t = a
+        .submit(
+            GUILD,
+            &member(1),
+            "hello ^SG",
+            &review(Verdict::Ready),
+            at(0),
+        )
+        .await
+        .expect("submit");
+    assert!(b.proposal(t.proposal.id).await.expect("read").is_some());
+    a.close().await;
+    b.close().await;
+}
