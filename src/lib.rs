@@ -11,4 +11,5 @@
 
 pub mod cli;
 pub mod review;
+pub mod store;
 pub mod workflow;

@@ -2,13 +2,23 @@
 
 #[path = "it/cli.rs"]
 mod cli;
+#[path = "it/common.rs"]
+mod common;
+#[path = "it/concurrency.rs"]
+mod concurrency;
+#[path = "it/export.rs"]
+mod export;
 #[path = "it/guidelines.rs"]
 mod guidelines;
+#[path = "it/kill.rs"]
+mod kill;
 #[path = "it/lexicons.rs"]
 mod lexicons;
+#[path = "it/purity.rs"]
+mod purity;
 #[path = "it/render.rs"]
 mod render;
 #[path = "it/robustness.rs"]
 mod robustness;
-#[path = "it/purity.rs"]
-mod purity;
+#[path = "it/store.rs"]
+mod store;

@@ -17,4 +17,7 @@ pub struct Cli {
 pub enum Command {
     /// Review a tweet (TEXT, or standard input) and print what a community manager would say.
     Review(review::ReviewArgs),
+    /// Write the approval audit trail (JSON lines or CSV) to standard output, for a person or
+    /// an auditor.
+    Export(crate::store::export::ExportArgs),
 }
