@@ -1,12 +1,314 @@
-//! Twitter's weighted tweet length, exactly as the official twitter-text library (config v3)
-//! counts it. Placeholder: being written.
+//! Twitter's weighted tweet length, exactly as the official twitter-text library counts it.
+//!
+//! This is a port of twitter-text 3.1.0 (JavaScript, Apache-2.0): `parseTweet` /
+//! `getTweetLength`, `extractUrlsWithIndices` with its regexes and TLD lists, and the emoji
+//! regex of twemoji-parser 11.0.2 (MIT). Why a port rather than the `twitter-text` crate: that
+//! crate pins `cxx` and needs a C++ toolchain, and a review must cost microseconds.
+//!
+//! What the count does (config v3, today's rules): the text is NFC-normalised; every URL
+//! twitter-text recognises (with or without `http(s)://`, so `example.com` counts too) weighs
+//! 23; every emoji sequence weighs one default unit (2); other characters weigh 1 when their
+//! UTF-16 code unit falls in the config's ranges (Latin, punctuation, ...) and 2 otherwise.
+//!
+//! Everything runs over UTF-16 code units, as the JavaScript does, because its regexes and
+//! indices are UTF-16 and some edge cases (astral characters beside URLs) depend on it. ASCII
+//! text is its own UTF-16, so it is scanned in place; other text is transcoded into a stack
+//! buffer. The tables (character classes, TLDs, emoji) are generated from the official
+//! package into `length/data/` by `tests/oracle/gen-tables.js` and built once, lazily.
+//! `tests/it/length.rs` checks the port against upstream's conformance data and, when
+//! `tests/oracle` is installed, against the official library itself on random text.
+
+mod emoji;
+mod tables;
+mod urls;
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use emoji::EmojiScanner;
+use urls::UrlScanner;
+
+/// A code unit of the text being scanned: a byte of ASCII text or a UTF-16 code unit. Both
+/// are UTF-16 code units, which lets ASCII text skip transcoding.
+trait Unit: Copy {
+    fn get(self) -> u16;
+}
+
+impl Unit for u8 {
+    #[inline(always)]
+    fn get(self) -> u16 {
+        u16::from(self)
+    }
+}
+
+impl Unit for u16 {
+    #[inline(always)]
+    fn get(self) -> u16 {
+        self
+    }
+}
+
+/// A weight range of a twitter-text configuration: code units `start..=end` weigh `weight`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeightRange {
+    pub start: u32,
+    pub end: u32,
+    pub weight: usize,
+}
+
+/// A twitter-text configuration (`config-v2.json`, `config-v3.json`). Public so that tests can
+/// check the v2 rules upstream's conformance data was written for; the product uses v3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    pub max_weighted_tweet_length: usize,
+    /// Weights are integers scaled by this (100: a Latin letter weighs 100, i.e. 1).
+    pub scale: usize,
+    /// The weight of a code unit outside every range, and of an emoji sequence.
+    pub default_weight: usize,
+    /// What a URL counts, whatever its length.
+    pub transformed_url_length: usize,
+    /// v3: an emoji sequence counts once (`default_weight`) instead of per code unit.
+    pub emoji_parsing_enabled: bool,
+    pub ranges: &'static [WeightRange],
+}
+
+const RANGES_V2_V3: [WeightRange; 4] = [
+    WeightRange {
+        start: 0,
+        end: 4351,
+        weight: 100,
+    },
+    WeightRange {
+        start: 8192,
+        end: 8205,
+        weight: 100,
+    },
+    WeightRange {
+        start: 8208,
+        end: 8223,
+        weight: 100,
+    },
+    WeightRange {
+        start: 8242,
+        end: 8247,
+        weight: 100,
+    },
+];
+
+impl Config {
+    /// `config-v2.json`: the 280-character rules before emoji were discounted.
+    pub const fn v2() -> Config {
+        Config {
+            max_weighted_tweet_length: 280,
+            scale: 100,
+            default_weight: 200,
+            transformed_url_length: 23,
+            emoji_parsing_enabled: false,
+            ranges: &RANGES_V2_V3,
+        }
+    }
+
+    /// `config-v3.json`: today's rules (the library's default).
+    pub const fn v3() -> Config {
+        Config {
+            emoji_parsing_enabled: true,
+            ..Config::v2()
+        }
+    }
+
+    /// `getCharacterWeight`: by UTF-16 code unit.
+    #[inline]
+    fn weight(&self, unit: u16) -> usize {
+        let c = u32::from(unit);
+        self.ranges
+            .iter()
+            .find(|r| r.start <= c && c <= r.end)
+            .map_or(self.default_weight, |r| r.weight)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::v3()
+    }
+}
+
+/// What `parseTweet` says about a text (without the display/valid ranges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TweetLength {
+    /// The weighted length, in characters (`weightedLength`).
+    pub weighted_length: usize,
+    /// Not empty, not over the limit, no invalid character (U+FFFE, U+FEFF, U+FFFF).
+    pub valid: bool,
+    /// The weighted length in thousandths of the limit, rounded down (`permillage`).
+    pub permillage: usize,
+}
 
 /// The twitter-text v3 weighted length of `text` (NFC-normalised first; URLs count 23).
 pub fn weighted_length(text: &str) -> usize {
-    text.chars().count()
+    parse_tweet(text, &Config::v3()).weighted_length
+}
+
+/// The weighted length of `text` under `config` (e.g. [`Config::v2`] for old rules).
+pub fn weighted_length_with(text: &str, config: &Config) -> usize {
+    parse_tweet(text, config).weighted_length
+}
+
+/// `parseTweet(text, config)`: weighted length, validity and permillage.
+pub fn parse_tweet(text: &str, config: &Config) -> TweetLength {
+    let normalized = nfc(text);
+    let text = normalized.as_ref();
+    if text.is_ascii() {
+        // ASCII is its own UTF-16 and holds no emoji (keycaps need U+20E3).
+        return count(text.as_bytes(), config, false);
+    }
+    // UTF-16 never takes more code units than UTF-8 takes bytes.
+    const STACK_UNITS: usize = 512;
+    if text.len() <= STACK_UNITS {
+        let mut buf = [0u16; STACK_UNITS];
+        let mut n = 0;
+        for (slot, unit) in buf.iter_mut().zip(text.encode_utf16()) {
+            *slot = unit;
+            n += 1;
+        }
+        count(&buf[..n], config, true)
+    } else {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        count(&units, config, true)
+    }
 }
 
 /// Byte ranges of the URLs twitter-text recognises in `text` (with or without a scheme).
-pub fn find_urls(_text: &str) -> Vec<std::ops::Range<usize>> {
-    Vec::new()
+///
+/// This is `extractUrlsWithIndices(text)` on the text as given (not normalised), so the ranges
+/// index `text` itself; they are always on char boundaries.
+pub fn find_urls(text: &str) -> Vec<Range<usize>> {
+    if text.is_ascii() {
+        return UrlScanner::new(text.as_bytes())
+            .map(|u| u.start..u.end)
+            .collect();
+    }
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let entities: Vec<_> = UrlScanner::new(&units).collect();
+    if entities.is_empty() {
+        return Vec::new();
+    }
+    // UTF-16 index -> byte offset (an index inside a surrogate pair maps to its char's start).
+    let mut offsets = Vec::with_capacity(units.len() + 1);
+    for (byte, c) in text.char_indices() {
+        offsets.extend(std::iter::repeat(byte).take(c.len_utf16()));
+    }
+    offsets.push(text.len());
+    let at = |i: usize| offsets.get(i).copied().unwrap_or(text.len());
+    entities.iter().map(|u| at(u.start)..at(u.end)).collect()
+}
+
+/// `text.normalize()` (NFC), borrowing when the text already is NFC. Text made only of code
+/// points below U+0300 (ASCII, Latin-1, Latin Extended: no combining mark) is NFC by
+/// definition, and checking its bytes is much cheaper than the quick-check.
+fn nfc(text: &str) -> Cow<'_, str> {
+    if text.bytes().all(|b| b < 0xCC) {
+        return Cow::Borrowed(text);
+    }
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(text),
+        _ => Cow::Owned(text.nfc().collect()),
+    }
+}
+
+/// The loop of `parseTweet` over the normalised text's UTF-16 code units.
+fn count<U: Unit>(units: &[U], config: &Config, emoji_possible: bool) -> TweetLength {
+    let scale = config.scale;
+    let mut urls = UrlScanner::new(units);
+    let mut next_url = urls.next();
+    let mut emojis =
+        (config.emoji_parsing_enabled && emoji_possible).then(|| EmojiScanner::new(units));
+    let mut next_emoji = emojis.as_mut().and_then(Iterator::next);
+
+    let mut weighted = 0usize;
+    let mut valid = true;
+    let mut i = 0;
+    while i < units.len() {
+        // The JavaScript looks entities up by start index; ones that start inside an entity
+        // already counted are never looked up.
+        while next_url.is_some_and(|u| u.start < i) {
+            next_url = urls.next();
+        }
+        while next_emoji.is_some_and(|(start, _)| start < i) {
+            next_emoji = emojis.as_mut().and_then(Iterator::next);
+        }
+        if let Some(url) = next_url.filter(|u| u.start == i) {
+            weighted += config.transformed_url_length * scale;
+            i += url.len.max(1) - 1;
+        } else if let Some((start, end)) = next_emoji.filter(|&(start, _)| start == i) {
+            weighted += config.default_weight;
+            i += (end - start).max(1) - 1;
+        } else {
+            // A surrogate pair is weighed by its second (low) surrogate, as the JavaScript
+            // does: `charAt` after stepping over the high one.
+            if is_surrogate_pair(units, i) {
+                i += 1;
+            }
+            weighted += units.get(i).map_or(0, |u| config.weight(u.get()));
+        }
+        if valid {
+            valid = !units
+                .get(i)
+                .is_some_and(|u| matches!(u.get(), 0xFEFF | 0xFFFE | 0xFFFF));
+        }
+        i += 1;
+    }
+
+    let weighted_length = weighted.checked_div(scale).unwrap_or(0);
+    // Like the JavaScript, in floating point (`weightedLength / scale`, then the ratio).
+    let length = weighted as f64 / scale as f64;
+    let max = config.max_weighted_tweet_length as f64;
+    let permillage = (length / max * 1000.0).floor();
+    TweetLength {
+        weighted_length,
+        valid: valid && length > 0.0 && length <= max,
+        permillage: if permillage.is_finite() && permillage > 0.0 {
+            permillage as usize
+        } else {
+            0
+        },
+    }
+}
+
+#[inline]
+fn is_surrogate_pair<U: Unit>(units: &[U], i: usize) -> bool {
+    match (units.get(i), units.get(i + 1)) {
+        (Some(hi), Some(lo)) => {
+            (0xD800..=0xDBFF).contains(&hi.get()) && (0xDC00..=0xDFFF).contains(&lo.get())
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basics() {
+        assert_eq!(weighted_length(""), 0);
+        assert_eq!(weighted_length("hello"), 5);
+        assert_eq!(weighted_length("Hi http://test.co"), 26);
+        assert_eq!(weighted_length("see example.com"), 27);
+        assert_eq!(weighted_length("の"), 2);
+        assert_eq!(weighted_length("😀"), 2);
+        assert_eq!(weighted_length("👨‍👩‍👧‍👦"), 2);
+        assert_eq!(weighted_length_with("😀", &Config::v2()), 2);
+        assert_eq!(weighted_length_with("👨‍👩‍👧‍👦", &Config::v2()), 11);
+        assert_eq!(weighted_length("e\u{301}"), 1);
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(find_urls("go to example.com now"), vec![6..17]);
+        assert_eq!(find_urls("é https://t.co/abc"), vec![3..19]);
+        assert_eq!(find_urls("no url here"), Vec::<Range<usize>>::new());
+    }
 }
