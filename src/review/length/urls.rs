@@ -155,7 +155,11 @@ impl<'a, U: Unit> UrlScanner<'a, U> {
         {
             return None;
         }
-        let colon = if lower(s + 4) == u16::from(b's') { s + 5 } else { s + 4 };
+        let colon = if lower(s + 4) == u16::from(b's') {
+            s + 5
+        } else {
+            s + 4
+        };
         if self.at(colon) == u16::from(b':')
             && self.at(colon + 1) == u16::from(b'/')
             && self.at(colon + 2) == u16::from(b'/')
