@@ -33,10 +33,13 @@ use urls::UrlScanner;
 /// A code unit of the text being scanned: a byte of ASCII text or a UTF-16 code unit. Both
 /// are UTF-16 code units, which lets ASCII text skip transcoding.
 trait Unit: Copy {
+    /// Whether every unit of this type is ASCII (lets the count add runs in one step).
+    const ASCII: bool;
     fn get(self) -> u16;
 }
 
 impl Unit for u8 {
+    const ASCII: bool = true;
     #[inline(always)]
     fn get(self) -> u16 {
         u16::from(self)
@@ -44,6 +47,7 @@ impl Unit for u8 {
 }
 
 impl Unit for u16 {
+    const ASCII: bool = false;
     #[inline(always)]
     fn get(self) -> u16 {
         self
@@ -118,7 +122,7 @@ impl Config {
         }
     }
 
-    /// `getCharacterWeight`: by UTF-16 code unit.
+    /// `getCharacterWeight`: by UTF-16 code unit, the first range that holds it.
     #[inline]
     fn weight(&self, unit: u16) -> usize {
         let c = u32::from(unit);
@@ -126,6 +130,12 @@ impl Config {
             .iter()
             .find(|r| r.start <= c && c <= r.end)
             .map_or(self.default_weight, |r| r.weight)
+    }
+
+    /// The weight every ASCII unit has, when the first range covers them all (v2, v3).
+    fn ascii_weight(&self) -> Option<usize> {
+        let first = self.ranges.first()?;
+        (first.start == 0 && first.end >= 0x7F).then_some(first.weight)
     }
 }
 
@@ -158,26 +168,89 @@ pub fn weighted_length_with(text: &str, config: &Config) -> usize {
 
 /// `parseTweet(text, config)`: weighted length, validity and permillage.
 pub fn parse_tweet(text: &str, config: &Config) -> TweetLength {
-    let normalized = nfc(text);
-    let text = normalized.as_ref();
-    if text.is_ascii() {
-        // ASCII is its own UTF-16 and holds no emoji (keycaps need U+20E3).
+    // One vectorised pass decides the fast paths: ASCII needs no normalisation and holds no
+    // emoji (keycaps need U+20E3); below U+0300 (lead bytes under 0xCC) text is NFC already.
+    let largest_byte = text.bytes().fold(0u8, u8::max);
+    if largest_byte < 0x80 {
         return count(text.as_bytes(), config, false);
     }
+    let normalized = if largest_byte < 0xCC {
+        Cow::Borrowed(text)
+    } else {
+        nfc(text)
+    };
+    let text = normalized.as_ref();
     // UTF-16 never takes more code units than UTF-8 takes bytes.
     const STACK_UNITS: usize = 512;
     if text.len() <= STACK_UNITS {
         let mut buf = [0u16; STACK_UNITS];
-        let mut n = 0;
-        for (slot, unit) in buf.iter_mut().zip(text.encode_utf16()) {
-            *slot = unit;
-            n += 1;
-        }
-        count(&buf[..n], config, true)
+        let n = to_utf16(text, &mut buf);
+        let units = &buf[..n];
+        count(units, config, emoji::possible(largest_unit(units)))
     } else {
         let units: Vec<u16> = text.encode_utf16().collect();
-        count(&units, config, true)
+        count(&units, config, emoji::possible(largest_unit(&units)))
     }
+}
+
+fn largest_unit(units: &[u16]) -> u16 {
+    units.iter().copied().fold(0, u16::max)
+}
+
+/// Transcodes `text` into `buf` (which must hold `text.len()` units), returning the number of
+/// units written. Faster than `encode_utf16` on mostly-ASCII text, which is the common case.
+fn to_utf16(text: &str, buf: &mut [u16]) -> usize {
+    let bytes = text.as_bytes();
+    let byte = |i: usize| u32::from(bytes.get(i).copied().unwrap_or(0) & 0x3F);
+    let mut n = 0;
+    let mut i = 0;
+    while i < bytes.len() && n < buf.len() {
+        // Eight ASCII bytes at a time (the common case), then one character the slow way.
+        while let (Some(chunk), Some(out)) = (bytes.get(i..i + 8), buf.get_mut(n..n + 8)) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
+            if word & 0x8080_8080_8080_8080 != 0 {
+                break;
+            }
+            for (o, &b) in out.iter_mut().zip(chunk) {
+                *o = u16::from(b);
+            }
+            i += 8;
+            n += 8;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        let (cp, width) = match b {
+            0x00..=0x7F => (u32::from(b), 1),
+            0x80..=0xDF => ((u32::from(b & 0x1F) << 6) | byte(i + 1), 2),
+            0xE0..=0xEF => (
+                (u32::from(b & 0x0F) << 12) | (byte(i + 1) << 6) | byte(i + 2),
+                3,
+            ),
+            _ => (
+                (u32::from(b & 0x07) << 18)
+                    | (byte(i + 1) << 12)
+                    | (byte(i + 2) << 6)
+                    | byte(i + 3),
+                4,
+            ),
+        };
+        i += width;
+        if cp < 0x10000 {
+            if let Some(o) = buf.get_mut(n) {
+                *o = cp as u16;
+            }
+            n += 1;
+        } else if let Some(o) = buf.get_mut(n..n + 2) {
+            let cp = cp - 0x10000;
+            o[0] = 0xD800 | (cp >> 10) as u16;
+            o[1] = 0xDC00 | (cp & 0x3FF) as u16;
+            n += 2;
+        } else {
+            break;
+        }
+    }
+    n.min(buf.len())
 }
 
 /// Byte ranges of the URLs twitter-text recognises in `text` (with or without a scheme).
@@ -205,17 +278,49 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
     entities.iter().map(|u| at(u.start)..at(u.end)).collect()
 }
 
-/// `text.normalize()` (NFC), borrowing when the text already is NFC. Text made only of code
-/// points below U+0300 (ASCII, Latin-1, Latin Extended: no combining mark) is NFC by
-/// definition, and checking its bytes is much cheaper than the quick-check.
+/// `text.normalize()` (NFC), borrowing when the text already is NFC.
 fn nfc(text: &str) -> Cow<'_, str> {
-    if text.bytes().all(|b| b < 0xCC) {
+    if text.chars().all(nfc_inert) {
         return Cow::Borrowed(text);
     }
     match is_nfc_quick(text.chars()) {
         IsNormalized::Yes => Cow::Borrowed(text),
         _ => Cow::Owned(text.nfc().collect()),
     }
+}
+
+/// Code points that are NFC quick-check "Yes" with combining class 0 (checked against the
+/// normalisation tables by a unit test): text made only of them is NFC, and this test is
+/// several times cheaper than the full quick-check on emoji, punctuation, CJK or Cyrillic.
+#[inline]
+fn nfc_inert(c: char) -> bool {
+    const RANGES: [(u32, u32); 22] = [
+        (0x0000, 0x02FF),
+        (0x0400, 0x0482),
+        (0x048A, 0x052F),
+        (0x2002, 0x206F),
+        (0x2070, 0x20CF),
+        (0x2190, 0x2328),
+        (0x232B, 0x23FF),
+        (0x2400, 0x2ADB),
+        (0x2ADD, 0x2BFF),
+        (0x3000, 0x3029),
+        (0x3030, 0x303F),
+        (0x3041, 0x3096),
+        (0x309B, 0x30FF),
+        (0x4E00, 0x9FFF),
+        (0xAC00, 0xD7A3),
+        (0xFE00, 0xFE0F),
+        (0xFE30, 0xFE4F),
+        (0xFF01, 0xFFEF),
+        (0x1F000, 0x1F0FF),
+        (0x1F100, 0x1F1FF),
+        (0x1F300, 0x1FAFF),
+        (0xE0000, 0xE007F),
+    ];
+    let c = c as u32;
+    let after = RANGES.partition_point(|&(lo, _)| lo <= c);
+    after > 0 && c <= RANGES[after - 1].1
 }
 
 /// The loop of `parseTweet` over the normalised text's UTF-16 code units.
@@ -227,10 +332,16 @@ fn count<U: Unit>(units: &[U], config: &Config, emoji_possible: bool) -> TweetLe
         (config.emoji_parsing_enabled && emoji_possible).then(|| EmojiScanner::new(units));
     let mut next_emoji = emojis.as_mut().and_then(Iterator::next);
 
+    let ascii_weight = if U::ASCII {
+        config.ascii_weight()
+    } else {
+        None
+    };
     let mut weighted = 0usize;
     let mut valid = true;
+    let n = units.len();
     let mut i = 0;
-    while i < units.len() {
+    while i < n {
         // The JavaScript looks entities up by start index; ones that start inside an entity
         // already counted are never looked up.
         while next_url.is_some_and(|u| u.start < i) {
@@ -246,12 +357,51 @@ fn count<U: Unit>(units: &[U], config: &Config, emoji_possible: bool) -> TweetLe
             weighted += config.default_weight;
             i += (end - start).max(1) - 1;
         } else {
-            // A surrogate pair is weighed by its second (low) surrogate, as the JavaScript
-            // does: `charAt` after stepping over the high one.
-            if is_surrogate_pair(units, i) {
+            // Plain characters up to the next entity, in a tight loop.
+            let stop = next_url
+                .map_or(n, |u| u.start)
+                .min(next_emoji.map_or(n, |(start, _)| start))
+                .min(n);
+            if let Some(w) = ascii_weight {
+                weighted += w * (stop - i);
+                i = stop;
+                continue;
+            }
+            let run = units.get(i..stop).unwrap_or(&[]);
+            // Fast path: every unit in the first range (Latin text): one vectorised count.
+            if let Some(r) = config
+                .ranges
+                .first()
+                .filter(|r| r.start == 0 && r.end < 0xD800)
+            {
+                let largest = run.iter().map(|u| u.get()).fold(0, u16::max);
+                if u32::from(largest) <= r.end {
+                    weighted += r.weight * run.len();
+                    i = stop;
+                    continue;
+                }
+            }
+            while i < stop {
+                let Some(mut u) = units.get(i).map(|u| u.get()) else {
+                    break;
+                };
+                // A surrogate pair is weighed by its second (low) surrogate, as the
+                // JavaScript does: `charAt` after stepping over the high one.
+                if (0xD800..=0xDBFF).contains(&u) {
+                    if let Some(lo) = units.get(i + 1).map(|u| u.get()) {
+                        if (0xDC00..=0xDFFF).contains(&lo) {
+                            i += 1;
+                            u = lo;
+                        }
+                    }
+                }
+                weighted += config.weight(u);
+                if matches!(u, 0xFEFF | 0xFFFE | 0xFFFF) {
+                    valid = false;
+                }
                 i += 1;
             }
-            weighted += units.get(i).map_or(0, |u| config.weight(u.get()));
+            continue;
         }
         if valid {
             valid = !units
@@ -277,16 +427,6 @@ fn count<U: Unit>(units: &[U], config: &Config, emoji_possible: bool) -> TweetLe
     }
 }
 
-#[inline]
-fn is_surrogate_pair<U: Unit>(units: &[U], i: usize) -> bool {
-    match (units.get(i), units.get(i + 1)) {
-        (Some(hi), Some(lo)) => {
-            (0xD800..=0xDBFF).contains(&hi.get()) && (0xDC00..=0xDFFF).contains(&lo.get())
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,9 +446,32 @@ mod tests {
     }
 
     #[test]
+    fn nfc_inert_characters_are_nfc_with_combining_class_0() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfc_inert(c))
+        {
+            assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+            assert_eq!(
+                is_nfc_quick(std::iter::once(c)),
+                IsNormalized::Yes,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
     fn urls() {
-        assert_eq!(find_urls("go to example.com now"), vec![6..17]);
-        assert_eq!(find_urls("é https://t.co/abc"), vec![3..19]);
-        assert_eq!(find_urls("no url here"), Vec::<Range<usize>>::new());
+        assert_eq!(
+            find_urls("go to example.com now"),
+            Some(6..17).into_iter().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            find_urls("é https://t.co/abc"),
+            Some(3..19).into_iter().collect::<Vec<_>>()
+        );
+        assert!(find_urls("no url here").is_empty());
     }
 }

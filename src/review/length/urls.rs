@@ -76,6 +76,11 @@ pub(super) struct UrlScanner<'a, U> {
     /// The regex's `lastIndex`.
     last_index: usize,
     done: bool,
+    /// The last candidate dot found (see [`Self::exec`]), and how far the search has gone.
+    dot_cache: Option<usize>,
+    dot_scanned: usize,
+    /// The last candidate dot whose run start was computed, and that start.
+    run_cache: Option<(usize, usize)>,
     pending: Option<AsciiDomains>,
     /// Last run of `[validDomainChars_-]` scanned, `[start, end)`: any position inside it has
     /// the same run end, which keeps the scan linear.
@@ -89,13 +94,14 @@ pub(super) struct UrlScanner<'a, U> {
 
 impl<'a, U: Unit> UrlScanner<'a, U> {
     pub(super) fn new(units: &'a [U]) -> Self {
-        // `if (!text.match(/\./)) return []`: no dot, no URL.
-        let has_dot = units.iter().any(|u| u.get() == DOT);
         UrlScanner {
             units,
             t: Tables::get(),
             last_index: 0,
-            done: !has_dot,
+            done: false,
+            dot_cache: None,
+            dot_scanned: 0,
+            run_cache: None,
             pending: None,
             sub_run: (0, 0),
             name_run: (0, 0),
@@ -114,25 +120,80 @@ impl<'a, U: Unit> UrlScanner<'a, U> {
     }
 
     /// `RegExp.prototype.exec` of `extractUrl` from `lastIndex`.
+    ///
+    /// Every domain holds a "candidate dot": a `.` between two `validDomainChars` (a label's
+    /// last character and a TLD's first). A match starting at `p` reaches such a dot through
+    /// the run of domain characters (`D`, `-`, `_`, `.`) it belongs to, at most a protocol
+    /// and a preceding character (9 units) before that run. So only the positions in those
+    /// windows are tried, in order, which is what the JavaScript finds (it tries every one).
     fn exec(&mut self) -> Option<RegexMatch> {
         let n = self.units.len();
         let mut p = self.last_index;
         while p < n {
-            let c = self.at(p);
-            // `validUrlPrecedingChars`: one allowed character, else `^`.
-            if self.t.is(c, class::PRECEDING) {
-                if let Some(m) = self.attempt(Some(c), p + 1) {
-                    return Some(m);
+            let dot = self.next_candidate_dot(p + 1)?;
+            p = p.max(self.run_start(dot).saturating_sub(9));
+            while p < dot {
+                let c = self.at(p);
+                // `validUrlPrecedingChars`: one allowed character, else `^`.
+                if self.t.is(c, class::PRECEDING) {
+                    if let Some(m) = self.attempt(Some(c), p + 1) {
+                        return Some(m);
+                    }
                 }
-            }
-            if p == 0 {
-                if let Some(m) = self.attempt(None, 0) {
-                    return Some(m);
+                if p == 0 {
+                    if let Some(m) = self.attempt(None, 0) {
+                        return Some(m);
+                    }
                 }
+                p += 1;
             }
-            p += 1;
         }
         None
+    }
+
+    /// The first candidate dot at or after `from` (see [`Self::exec`]).
+    fn next_candidate_dot(&mut self, from: usize) -> Option<usize> {
+        if let Some(dot) = self.dot_cache {
+            if dot >= from {
+                return Some(dot);
+            }
+        }
+        let mut i = from.max(self.dot_scanned).max(1);
+        let n = self.units.len();
+        while let Some(dot) = find_dot(self.units, i) {
+            if dot + 1 < n
+                && self.t.is(self.units[dot - 1].get(), class::DOMAIN)
+                && self.t.is(self.units[dot + 1].get(), class::DOMAIN)
+            {
+                self.dot_cache = Some(dot);
+                self.dot_scanned = dot + 1;
+                return Some(dot);
+            }
+            i = dot + 1;
+        }
+        self.dot_scanned = n;
+        self.dot_cache = None;
+        None
+    }
+
+    /// Start of the run of domain characters (`D`, `-`, `_`, `.`) that ends at `dot`.
+    fn run_start(&mut self, dot: usize) -> usize {
+        let in_run = |s: &Self, i: usize| {
+            let u = s.at(i);
+            s.t.is(u, class::DOMAIN) || matches!(u, 0x2D | 0x2E | 0x5F)
+        };
+        if let Some((prev, start)) = self.run_cache {
+            if prev <= dot && (prev..dot).all(|i| in_run(self, i)) {
+                self.run_cache = Some((dot, start));
+                return start;
+            }
+        }
+        let mut start = dot;
+        while start > 0 && in_run(self, start - 1) {
+            start -= 1;
+        }
+        self.run_cache = Some((dot, start));
+        start
     }
 
     /// The rest of the regex after `validUrlPrecedingChars`, with the URL starting at `s`.
@@ -532,6 +593,19 @@ impl<U: Unit> Iterator for UrlScanner<'_, U> {
             });
         }
     }
+}
+
+/// The first `.` at or after `from`, 16 units at a time (a branch-free test per block).
+fn find_dot<U: Unit>(units: &[U], from: usize) -> Option<usize> {
+    let rest = units.get(from..)?;
+    let mut base = from;
+    for block in rest.chunks(16) {
+        if block.iter().fold(false, |any, u| any | (u.get() == DOT)) {
+            return block.iter().position(|u| u.get() == DOT).map(|k| base + k);
+        }
+        base += block.len();
+    }
+    None
 }
 
 #[inline(always)]
