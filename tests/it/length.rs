@@ -594,8 +594,70 @@ fn random_char(rng: &mut Rng) -> char {
     char::from_u32(c).unwrap_or('?')
 }
 
+/// Tokens for dense, structure-heavy texts: they stress the emulation of the URL regex's
+/// backtracking (labels, dots, TLD boundaries, paths, parentheses, queries).
+const DENSE: &[&str] = &[
+    "a",
+    "b",
+    "x",
+    "é",
+    "ᲀ",
+    "☃",
+    "😀",
+    "0",
+    "9",
+    ".",
+    ".",
+    ".",
+    "-",
+    "_",
+    "/",
+    "//",
+    "(",
+    ")",
+    "?",
+    "=",
+    "&",
+    "#",
+    "+",
+    "@",
+    ":",
+    "!",
+    "'",
+    " ",
+    "co",
+    "com",
+    "jp",
+    "fr",
+    "рф",
+    "みんな",
+    "xn--",
+    "http://",
+    "https://",
+    "t.co/",
+    "www.",
+    "\u{FE0F}",
+    "\u{200E}",
+    "\u{3002}",
+    "~",
+    "|",
+    ",",
+    ";",
+    "$",
+    "%",
+    "[",
+    "]",
+    "\"",
+];
+
 fn random_text(rng: &mut Rng) -> String {
     let mut s = String::new();
+    if rng.below(4) == 0 {
+        for _ in 0..1 + rng.below(40) {
+            s.push_str(rng.pick(DENSE));
+        }
+        return s;
+    }
     let pieces = match rng.below(20) {
         0 => 60 + rng.below(200), // long: over the limit, over the stack buffer
         _ => 1 + rng.below(12),
@@ -693,6 +755,11 @@ const HARD_CASES: &[&str] = &[
     "🏋️‍♀️🏋🏻‍♂️⛹️‍♀️ 👁‍🗨 🏴󠁧󠁢󠁳󠁣󠁴󠁿 🇫🇷🇦",
     "e\u{301}xample.com",
     "\u{212B}.com",
+    "x a.com/co|(co)\"x and a.com/co(co) x",
+    "]x|。t.co/co|(co)\"x!,//éxcoco😀xn--😀é0=#",
+    "t.co/é@http://https://xрф!(x:)\u{fe0f}[\u{200e}com。b ",
+    "http://example.com/path_(x)_(y)/(z)a.(b) https://en.wikipedia.org/wiki/Primer_(film)",
+    "http://example.com/a(b(c)d)e/(f(g))!",
 ];
 
 #[derive(serde::Deserialize, Debug)]

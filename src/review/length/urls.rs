@@ -9,8 +9,8 @@
 //!   the only choice is how many labels the greedy `validSubdomain*` keeps, and backtracking
 //!   settles on the furthest label after which `validDomainName` and a TLD match;
 //! - port, path and query are optional and nothing follows them, so each takes its greedy
-//!   match; the path's inner backtracking ends it after its last "path ending" character
-//!   (or its last balanced parenthesis group), the query after its last ending character.
+//!   match; the path's inner backtracking ends each path piece after its last "path ending"
+//!   character (see [`UrlScanner::path_piece`]), the query after its last ending character.
 //!
 //! Positions are UTF-16 code-unit indices, as in JavaScript (a non-unicode regex sees the two
 //! halves of an astral character separately, and that matters at the edges of a URL).
@@ -354,30 +354,31 @@ impl<'a, U: Unit> UrlScanner<'a, U> {
         (self.at(e) == DOT && self.is(e - 1, class::DOMAIN)).then_some(e + 1)
     }
 
-    /// One `validUrlPath` at `q` (see the module doc for why this is the regex's choice).
+    /// One `validUrlPath` at `q`. Its source is `(?:G*(?:BG*)*E|(?:B)|(?:@G+/))`, not what
+    /// it reads like: `validUrlPathEndingChars` (`[...]|(?:B)`) is spliced in unparenthesised,
+    /// so its `|` splits the group. Backtracking then ends the first alternative after the
+    /// last ending character of the path-character runs (parenthesised groups in between
+    /// skipped); failing that, a parenthesised group alone. The third alternative can never
+    /// be reached (its `/` is an ending character the first would take).
     fn path_piece(&self, q: usize) -> Option<usize> {
         let n = self.units.len();
         let mut pos = q;
-        let mut last_group_end = None;
+        let mut last_ending = None;
         loop {
-            let mut last_ending = None;
             while pos < n && self.is(pos, class::PATH) {
                 if self.is(pos, class::PATH_END) {
                     last_ending = Some(pos);
                 }
                 pos += 1;
             }
-            if self.at(pos) == u16::from(b'(') {
-                if let Some(end) = self.balanced_parens(pos) {
-                    last_group_end = Some(end);
-                    pos = end;
-                    continue;
-                }
+            match self.balanced_parens(pos) {
+                Some(end) => pos = end,
+                None => break,
             }
-            return match last_ending {
-                Some(i) => Some(i + 1),
-                None => last_group_end,
-            };
+        }
+        match last_ending {
+            Some(i) => Some(i + 1),
+            None => self.balanced_parens(q),
         }
     }
 
