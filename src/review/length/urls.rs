@@ -253,11 +253,21 @@ impl<'a, U: Unit> UrlScanner<'a, U> {
         if self.at(pos) == u16::from(b'/') {
             has_path = true;
             pos += 1;
-            while let Some(end) = self.path_piece(pos) {
-                if end <= pos {
-                    break;
+            // After the first piece, the first alternative can only fail again (the pieces
+            // left hold no ending character outside parentheses): skip it, which keeps long
+            // runs of `(a)(a)(a)...` linear.
+            let mut first = true;
+            loop {
+                let end = if first {
+                    self.path_piece(pos)
+                } else {
+                    self.balanced_parens(pos)
+                };
+                first = false;
+                match end {
+                    Some(end) if end > pos => pos = end,
+                    _ => break,
                 }
-                pos = end;
             }
         }
         // `(\?validUrlQueryChars*validUrlQueryEndingChars)?`
