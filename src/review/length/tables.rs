@@ -190,13 +190,23 @@ struct Trie {
     /// Per node: first edge index, edge count, terminal value (`u32::MAX` for none).
     nodes: Vec<(u32, u32, u32)>,
     edges: Vec<(u16, u32)>,
+    /// The root's children for ASCII keys, indexed directly (0: none): most lookups start
+    /// there, and the root has hundreds of children.
+    root_ascii: [u32; 128],
 }
 
 impl Trie {
     #[inline]
     fn child(&self, node: u32, key: u16) -> Option<u32> {
+        if node == 0 && key < 128 {
+            let next = self.root_ascii[key as usize];
+            return (next != 0).then_some(next);
+        }
         let &(first, count, _) = self.nodes.get(node as usize)?;
         let edges = self.edges.get(first as usize..(first + count) as usize)?;
+        if edges.len() <= 8 {
+            return edges.iter().find(|&&(k, _)| k == key).map(|&(_, n)| n);
+        }
         edges
             .binary_search_by_key(&key, |&(k, _)| k)
             .ok()
@@ -251,6 +261,16 @@ impl TrieBuilder {
             nodes.push((edges.len() as u32, children.len() as u32, *terminal));
             edges.extend(children.iter().map(|(&k, &n)| (k, n)));
         }
-        Trie { nodes, edges }
+        let mut root_ascii = [0u32; 128];
+        if let Some(root) = self.children.first() {
+            for (&k, &n) in root.range(..128) {
+                root_ascii[k as usize] = n;
+            }
+        }
+        Trie {
+            nodes,
+            edges,
+            root_ascii,
+        }
     }
 }
