@@ -174,23 +174,37 @@ pub fn parse_tweet(text: &str, config: &Config) -> TweetLength {
     if largest_byte < 0x80 {
         return count(text.as_bytes(), config, false);
     }
-    let normalized = if largest_byte < 0xCC {
-        Cow::Borrowed(text)
-    } else {
-        nfc(text)
-    };
-    let text = normalized.as_ref();
     // UTF-16 never takes more code units than UTF-8 takes bytes.
     const STACK_UNITS: usize = 512;
+    let mut buf = [0u16; STACK_UNITS];
+    let mut heap = Vec::new();
+    let mut on_stack = None;
     if text.len() <= STACK_UNITS {
-        let mut buf = [0u16; STACK_UNITS];
-        let n = to_utf16(text, &mut buf);
-        let units = &buf[..n];
-        count(units, config, emoji::possible(largest_unit(units)))
-    } else {
-        let units: Vec<u16> = text.encode_utf16().collect();
-        count(&units, config, emoji::possible(largest_unit(&units)))
+        // Transcode and check for NFC in the same pass; the rare text that might not be NFC
+        // is normalised and transcoded again below.
+        let (n, inert) = if largest_byte < 0xCC {
+            to_utf16::<false>(text, &mut buf)
+        } else {
+            to_utf16::<true>(text, &mut buf)
+        };
+        if inert {
+            on_stack = Some(n);
+        }
     }
+    if on_stack.is_none() {
+        let normalized = nfc(text);
+        let text = normalized.as_ref();
+        if text.len() <= STACK_UNITS {
+            on_stack = Some(to_utf16::<false>(text, &mut buf).0);
+        } else {
+            heap = text.encode_utf16().collect();
+        }
+    }
+    let units = match on_stack {
+        Some(n) => buf.get(..n).unwrap_or(&[]),
+        None => &heap,
+    };
+    count(units, config, emoji::possible(largest_unit(units)))
 }
 
 fn largest_unit(units: &[u16]) -> u16 {
@@ -198,8 +212,10 @@ fn largest_unit(units: &[u16]) -> u16 {
 }
 
 /// Transcodes `text` into `buf` (which must hold `text.len()` units), returning the number of
-/// units written. Faster than `encode_utf16` on mostly-ASCII text, which is the common case.
-fn to_utf16(text: &str, buf: &mut [u16]) -> usize {
+/// units written and, when `CHECK_NFC`, whether every character is [`nfc_inert`] (so the text
+/// is NFC). Faster than `encode_utf16` on mostly-ASCII text, which is the common case.
+fn to_utf16<const CHECK_NFC: bool>(text: &str, buf: &mut [u16]) -> (usize, bool) {
+    let mut inert = true;
     let bytes = text.as_bytes();
     let byte = |i: usize| u32::from(bytes.get(i).copied().unwrap_or(0) & 0x3F);
     let mut n = 0;
@@ -236,6 +252,9 @@ fn to_utf16(text: &str, buf: &mut [u16]) -> usize {
             ),
         };
         i += width;
+        if CHECK_NFC && width > 1 {
+            inert &= char::from_u32(cp).is_some_and(nfc_inert);
+        }
         if cp < 0x10000 {
             if let Some(o) = buf.get_mut(n) {
                 *o = cp as u16;
@@ -250,7 +269,7 @@ fn to_utf16(text: &str, buf: &mut [u16]) -> usize {
             break;
         }
     }
-    n.min(buf.len())
+    (n.min(buf.len()), inert)
 }
 
 /// Byte ranges of the URLs twitter-text recognises in `text` (with or without a scheme).
@@ -280,7 +299,7 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
 
 /// `text.normalize()` (NFC), borrowing when the text already is NFC.
 fn nfc(text: &str) -> Cow<'_, str> {
-    if text.chars().all(nfc_inert) {
+    if text.bytes().all(|b| b < 0xCC) || text.chars().all(nfc_inert) {
         return Cow::Borrowed(text);
     }
     match is_nfc_quick(text.chars()) {
@@ -319,6 +338,9 @@ fn nfc_inert(c: char) -> bool {
         (0xE0000, 0xE007F),
     ];
     let c = c as u32;
+    if c < 0x300 || (0x1F300..=0x1FAFF).contains(&c) {
+        return true;
+    }
     let after = RANGES.partition_point(|&(lo, _)| lo <= c);
     after > 0 && c <= RANGES[after - 1].1
 }
