@@ -12,6 +12,8 @@ mod export;
 mod guidelines;
 #[path = "it/kill.rs"]
 mod kill;
+#[path = "it/length.rs"]
+mod length;
 #[path = "it/lexicons.rs"]
 mod lexicons;
 #[path = "it/purity.rs"]
