@@ -290,7 +290,7 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
     // UTF-16 index -> byte offset (an index inside a surrogate pair maps to its char's start).
     let mut offsets = Vec::with_capacity(units.len() + 1);
     for (byte, c) in text.char_indices() {
-        offsets.extend(std::iter::repeat(byte).take(c.len_utf16()));
+        offsets.extend(std::iter::repeat_n(byte, c.len_utf16()));
     }
     offsets.push(text.len());
     let at = |i: usize| offsets.get(i).copied().unwrap_or(text.len());

@@ -663,7 +663,7 @@ async fn apply_in(
 ) -> Result<Transition, StoreError> {
     let before = load(conn, backend, id, true)
         .await?
-        .filter(|p| guild.map_or(true, |g| g == p.guild))
+        .filter(|p| guild.is_none_or(|g| g == p.guild))
         .ok_or(WorkflowError::NoSuchProposal)?;
     let policy = policy_of(conn, before.guild).await?;
     let t = apply(Some(&before), event, &policy, now)?;

@@ -103,7 +103,7 @@ impl Policy {
             approvals
                 .clone()
                 .filter(|v| !v.roles.iter().any(|r| self.contractor_roles.contains(r)))
-                .filter(|v| role.map_or(true, |role| v.roles.contains(&role)))
+                .filter(|v| role.is_none_or(|role| v.roles.contains(&role)))
                 .count()
         };
         count(None) >= self.required_approvals.max(1) as usize

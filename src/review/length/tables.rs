@@ -145,7 +145,7 @@ impl Tables {
             i += 1;
             if let Some(priority) = self.tld.terminal(node) {
                 let follows = i == limit || self.is(units[i].get(), class::TLD_FOLLOW);
-                if follows && best.map_or(true, |(p, _)| priority < p) {
+                if follows && best.is_none_or(|(p, _)| priority < p) {
                     best = Some((priority, i));
                 }
             }
