@@ -207,34 +207,45 @@ fn tokenize(
     let mut folded = String::with_capacity(text.len());
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
     let mut current: Option<Token> = None;
-    let mentions: Vec<Range<usize>> = mentions.iter().map(|m| m.start..m.end).collect();
+    // Links and @mentions hold no words: one sorted list of ranges to skip.
+    let mut skipped: Vec<Range<usize>> = urls.to_vec();
+    skipped.extend(mentions.iter().map(|m| m.start..m.end));
+    skipped.sort_by_key(|r| r.start);
     let hashtags: Vec<Range<usize>> = hashtags.iter().map(|h| h.start + 1..h.end).collect();
-    let (mut in_url, mut in_mention, mut in_tag) = (
-        Cursor {
-            ranges: urls,
-            next: 0,
-        },
-        Cursor {
-            ranges: &mentions,
-            next: 0,
-        },
-        Cursor {
-            ranges: &hashtags,
-            next: 0,
-        },
-    );
+    let mut in_skipped = Cursor {
+        ranges: &skipped,
+        next: 0,
+    };
+    let mut in_tag = Cursor {
+        ranges: &hashtags,
+        next: 0,
+    };
+    let next_skip = |k: usize| skipped.get(k).map_or(usize::MAX, |r| r.start);
+    let mut skip_from = next_skip(0);
     for (i, c) in text.char_indices() {
-        if !c.is_alphanumeric() {
-            notice(text, i, c, urls, &mut marks, &mut bangs);
-        } else if bangs.is_some() {
-            close_run(&mut marks, &mut bangs);
-        }
         let wordy = if c.is_ascii() {
             c.is_ascii_alphanumeric()
         } else {
             c.is_alphanumeric() || (is_combining(c) && current.is_some())
         };
-        if !wordy || in_url.contains(i) || in_mention.contains(i) {
+        if wordy || (c.is_ascii() && !matches!(c, '!' | '?' | ':' | ';' | '<')) {
+            if bangs.is_some() {
+                close_run(&mut marks, &mut bangs);
+            }
+        } else {
+            notice(text, i, c, urls, &mut marks, &mut bangs);
+        }
+        // Most characters are before the next link or mention: one comparison.
+        let skip = i >= skip_from && {
+            let inside = in_skipped.contains(i);
+            skip_from = if inside {
+                i
+            } else {
+                next_skip(in_skipped.next)
+            };
+            inside
+        };
+        if !wordy || skip {
             if let Some(t) = current.take() {
                 tokens.push(t);
             }
