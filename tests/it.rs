@@ -2,6 +2,8 @@
 
 #[path = "it/cli.rs"]
 mod cli;
+#[path = "it/discord/mod.rs"]
+mod discord;
 #[path = "it/guidelines.rs"]
 mod guidelines;
 #[path = "it/lexicons.rs"]
