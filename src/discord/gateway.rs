@@ -7,12 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serenity::all::{Context, EventHandler, GatewayIntents, Interaction, Ready};
+use serenity::all::{Context, EventHandler, GatewayIntents, Interaction, InteractionId, Ready};
 use serenity::builder::CreateAllowedMentions;
 use serenity::http::{Http, HttpBuilder};
 use serenity::Client;
 use tracing::Instrument;
 
+use super::response::{Response, EPHEMERAL};
 use super::router::{Invocation, Router};
 use super::{DiscordError, Token};
 
@@ -77,15 +78,67 @@ impl EventHandler for Handler {
 
 async fn answer(router: &Router, http: &Http, interaction: &Interaction, inv: &Invocation) {
     let started = Instant::now();
-    let response = router.handle(inv).await;
-    let sent = http
-        .create_interaction_response(interaction.id(), interaction.token(), &response, vec![])
-        .await;
+    let sent = respond(
+        http,
+        interaction.id(),
+        interaction.token(),
+        router.handle(inv),
+        DEFER_AFTER,
+    )
+    .await;
     let micros = started.elapsed().as_micros() as u64;
     match sent {
-        Ok(()) => tracing::info!(micros, "answered"),
+        Ok(Answered::AtOnce) => tracing::info!(micros, "answered"),
+        Ok(Answered::Deferred) => tracing::info!(micros, deferred = true, "answered"),
         Err(e) => tracing::warn!(micros, error = %e, "could not answer"),
     }
+}
+
+/// Discord drops an interaction not acknowledged within 3 s; past this, acknowledge first.
+pub const DEFER_AFTER: Duration = Duration::from_millis(2000);
+
+/// How an interaction was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answered {
+    /// The answer itself was the callback.
+    AtOnce,
+    /// A deferred callback ("thinking…", ephemeral) went first, then the answer replaced it
+    /// (`PATCH …/messages/@original`).
+    Deferred,
+}
+
+/// Send `response` as the callback of interaction `id`, within Discord's 3 seconds: when it
+/// takes longer than `defer_after` (a slow database, say), acknowledge with a deferred
+/// ephemeral response first and edit the original message with the answer when it comes.
+/// `http` needs the application id (set from READY) for the edit.
+pub async fn respond(
+    http: &Http,
+    id: InteractionId,
+    token: &str,
+    response: impl Future<Output = Response>,
+    defer_after: Duration,
+) -> Result<Answered, serenity::Error> {
+    tokio::pin!(response);
+    let ready = tokio::select! {
+        r = &mut response => Some(r),
+        () = tokio::time::sleep(defer_after) => None,
+    };
+    if let Some(r) = ready {
+        http.create_interaction_response(id, token, &r, vec![])
+            .await?;
+        return Ok(Answered::AtOnce);
+    }
+    let defer = Response::Defer { ephemeral: true };
+    http.create_interaction_response(id, token, &defer, vec![])
+        .await?;
+    let (Response::Message(mut msg) | Response::UpdateMessage(mut msg)) = response.await else {
+        return Ok(Answered::Deferred);
+    };
+    // Visibility was settled by the deferral; an edit may not set the ephemeral flag.
+    msg.flags &= !EPHEMERAL;
+    http.edit_original_interaction_response(token, &msg, vec![])
+        .await?;
+    Ok(Answered::Deferred)
 }
 
 /// The serenity client, ready to start.

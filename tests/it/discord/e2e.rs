@@ -439,3 +439,68 @@ async fn the_token_never_appears_in_the_logs() {
         "part of the token leaked into the logs"
     );
 }
+
+/// A slow answer (a database, later) is deferred before Discord's 3 s, then replaces the
+/// "thinking…" message; a quick one is the callback itself.
+#[tokio::test]
+async fn a_slow_answer_is_deferred_then_edited_in() {
+    use serenity::model::id::{ApplicationId, InteractionId};
+    use tweetguard::discord::gateway::{respond, Answered, Connection};
+    use tweetguard::discord::response::{Message, Response};
+    use tweetguard::discord::Token;
+
+    let fake = FakeDiscord::start().await;
+    let http = Connection {
+        token: Token::new(TOKEN),
+        api_url: Some(fake.api_url()),
+    }
+    .http()
+    .unwrap_or_else(|e| panic!("{e}"));
+    http.set_application_id(ApplicationId::new(fixtures::APP_ID));
+    let answer = || Response::Message(Message::text("done").ephemeral());
+
+    let quick = async { answer() };
+    let how = respond(
+        &http,
+        InteractionId::new(801),
+        "t801",
+        quick,
+        Duration::from_secs(2),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(how, Answered::AtOnce);
+    let r = fake.callback_of(801, WAIT).await.expect("a callback");
+    assert_eq!(r.body["type"], 4);
+
+    let slow = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        answer()
+    };
+    let how = respond(
+        &http,
+        InteractionId::new(802),
+        "t802",
+        slow,
+        Duration::from_millis(20),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(how, Answered::Deferred);
+    let r = fake.callback_of(802, WAIT).await.expect("a callback");
+    assert_eq!(r.body, json!({"type": 5, "data": {"flags": 64}}));
+    let edit = fake
+        .next_request(|r| r.method == "PATCH", WAIT)
+        .await
+        .expect("an edit");
+    assert_eq!(
+        edit.path,
+        format!(
+            "/api/v10/webhooks/{}/t802/messages/@original",
+            fixtures::APP_ID
+        )
+    );
+    assert_eq!(edit.body["content"], "done");
+    assert_eq!(edit.body["allowed_mentions"], json!({"parse": []}));
+    assert!(edit.body.get("flags").is_none());
+}
