@@ -32,8 +32,12 @@ impl Connection {
     pub fn http(&self) -> Result<Http, DiscordError> {
         let mut b = HttpBuilder::new(self.token.expose())
             .default_allowed_mentions(CreateAllowedMentions::new().empty_users().empty_roles());
-        if let Some(url) = self.api_url.as_deref().filter(|u| !u.trim().is_empty()) {
-            let url = url.trim().trim_end_matches('/');
+        let proxy = self
+            .api_url
+            .as_deref()
+            .map(|u| u.trim().trim_end_matches('/'))
+            .filter(|u| !u.is_empty() && *u != "https://discord.com");
+        if let Some(url) = proxy {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(DiscordError::ApiUrl {
                     url: url.to_string(),

@@ -15,6 +15,8 @@ use serenity::model::application::{
     ActionRowComponent, CommandDataOption, CommandDataOptionValue, CommandType,
     ComponentInteractionDataKind, Interaction, ResolvedTarget,
 };
+use serenity::model::guild::Member;
+use serenity::model::user::User;
 
 use super::handlers;
 use super::ratelimit::{MemberLimiter, RateLimit};
@@ -169,21 +171,17 @@ impl Invocation {
                         options: c.data.options.iter().map(option).collect(),
                     },
                 };
-                let user = c.member.as_ref().map_or(&c.user, |m| &m.user);
+                let (user_id, user_name, roles) = who(c.member.as_deref(), &c.user);
                 Some(Invocation {
                     id: c.id.get(),
                     application_id: c.application_id.get(),
                     token: c.token.clone(),
                     action,
-                    user_id: user.id.get(),
-                    user_name: user.name.clone(),
+                    user_id,
+                    user_name,
                     guild_id: c.guild_id.map(|g| g.get()),
                     channel_id: c.channel_id.get(),
-                    roles: c
-                        .member
-                        .as_ref()
-                        .map(|m| m.roles.iter().map(|r| r.get()).collect())
-                        .unwrap_or_default(),
+                    roles,
                     locale: c.locale.clone(),
                 })
             }
@@ -204,7 +202,7 @@ impl Invocation {
                     }
                     _ => Vec::new(),
                 };
-                let user = c.member.as_ref().map_or(&c.user, |m| &m.user);
+                let (user_id, user_name, roles) = who(c.member.as_ref(), &c.user);
                 Some(Invocation {
                     id: c.id.get(),
                     application_id: c.application_id.get(),
@@ -214,15 +212,11 @@ impl Invocation {
                         values,
                         message_id: c.message.id.get(),
                     },
-                    user_id: user.id.get(),
-                    user_name: user.name.clone(),
+                    user_id,
+                    user_name,
                     guild_id: c.guild_id.map(|g| g.get()),
                     channel_id: c.channel_id.get(),
-                    roles: c
-                        .member
-                        .as_ref()
-                        .map(|m| m.roles.iter().map(|r| r.get()).collect())
-                        .unwrap_or_default(),
+                    roles,
                     locale: c.locale.clone(),
                 })
             }
@@ -239,7 +233,7 @@ impl Invocation {
                         _ => None,
                     })
                     .collect();
-                let user = c.member.as_ref().map_or(&c.user, |m| &m.user);
+                let (user_id, user_name, roles) = who(c.member.as_ref(), &c.user);
                 Some(Invocation {
                     id: c.id.get(),
                     application_id: c.application_id.get(),
@@ -248,20 +242,28 @@ impl Invocation {
                         custom_id: c.data.custom_id.clone(),
                         fields,
                     },
-                    user_id: user.id.get(),
-                    user_name: user.name.clone(),
+                    user_id,
+                    user_name,
                     guild_id: c.guild_id.map(|g| g.get()),
                     channel_id: c.channel_id.get(),
-                    roles: c
-                        .member
-                        .as_ref()
-                        .map(|m| m.roles.iter().map(|r| r.get()).collect())
-                        .unwrap_or_default(),
+                    roles,
                     locale: c.locale.clone(),
                 })
             }
             _ => None,
         }
+    }
+}
+
+/// Who acted: the member in a guild, the user in a DM. Their id, name and roles.
+fn who(member: Option<&Member>, user: &User) -> (u64, String, Vec<u64>) {
+    match member {
+        Some(m) => (
+            m.user.id.get(),
+            m.user.name.clone(),
+            m.roles.iter().map(|r| r.get()).collect(),
+        ),
+        None => (user.id.get(), user.name.clone(), Vec::new()),
     }
 }
 
