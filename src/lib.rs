@@ -13,4 +13,5 @@
 pub mod cli;
 pub mod discord;
 pub mod review;
+pub mod store;
 pub mod workflow;

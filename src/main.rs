@@ -54,6 +54,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export(args) => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(tweetguard::store::export::run_export(args))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

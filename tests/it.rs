@@ -2,11 +2,27 @@
 
 #[path = "it/cli.rs"]
 mod cli;
+#[path = "it/common.rs"]
+mod common;
+#[path = "it/concurrency.rs"]
+mod concurrency;
 #[path = "it/discord/mod.rs"]
 mod discord;
+#[path = "it/export.rs"]
+mod export;
 #[path = "it/guidelines.rs"]
 mod guidelines;
+#[path = "it/kill.rs"]
+mod kill;
+#[path = "it/length.rs"]
+mod length;
 #[path = "it/lexicons.rs"]
 mod lexicons;
+#[path = "it/purity.rs"]
+mod purity;
+#[path = "it/render.rs"]
+mod render;
 #[path = "it/robustness.rs"]
 mod robustness;
+#[path = "it/store.rs"]
+mod store;

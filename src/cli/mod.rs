@@ -22,4 +22,7 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Register the bot's commands (`commands/*.json`) with Discord (bulk overwrite).
     Register(serve::RegisterArgs),
+    /// Write the approval audit trail (JSON lines or CSV) to standard output, for a person or
+    /// an auditor.
+    Export(crate::store::export::ExportArgs),
 }

@@ -182,16 +182,21 @@ fn run_jsonl(
     out: &mut dyn Write,
 ) -> Result<bool, ReviewError> {
     let mut blocked = false;
+    // Each line is serialised into one reused buffer, then written at once: many small writes
+    // through `dyn Write` cost more than the review itself.
+    let mut line_buf: Vec<u8> = Vec::with_capacity(4096);
     let mut emit = |out: &mut dyn Write, r: Result<Review, String>| -> Result<(), ReviewError> {
-        match r {
+        line_buf.clear();
+        let written = match r {
             Ok(r) => {
                 blocked |= r.verdict == Verdict::Blocked;
-                serde_json::to_writer(&mut *out, &r).map_err(|e| ReviewError::Write(e.into()))?;
+                serde_json::to_writer(&mut line_buf, &r)
             }
-            Err(e) => serde_json::to_writer(&mut *out, &serde_json::json!({ "error": e }))
-                .map_err(|e| ReviewError::Write(e.into()))?,
-        }
-        out.write_all(b"\n").map_err(ReviewError::Write)
+            Err(e) => serde_json::to_writer(&mut line_buf, &serde_json::json!({ "error": e })),
+        };
+        written.map_err(|e| ReviewError::Write(e.into()))?;
+        line_buf.push(b'\n');
+        out.write_all(&line_buf).map_err(ReviewError::Write)
     };
     if let Some(t) = &args.text {
         for line in t.lines() {

@@ -24,6 +24,26 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if !asks.is_empty() {
         out.push(ctx.finding(g, "generosity.ask-community", Severity::Praise, asks, &[]));
     }
+    // Putting someone else forward (not replying to them, not pitching them): well done.
+    if !ctx.tweet.is_reply() && ctx.promo.is_empty() && !ctx.tweet.mentions.is_empty() {
+        let spans: Vec<Span> = ctx
+            .tweet
+            .mentions
+            .iter()
+            .map(|m| Span {
+                start: m.start,
+                end: m.end,
+            })
+            .collect();
+        let terms = ctx.quote(&spans);
+        out.push(ctx.finding(
+            g,
+            "generosity.about-others",
+            Severity::Praise,
+            spans,
+            &[("terms", &terms)],
+        ));
+    }
     let mut own: Vec<Span> = ctx
         .matches_of("generosity.self")
         .map(|m| ctx.span_of(m))

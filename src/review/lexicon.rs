@@ -324,6 +324,15 @@ impl Lexicon {
                 }
                 continue;
             }
+            // A shorter term inside a longer one already found (`sale` in `on sale`) is the
+            // same signal, not a second one.
+            let inside =
+                out[..here].iter().rev().take(8).any(|m| {
+                    m.rule == rule && m.except == p.except && m.first < at && m.last >= last
+                });
+            if inside {
+                continue;
+            }
             out.push(Match {
                 rule,
                 first: at,

@@ -120,6 +120,10 @@ const DISCOUNT_AFTER: [&str; 7] = [
     "moins",
     "sur",
 ];
+/// Words after a percentage that make it a statistic (`40 % des gens`, `40% of riders`).
+const STATISTIC_AFTER: [&str; 10] = [
+    "of", "des", "du", "d", "de", "more", "plus", "less", "moins", "fewer",
+];
 /// A magnitude after an amount makes it a budget or a figure, not a price (`3 M€`, `$2M`).
 const MAGNITUDE: [&str; 9] = [
     "m",
@@ -211,8 +215,11 @@ fn classify(ctx: &Context<'_>, start: usize, end: usize, decimals: bool) -> Opti
     // Percentages.
     if let Some(rest) = after_trim.strip_prefix('%') {
         let next = first_word_after(rest.trim_start().strip_prefix("de ").unwrap_or(rest));
-        let context =
-            discount_sign || DISCOUNT_AFTER.contains(&next.as_str()) || context_before(ctx, start);
+        // `Up to 40% of cyclists`, `jusqu'à 40 % des gens`: a statistic, not a discount.
+        let statistic = STATISTIC_AFTER.contains(&first_word_after(rest).as_str());
+        let context = discount_sign
+            || DISCOUNT_AFTER.contains(&next.as_str())
+            || (!statistic && context_before(ctx, start));
         let end = end + (after.len() - rest.len());
         return context.then_some(Span {
             start: start - sign_len,

@@ -1,1 +1,25 @@
-//! The approval workflow: a pure state machine. Being written.
+//! The approval workflow: a pure state machine.
+//!
+//! A [`Proposal`] moves between [`Status`]es only through [`apply`], which takes the current
+//! state, an [`Event`], the server's [`Policy`] and the current time, and returns either a
+//! [`Transition`] (new state, audit entry, whether to enqueue the post, what to tell the
+//! author) or a [`WorkflowError`] a person can read. No I/O, no clock, no ids made up here: the
+//! store and the Discord adapter bring them, so every rule is tested without either.
+
+mod apply;
+mod error;
+mod event;
+mod policy;
+mod proposal;
+
+pub use apply::apply;
+pub use error::WorkflowError;
+pub use event::{Event, Notice, ReconcileOutcome, Transition};
+pub use policy::{Policy, PolicyError, Quorum};
+pub use proposal::{
+    content_hash, Action, AuditEntry, GuildId, Member, MemberId, Override, Proposal, ProposalId,
+    Revision, RoleId, Status, Vote, VoteKind,
+};
+
+#[cfg(test)]
+mod tests;

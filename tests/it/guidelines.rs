@@ -601,3 +601,25 @@ fn the_review_is_deterministic() {
     let text = "Profitez de nos PROMOS!!! @a @b @c @d https://example.com";
     assert_eq!(check(text), check(text));
 }
+
+#[test]
+fn generosity_putting_others_forward_is_praised() {
+    let r = check("Félicitations à @velo_quebec pour leurs 50 ans ! ^SG");
+    assert_eq!(
+        severity(&r, "generosity.about-others"),
+        Some(Severity::Praise)
+    );
+    assert!(has(
+        &check("Congrats to @bikeclub on 50 years! ^SG"),
+        "generosity.about-others"
+    ));
+    // Not a reply, not a pitch.
+    assert!(!has(
+        &check("@marie merci ! ^SG"),
+        "generosity.about-others"
+    ));
+    assert!(!has(
+        &check("Hey @jean, our bikes are on sale ^SG"),
+        "generosity.about-others"
+    ));
+}

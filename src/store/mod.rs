@@ -1,0 +1,349 @@
+//! Where proposals live: a [`Store`] trait and its SQL implementation for SQLite (the embedded
+//! default) and PostgreSQL (several bot processes on one database).
+//!
+//! Every change follows one pattern, in one transaction: read the proposal (and its version),
+//! run the pure [`workflow::apply`](crate::workflow::apply), write the new state only over the
+//! version read, append the audit entry, and create the outbox entry when the proposal has just
+//! been approved. When the condition fails (someone else's write landed first) the whole
+//! transaction is retried from the read, a bounded number of times. Uniqueness in the schema
+//! (one vote per member and revision, one audit entry per version, one outbox entry per
+//! proposal) backs this up, so no interleaving of clicks, processes or retries can count a vote
+//! twice or reserve two posts.
+
+pub mod export;
+mod sql;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::review::{Language, Review};
+pub use crate::workflow::Proposal;
+use crate::workflow::{
+    AuditEntry, Event, GuildId, Member, MemberId, Policy, PolicyError, ProposalId, Status,
+    Transition, WorkflowError,
+};
+pub use sql::{Backend, SqlStore};
+
+/// Opens the store `url` names (`sqlite://path` or `postgres://...`), creating a SQLite file on
+/// first start, and runs the migrations.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(SqlStore::open(url).await?))
+}
+
+/// The operations the bot needs, whatever the database.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Creates a proposal from its first text and that text's review.
+    async fn submit(
+        &self,
+        guild: GuildId,
+        author: &Member,
+        text: &str,
+        review: &Review,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, StoreError>;
+
+    /// Applies one event to a proposal of `guild` (a proposal of another server is "no such
+    /// proposal": ids must not leak across servers).
+    async fn apply(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        event: &Event,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, StoreError>;
+
+    /// A proposal with its revisions, votes and audit trail.
+    async fn proposal(&self, id: ProposalId) -> Result<Option<Proposal>, StoreError>;
+
+    /// Proposals of a server, newest first.
+    async fn list(&self, filter: &ProposalFilter) -> Result<Vec<ProposalSummary>, StoreError>;
+
+    /// A server's settings; the defaults when it never saved any.
+    async fn settings(&self, guild: GuildId) -> Result<GuildSettings, StoreError>;
+
+    /// Saves a server's settings, refusing a policy that can't work.
+    async fn put_settings(
+        &self,
+        guild: GuildId,
+        settings: &GuildSettings,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// A member's registered signature (`^SG`), if any.
+    async fn signature(
+        &self,
+        guild: GuildId,
+        member: MemberId,
+    ) -> Result<Option<String>, StoreError>;
+
+    /// Registers (`Some`) or forgets (`None`) a member's signature.
+    async fn set_signature(
+        &self,
+        guild: GuildId,
+        member: MemberId,
+        signature: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Claims the next due post for `worker`: the proposal moves to `publishing` in the same
+    /// transaction, so two workers never claim the same entry.
+    async fn claim_post(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OutboxEntry>, StoreError>;
+
+    /// Records what the publisher said about a claimed post.
+    async fn record_post(
+        &self,
+        id: ProposalId,
+        outcome: &PublishOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, StoreError>;
+
+    /// The outbox entry of a proposal, if it was ever approved.
+    async fn outbox(&self, id: ProposalId) -> Result<Option<OutboxEntry>, StoreError>;
+
+    /// The audit trail of every proposal, oldest first, for an export.
+    async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
+/// Why a store operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The workflow refused the event: show this to the person who clicked.
+    #[error(transparent)]
+    Refused(#[from] WorkflowError),
+    #[error("these settings can't work: {0}")]
+    InvalidSettings(#[from] PolicyError),
+    /// Other writes kept landing first; the retries ran out.
+    #[error("too many people changed this proposal at once; try again")]
+    Conflict,
+    #[error("the database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    /// What the database holds does not make sense (e.g. a proposal without revision).
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    /// A database failure; the details are for the logs, not for users.
+    #[error("database error")]
+    Database(#[source] sqlx::Error),
+    #[error("database migration failed")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// The message for the person who clicked, in their language.
+    pub fn message(&self, lang: Language) -> String {
+        match (self, lang) {
+            (StoreError::Refused(e), _) => e.message(lang),
+            (StoreError::InvalidSettings(_), Language::En) => self.to_string(),
+            (StoreError::InvalidSettings(e), Language::Fr) => match e {
+                PolicyError::NoApprovalRequired => {
+                    "il faut au moins une approbation".into()
+                }
+                PolicyError::NoExpiry => "le délai d'expiration doit être d'au moins une heure".into(),
+                PolicyError::ContractorQuorum => "un rôle de quorum ne peut pas être un rôle de contractuel : les contractuels n'approuvent jamais".into(),
+            },
+            (StoreError::Conflict, Language::En) => self.to_string(),
+            (StoreError::Conflict, Language::Fr) => {
+                "trop de personnes modifient cette proposition en même temps ; réessayez".into()
+            }
+            (_, Language::En) => "something went wrong on our side; try again later".into(),
+            (_, Language::Fr) => {
+                "un problème est survenu de notre côté ; réessayez plus tard".into()
+            }
+        }
+    }
+}
+
+/// A server's settings: the approval policy plus whatever other features keep there.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GuildSettings {
+    #[serde(default)]
+    pub policy: Policy,
+    /// Settings owned by other parts of the bot (review settings, channels...), kept as is.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Which proposals to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalFilter {
+    pub guild: GuildId,
+    pub status: Option<Status>,
+    pub author: Option<MemberId>,
+    pub limit: u32,
+}
+
+impl ProposalFilter {
+    pub fn guild(guild: GuildId) -> Self {
+        ProposalFilter {
+            guild,
+            status: None,
+            author: None,
+            limit: 50,
+        }
+    }
+}
+
+/// A line of a list of proposals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalSummary {
+    pub id: ProposalId,
+    pub guild: GuildId,
+    pub author: MemberId,
+    pub status: Status,
+    pub revision: u32,
+    pub text: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Where an outbox entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Waiting for a worker (first try or retry).
+    Pending,
+    Publishing,
+    Done,
+    Failed,
+    /// The publisher could not tell whether it posted: never retried automatically.
+    Unknown,
+    /// The proposal was withdrawn (or otherwise closed) before it was posted.
+    Cancelled,
+}
+
+impl OutboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "pending",
+            OutboxStatus::Publishing => "publishing",
+            OutboxStatus::Done => "done",
+            OutboxStatus::Failed => "failed",
+            OutboxStatus::Unknown => "unknown",
+            OutboxStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OutboxStatus> {
+        [
+            OutboxStatus::Pending,
+            OutboxStatus::Publishing,
+            OutboxStatus::Done,
+            OutboxStatus::Failed,
+            OutboxStatus::Unknown,
+            OutboxStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|s2| s2.as_str() == s)
+    }
+
+    /// The outbox status that follows a proposal's status, when it says something about the post.
+    fn following(status: Status) -> Option<OutboxStatus> {
+        match status {
+            Status::Publishing => Some(OutboxStatus::Publishing),
+            Status::Posted => Some(OutboxStatus::Done),
+            Status::Failed => Some(OutboxStatus::Failed),
+            Status::NeedsReconcile => Some(OutboxStatus::Unknown),
+            Status::Withdrawn | Status::Rejected | Status::Expired => Some(OutboxStatus::Cancelled),
+            Status::Pending | Status::ChangesRequested | Status::Approved => None,
+        }
+    }
+}
+
+/// A post to make: the exact approved text, frozen when the proposal was approved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub proposal: ProposalId,
+    pub guild: GuildId,
+    pub revision: u32,
+    pub text: String,
+    pub status: OutboxStatus,
+    pub attempts: u32,
+    pub due_at: DateTime<Utc>,
+    pub claimed_by: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// What a publisher reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PublishOutcome {
+    Posted {
+        remote_id: String,
+    },
+    /// It certainly did not post; with `retry_at`, the entry is due again then.
+    Failed {
+        error: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
+    /// It may or may not have posted (timeout): a person has to reconcile.
+    Unknown {
+        detail: String,
+    },
+}
+
+impl PublishOutcome {
+    fn event(&self) -> Event {
+        match self {
+            PublishOutcome::Posted { remote_id } => Event::PublishPosted {
+                remote_id: remote_id.clone(),
+            },
+            PublishOutcome::Failed { error, .. } => Event::PublishFailed {
+                error: error.clone(),
+            },
+            PublishOutcome::Unknown { detail } => Event::PublishUnknown {
+                detail: detail.clone(),
+            },
+        }
+    }
+}
+
+/// Which audit entries to export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only entries at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    pub guild: Option<GuildId>,
+}
+
+/// One audit entry with the proposal it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub proposal: ProposalId,
+    pub guild: GuildId,
+    /// Position in the proposal's trail (1 = submission).
+    pub seq: u64,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_read_in_both_languages_and_hide_database_details() {
+        let errors = [
+            StoreError::Refused(WorkflowError::OwnProposal),
+            StoreError::InvalidSettings(PolicyError::NoApprovalRequired),
+            StoreError::Conflict,
+            StoreError::Database(sqlx::Error::PoolTimedOut),
+            StoreError::Corrupt("proposal 3 has no revision".into()),
+        ];
+        for e in &errors {
+            let (en, fr) = (e.message(Language::En), e.message(Language::Fr));
+            assert!(!en.is_empty() && !fr.is_empty() && en != fr, "{e:?}");
+        }
+        let db = StoreError::Database(sqlx::Error::PoolTimedOut).message(Language::En);
+        assert!(!db.contains("pool"), "no database detail for users: {db}");
+        assert_eq!(
+            StoreError::Refused(WorkflowError::OwnProposal).message(Language::Fr),
+            WorkflowError::OwnProposal.message(Language::Fr)
+        );
+    }
+}

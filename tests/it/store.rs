@@ -1,0 +1,502 @@
+//! The store contract: every function here runs against SQLite and against PostgreSQL.
+
+use tweetguard::review::Verdict;
+use tweetguard::store::{
+    AuditQuery, GuildSettings, OutboxStatus, ProposalFilter, PublishOutcome, Store, StoreError,
+};
+use tweetguard::workflow::{
+    Action, Event, GuildId, MemberId, Policy, Proposal, ProposalId, ReconcileOutcome, Status,
+    VoteKind, WorkflowError,
+};
+
+use crate::common::{admin, at, member, review, TestDb};
+
+const GUILD: GuildId = GuildId(1_100_000_000_000_000_001);
+const AUTHOR: u64 = 1_200_000_000_000_000_001;
+
+async fn submit(store: &dyn Store, verdict: Verdict) -> Proposal {
+    store
+        .submit(
+            GUILD,
+            &member(AUTHOR),
+            "Hello, what do you think? ^SG",
+            &review(verdict),
+            at(0),
+        )
+        .await
+        .expect("submit")
+        .proposal
+}
+
+fn approve(id: u64, revision: u32) -> Event {
+    Event::Approve {
+        by: member(id),
+        revision,
+    }
+}
+
+async fn stored(store: &dyn Store, id: ProposalId) -> Proposal {
+    store
+        .proposal(id)
+        .await
+        .expect("read proposal")
+        .expect("proposal exists")
+}
+
+fn refused(result: Result<impl std::fmt::Debug, StoreError>) -> WorkflowError {
+    match result {
+        Err(StoreError::Refused(e)) => e,
+        other => panic!("expected a workflow refusal, got {other:?}"),
+    }
+}
+
+async fn what_is_written_is_what_is_read(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    assert_eq!(stored(store, p.id).await, p);
+    let t = store
+        .apply(GUILD, p.id, &approve(2, 1), at(1))
+        .await
+        .expect("approve");
+    assert_eq!(stored(store, p.id).await, t.proposal);
+    let second = submit(store, Verdict::Ready).await;
+    assert_ne!(second.id, p.id, "ids are never reused");
+    assert!(store
+        .proposal(ProposalId(987_654))
+        .await
+        .expect("read")
+        .is_none());
+}
+
+async fn two_approvals_approve_once_and_reserve_one_post(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    let t = store
+        .apply(GUILD, p.id, &approve(2, 1), at(1))
+        .await
+        .expect("first");
+    assert!(!t.enqueue_post);
+    assert!(store.outbox(p.id).await.expect("outbox").is_none());
+    let t = store
+        .apply(GUILD, p.id, &approve(3, 1), at(2))
+        .await
+        .expect("second");
+    assert_eq!(t.proposal.status, Status::Approved);
+    assert!(t.enqueue_post);
+    let entry = store.outbox(p.id).await.expect("outbox").expect("an entry");
+    assert_eq!(entry.status, OutboxStatus::Pending);
+    assert_eq!(entry.text, p.current().text);
+    assert_eq!(entry.revision, 1);
+    let err = refused(store.apply(GUILD, p.id, &approve(4, 1), at(3)).await);
+    assert_eq!(
+        err,
+        WorkflowError::NotNow {
+            status: Status::Approved,
+            action: Action::Approve
+        }
+    );
+    let stored = stored(store, p.id).await;
+    assert_eq!(stored.approvals().count(), 2);
+    assert_eq!(stored.audit.len(), 3);
+}
+
+async fn a_refusal_writes_nothing(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    let err = refused(store.apply(GUILD, p.id, &approve(AUTHOR, 1), at(1)).await);
+    assert_eq!(err, WorkflowError::OwnProposal);
+    assert_eq!(stored(store, p.id).await, p);
+}
+
+async fn a_double_click_counts_once(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    store
+        .apply(GUILD, p.id, &approve(2, 1), at(1))
+        .await
+        .expect("first click");
+    let err = refused(store.apply(GUILD, p.id, &approve(2, 1), at(1)).await);
+    assert_eq!(err, WorkflowError::AlreadyApproved { revision: 1 });
+    let p = stored(store, p.id).await;
+    assert_eq!(p.votes.len(), 1);
+    assert_eq!(p.status, Status::Pending);
+}
+
+async fn a_changed_vote_replaces_the_standing_one(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    store
+        .apply(GUILD, p.id, &approve(2, 1), at(1))
+        .await
+        .expect("approve");
+    let change = Event::RequestChanges {
+        by: member(2),
+        revision: 1,
+        reason: "sign it".into(),
+    };
+    let t = store
+        .apply(GUILD, p.id, &change, at(2))
+        .await
+        .expect("change");
+    assert_eq!(t.proposal.status, Status::ChangesRequested);
+    let p = stored(store, p.id).await;
+    assert_eq!(p.votes.len(), 1);
+    assert_eq!(p.votes[0].kind, VoteKind::RequestChanges);
+    assert_eq!(p.votes[0].reason.as_deref(), Some("sign it"));
+    assert_eq!(p, t.proposal);
+}
+
+async fn an_edit_is_a_new_revision_and_old_clicks_are_stale(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    store
+        .apply(GUILD, p.id, &approve(2, 1), at(1))
+        .await
+        .expect("approve");
+    let edit = Event::Edit {
+        by: member(AUTHOR),
+        text: "Hello again, what do you think? ^SG".into(),
+        review: review(Verdict::NeedsWork),
+    };
+    let t = store.apply(GUILD, p.id, &edit, at(2)).await.expect("edit");
+    assert_eq!(t.proposal.current().number, 2);
+    let err = refused(store.apply(GUILD, p.id, &approve(3, 1), at(3)).await);
+    assert_eq!(
+        err.to_string(),
+        "this text changed since you looked: review revision 2"
+    );
+    let p = stored(store, p.id).await;
+    assert_eq!(p.revisions.len(), 2);
+    assert_eq!(p.revisions[1].review.verdict, Verdict::NeedsWork);
+    assert_eq!(p.approvals().count(), 0);
+    assert_eq!(p, t.proposal);
+}
+
+async fn an_override_is_kept_with_its_reason(store: &dyn Store) {
+    let p = submit(store, Verdict::Blocked).await;
+    let err = refused(store.apply(GUILD, p.id, &approve(2, 1), at(1)).await);
+    assert_eq!(err, WorkflowError::BlockedNeedsOverride { revision: 1 });
+    let ov = Event::Override {
+        by: admin(9),
+        revision: 1,
+        reason: "credited in the image".into(),
+    };
+    store
+        .apply(GUILD, p.id, &ov, at(2))
+        .await
+        .expect("override");
+    let t = store
+        .apply(GUILD, p.id, &approve(2, 1), at(3))
+        .await
+        .expect("approve");
+    assert_eq!(t.proposal.status, Status::Approved);
+    let p = stored(store, p.id).await;
+    let o = p.current().overridden.clone().expect("override stored");
+    assert_eq!(
+        (o.by, o.reason.as_str()),
+        (MemberId(9), "credited in the image")
+    );
+    assert_eq!(p, t.proposal);
+}
+
+async fn a_proposal_of_another_server_is_not_found(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    let err = refused(store.apply(GuildId(5), p.id, &approve(2, 1), at(1)).await);
+    assert_eq!(err, WorkflowError::NoSuchProposal);
+    let err = refused(
+        store
+            .apply(GUILD, ProposalId(424_242), &approve(2, 1), at(1))
+            .await,
+    );
+    assert_eq!(err, WorkflowError::NoSuchProposal);
+}
+
+async fn settings_are_kept_and_their_policy_applies(store: &dyn Store) {
+    assert_eq!(
+        store.settings(GUILD).await.expect("defaults"),
+        GuildSettings::default()
+    );
+    let mut settings = GuildSettings {
+        policy: Policy {
+            required_approvals: 1,
+            ..Policy::default()
+        },
+        ..GuildSettings::default()
+    };
+    settings
+        .extra
+        .insert("brand".into(), serde_json::json!("Acme"));
+    store
+        .put_settings(GUILD, &settings, at(0))
+        .await
+        .expect("save");
+    assert_eq!(store.settings(GUILD).await.expect("read"), settings);
+    let p = submit(store, Verdict::Ready).await;
+    let t = store
+        .apply(GUILD, p.id, &approve(2, 1), at(1))
+        .await
+        .expect("approve");
+    assert_eq!(
+        t.proposal.status,
+        Status::Approved,
+        "one approval is enough here"
+    );
+    settings.policy.required_approvals = 0;
+    assert!(matches!(
+        store.put_settings(GUILD, &settings, at(2)).await,
+        Err(StoreError::InvalidSettings(_))
+    ));
+}
+
+async fn signatures_are_set_replaced_and_cleared(store: &dyn Store) {
+    let m = MemberId(77);
+    assert_eq!(store.signature(GUILD, m).await.expect("get"), None);
+    store
+        .set_signature(GUILD, m, Some("^SG"), at(0))
+        .await
+        .expect("set");
+    store
+        .set_signature(GUILD, m, Some("-Sylvain"), at(1))
+        .await
+        .expect("replace");
+    assert_eq!(
+        store.signature(GUILD, m).await.expect("get").as_deref(),
+        Some("-Sylvain")
+    );
+    assert_eq!(
+        store.signature(GuildId(2), m).await.expect("other guild"),
+        None
+    );
+    store
+        .set_signature(GUILD, m, None, at(2))
+        .await
+        .expect("clear");
+    assert_eq!(store.signature(GUILD, m).await.expect("get"), None);
+}
+
+async fn proposals_are_listed_by_status_and_author(store: &dyn Store) {
+    let a = submit(store, Verdict::Ready).await;
+    let b = store
+        .submit(
+            GUILD,
+            &member(8),
+            "Another one ^AB",
+            &review(Verdict::Ready),
+            at(1),
+        )
+        .await
+        .expect("submit")
+        .proposal;
+    store
+        .apply(GUILD, a.id, &Event::Withdraw { by: member(AUTHOR) }, at(2))
+        .await
+        .expect("withdraw");
+    let all = store
+        .list(&ProposalFilter::guild(GUILD))
+        .await
+        .expect("list");
+    assert_eq!(all.iter().map(|s| s.id).collect::<Vec<_>>(), [b.id, a.id]);
+    let pending = store
+        .list(&ProposalFilter {
+            status: Some(Status::Pending),
+            ..ProposalFilter::guild(GUILD)
+        })
+        .await
+        .expect("list");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].text, "Another one ^AB");
+    let mine = store
+        .list(&ProposalFilter {
+            author: Some(MemberId(AUTHOR)),
+            ..ProposalFilter::guild(GUILD)
+        })
+        .await
+        .expect("list");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].status, Status::Withdrawn);
+    assert!(store
+        .list(&ProposalFilter::guild(GuildId(3)))
+        .await
+        .expect("list")
+        .is_empty());
+}
+
+async fn approved(store: &dyn Store) -> Proposal {
+    let p = submit(store, Verdict::Ready).await;
+    store
+        .apply(GUILD, p.id, &approve(2, 1), at(1))
+        .await
+        .expect("approve");
+    store
+        .apply(GUILD, p.id, &approve(3, 1), at(2))
+        .await
+        .expect("approve")
+        .proposal
+}
+
+async fn a_post_is_claimed_once_then_recorded(store: &dyn Store) {
+    let p = approved(store).await;
+    let entry = store
+        .claim_post("w1", at(3))
+        .await
+        .expect("claim")
+        .expect("due");
+    assert_eq!(entry.proposal, p.id);
+    assert_eq!(entry.attempts, 1);
+    assert_eq!(stored(store, p.id).await.status, Status::Publishing);
+    assert_eq!(store.claim_post("w2", at(3)).await.expect("claim"), None);
+    let t = store
+        .record_post(
+            p.id,
+            &PublishOutcome::Posted {
+                remote_id: "1789".into(),
+            },
+            at(4),
+        )
+        .await
+        .expect("record");
+    assert_eq!(t.proposal.status, Status::Posted);
+    assert_eq!(t.proposal.remote_id.as_deref(), Some("1789"));
+    let entry = store.outbox(p.id).await.expect("outbox").expect("entry");
+    assert_eq!(entry.status, OutboxStatus::Done);
+    assert_eq!(entry.claimed_by.as_deref(), Some("w1"));
+}
+
+async fn a_failed_post_is_retried_when_due_and_an_unknown_one_waits(store: &dyn Store) {
+    let p = approved(store).await;
+    store
+        .claim_post("w1", at(3))
+        .await
+        .expect("claim")
+        .expect("due");
+    let fail = PublishOutcome::Failed {
+        error: "HTTP 503".into(),
+        retry_at: Some(at(10)),
+    };
+    let t = store.record_post(p.id, &fail, at(4)).await.expect("record");
+    assert_eq!(t.proposal.status, Status::Failed);
+    assert_eq!(
+        store.claim_post("w1", at(5)).await.expect("claim"),
+        None,
+        "not due yet"
+    );
+    let entry = store
+        .claim_post("w1", at(10))
+        .await
+        .expect("claim")
+        .expect("due again");
+    assert_eq!(entry.attempts, 2);
+    assert_eq!(entry.last_error.as_deref(), Some("HTTP 503"));
+    let unknown = PublishOutcome::Unknown {
+        detail: "timeout".into(),
+    };
+    let t = store
+        .record_post(p.id, &unknown, at(11))
+        .await
+        .expect("record");
+    assert_eq!(t.proposal.status, Status::NeedsReconcile);
+    assert_eq!(store.claim_post("w1", at(100)).await.expect("claim"), None);
+    let entry = store.outbox(p.id).await.expect("outbox").expect("entry");
+    assert_eq!(entry.status, OutboxStatus::Unknown);
+    let found = Event::Reconciled {
+        by: Some(admin(9)),
+        outcome: ReconcileOutcome::Posted {
+            remote_id: "1790".into(),
+        },
+    };
+    store
+        .apply(GUILD, p.id, &found, at(12))
+        .await
+        .expect("reconcile");
+    let entry = store.outbox(p.id).await.expect("outbox").expect("entry");
+    assert_eq!(entry.status, OutboxStatus::Done);
+}
+
+async fn a_withdrawn_approval_is_never_posted(store: &dyn Store) {
+    let p = approved(store).await;
+    store
+        .apply(GUILD, p.id, &Event::Withdraw { by: member(AUTHOR) }, at(3))
+        .await
+        .expect("withdraw");
+    assert_eq!(store.claim_post("w1", at(4)).await.expect("claim"), None);
+    let entry = store.outbox(p.id).await.expect("outbox").expect("entry");
+    assert_eq!(entry.status, OutboxStatus::Cancelled);
+}
+
+async fn the_audit_trail_is_exported_in_order_and_since_a_date(store: &dyn Store) {
+    let p = approved(store).await;
+    let all = store.audit(&AuditQuery::default()).await.expect("audit");
+    let actions: Vec<Action> = all.iter().map(|r| r.entry.action).collect();
+    assert_eq!(actions, [Action::Submit, Action::Approve, Action::Approve]);
+    assert_eq!(all.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(all.iter().all(|r| r.proposal == p.id && r.guild == GUILD));
+    assert_eq!(all[2].entry.to, Status::Approved);
+    let recent = store
+        .audit(&AuditQuery {
+            since: Some(at(2)),
+            guild: None,
+        })
+        .await
+        .expect("audit");
+    assert_eq!(recent.len(), 1);
+    let other = store
+        .audit(&AuditQuery {
+            since: None,
+            guild: Some(GuildId(3)),
+        })
+        .await
+        .expect("audit");
+    assert!(other.is_empty());
+}
+
+async fn an_expired_proposal_cannot_be_voted_on(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    let late = at(7 * 24 * 60);
+    let err = refused(store.apply(GUILD, p.id, &approve(2, 1), late).await);
+    assert!(matches!(err, WorkflowError::Expired { .. }));
+    let t = store
+        .apply(GUILD, p.id, &Event::Expire, late)
+        .await
+        .expect("expire");
+    assert_eq!(t.proposal.status, Status::Expired);
+    assert_eq!(t.entry.actor, None);
+}
+
+/// Runs each contract function against a fresh SQLite file and a fresh PostgreSQL database.
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = super::TestDb::sqlite().await;
+                    super::$name(&*db.store).await;
+                    db.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = super::TestDb::postgres().await else { return };
+                    super::$name(&*db.store).await;
+                    db.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    what_is_written_is_what_is_read,
+    two_approvals_approve_once_and_reserve_one_post,
+    a_refusal_writes_nothing,
+    a_double_click_counts_once,
+    a_changed_vote_replaces_the_standing_one,
+    an_edit_is_a_new_revision_and_old_clicks_are_stale,
+    an_override_is_kept_with_its_reason,
+    a_proposal_of_another_server_is_not_found,
+    settings_are_kept_and_their_policy_applies,
+    signatures_are_set_replaced_and_cleared,
+    proposals_are_listed_by_status_and_author,
+    a_post_is_claimed_once_then_recorded,
+    a_failed_post_is_retried_when_due_and_an_unknown_one_waits,
+    a_withdrawn_approval_is_never_posted,
+    the_audit_trail_is_exported_in_order_and_since_a_date,
+    an_expired_proposal_cannot_be_voted_on,
+);
