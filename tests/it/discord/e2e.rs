@@ -181,7 +181,7 @@ async fn review_answers_privately_in_the_members_language() {
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     assert_eq!(calls.len(), 2, "{calls:?}");
-    insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
         insta::assert_json_snapshot!("review_embed_fr", fr.body);
         insta::assert_json_snapshot!("review_embed_en", en.body);
     });
