@@ -7,9 +7,11 @@
 //! - [`review`]: `review(text, &Settings, &History) -> Review`, the guideline engine.
 //! - [`workflow`]: the approval state machine, `apply(state, event, policy, now)`.
 //!
+//! The Discord adapter ([`discord`]) parses interactions and renders reviews as embeds.
 //! The store ([`store`]) keeps the workflow's state in SQLite or PostgreSQL.
 
 pub mod cli;
+pub mod discord;
 pub mod review;
 pub mod store;
 pub mod workflow;

@@ -8,6 +8,8 @@ use clap::Parser;
 use tweetguard::cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    // A `.env` file in the working directory sets what the environment doesn't.
+    let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     init_tracing();
     match run(cli) {
@@ -34,11 +36,52 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Serve(args) => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(tweetguard::cli::serve::serve(&args, shutdown_signal()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Register(args) => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            let names = runtime.block_on(tweetguard::cli::serve::register(&args))?;
+            let scope = args
+                .guild
+                .map_or("globally".to_string(), |g| format!("in guild {g}"));
+            println!(
+                "registered {} commands {scope}: {}",
+                names.len(),
+                names.join(", ")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export(args) => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(tweetguard::store::export::run_export(args))?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Ctrl-C, or SIGTERM (systemd, Docker, Kubernetes).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -6,6 +6,8 @@ mod cli;
 mod common;
 #[path = "it/concurrency.rs"]
 mod concurrency;
+#[path = "it/discord/mod.rs"]
+mod discord;
 #[path = "it/export.rs"]
 mod export;
 #[path = "it/guidelines.rs"]

@@ -2,6 +2,7 @@
 //! would set it once) and the commands behind them. `main.rs` only parses and dispatches.
 
 pub mod review;
+pub mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -17,6 +18,10 @@ pub struct Cli {
 pub enum Command {
     /// Review a tweet (TEXT, or standard input) and print what a community manager would say.
     Review(review::ReviewArgs),
+    /// Run the Discord bot: answer `/review` and the "Review as tweet" menu.
+    Serve(serve::ServeArgs),
+    /// Register the bot's commands (`commands/*.json`) with Discord (bulk overwrite).
+    Register(serve::RegisterArgs),
     /// Write the approval audit trail (JSON lines or CSV) to standard output, for a person or
     /// an auditor.
     Export(crate::store::export::ExportArgs),

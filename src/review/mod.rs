@@ -133,6 +133,8 @@ pub struct Review {
     pub verdict: Verdict,
     /// 0-100, readable at a glance: 100 is a tweet nothing could improve.
     pub score: u8,
+    /// The language the review speaks (its messages): the reply language when one is set,
+    /// else the tweet's (detected or forced).
     pub language: Language,
     pub length: LengthReport,
     pub findings: Vec<Finding>,
@@ -168,6 +170,11 @@ pub struct Settings {
     pub language: Option<Language>,
     /// The language when the tweet gives no clue (a bare link, an emoji).
     pub default_language: Language,
+    /// Write the review's messages in this language whatever the tweet's (a Discord member's
+    /// locale). The tweet is still analysed in its own language (or in `language`, when
+    /// forced), so a French tweet reviewed for an English-speaking member still gets French
+    /// word lists. `None`: the messages speak the analysis language.
+    pub reply_language: Option<Language>,
     /// Whether a tweet must be signed (`^SG`): the article's first advice, on by default.
     pub signature_required: bool,
     /// The author's own signature (`^SG`), used to recognise it and to propose it as the fix.
@@ -184,6 +191,7 @@ impl Default for Settings {
             limit: 280,
             language: None,
             default_language: Language::En,
+            reply_language: None,
             signature_required: true,
             signature: None,
             company: None,
@@ -243,7 +251,11 @@ impl History {
 /// Everything the rules share about one tweet, computed once.
 pub(crate) struct Context<'a> {
     pub tweet: &'a Tweet<'a>,
+    /// The analysis language: the tweet's (detected) or the forced one.
+    #[allow(dead_code)]
     pub lang: Language,
+    /// The language messages are written in (`Settings::reply_language`, else `lang`).
+    pub msg_lang: Language,
     pub matches: &'a [Match<'a>],
     pub settings: &'a Settings,
     pub history: &'a History,
@@ -262,6 +274,7 @@ impl<'a> Context<'a> {
         let mut ctx = Context {
             tweet,
             lang,
+            msg_lang: settings.reply_language.unwrap_or(lang),
             matches,
             settings,
             history,
@@ -320,7 +333,7 @@ impl<'a> Context<'a> {
             guideline,
             rule: rule.to_string(),
             severity,
-            message: messages::fill(rule, self.lang, args),
+            message: messages::fill(rule, self.msg_lang, args),
             spans,
             fix: None,
         }
@@ -328,7 +341,7 @@ impl<'a> Context<'a> {
 
     /// A fix message in this review's language.
     pub fn fix(&self, key: &str, args: &[(&str, &str)]) -> Option<String> {
-        Some(messages::fill(key, self.lang, args))
+        Some(messages::fill(key, self.msg_lang, args))
     }
 }
 
@@ -399,7 +412,7 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
     Review {
         verdict,
         score: score(verdict, &findings),
-        language: lang,
+        language: ctx.msg_lang,
         length,
         findings,
     }

@@ -1,0 +1,176 @@
+//! What the bot answers, in Discord's wire format: the same JSON goes to the interaction
+//! callback over REST (gateway transport) or in the HTTP response (interactions endpoint).
+//!
+//! Every message carries `allowed_mentions: {"parse": []}`: a tweet that says `@everyone` or
+//! `<@&role>` never pings anyone.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+/// `allowed_mentions` that allows nothing: always `{"parse": []}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoMentions;
+
+impl Serialize for NoMentions {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("parse", &[] as &[&str])?;
+        m.end()
+    }
+}
+
+/// Message flag: only the member who asked sees the message.
+pub const EPHEMERAL: u64 = 1 << 6;
+
+/// A message the bot sends: an interaction reply, a follow-up, an edit, a channel message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Message {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    pub embeds: Vec<Embed>,
+    /// Message components (buttons, selects), as Discord's JSON.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<serde_json::Value>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub flags: u64,
+    pub allowed_mentions: NoMentions,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Message {
+    /// A text-only message (the content is sent as is: escape user text before).
+    pub fn text(content: impl Into<String>) -> Message {
+        Message {
+            content: Some(content.into()),
+            ..Message::default()
+        }
+    }
+
+    /// A message with one embed.
+    pub fn embed(embed: Embed) -> Message {
+        Message {
+            embeds: vec![embed],
+            ..Message::default()
+        }
+    }
+
+    /// Only the member who asked sees it.
+    pub fn ephemeral(mut self) -> Message {
+        self.flags |= EPHEMERAL;
+        self
+    }
+
+    /// Whether only the asker sees it.
+    pub fn is_ephemeral(&self) -> bool {
+        self.flags & EPHEMERAL != 0
+    }
+}
+
+/// An embed, as Discord takes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Embed {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<EmbedField>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footer: Option<EmbedFooter>,
+}
+
+/// One embed field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EmbedField {
+    pub name: String,
+    pub value: String,
+    pub inline: bool,
+}
+
+/// An embed's footer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EmbedFooter {
+    pub text: String,
+}
+
+impl Embed {
+    /// The characters Discord counts against an embed's 6000 total: title, description,
+    /// field names and values, footer text.
+    pub fn total_chars(&self) -> usize {
+        let len = |s: &Option<String>| s.as_deref().map_or(0, |s| s.chars().count());
+        len(&self.title)
+            + len(&self.description)
+            + self
+                .fields
+                .iter()
+                .map(|f| f.name.chars().count() + f.value.chars().count())
+                .sum::<usize>()
+            + self.footer.as_ref().map_or(0, |f| f.text.chars().count())
+    }
+}
+
+/// The answer to an interaction (`type` and `data`, as Discord takes it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    /// Type 4: reply with a message.
+    Message(Message),
+    /// Type 5: "thinking…", the real answer follows by editing `@original`.
+    Defer { ephemeral: bool },
+    /// Type 7: edit the message the clicked component is on.
+    UpdateMessage(Message),
+}
+
+impl Response {
+    /// Discord's interaction callback type.
+    pub fn kind(&self) -> u8 {
+        match self {
+            Response::Message(_) => 4,
+            Response::Defer { .. } => 5,
+            Response::UpdateMessage(_) => 7,
+        }
+    }
+}
+
+impl Serialize for Response {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Flags {
+            flags: u64,
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("type", &self.kind())?;
+        match self {
+            Response::Message(msg) | Response::UpdateMessage(msg) => {
+                m.serialize_entry("data", msg)?
+            }
+            Response::Defer { ephemeral } => m.serialize_entry(
+                "data",
+                &Flags {
+                    flags: if *ephemeral { EPHEMERAL } else { 0 },
+                },
+            )?,
+        }
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_message_allows_no_mentions() {
+        let r = Response::Message(Message::text("@everyone").ephemeral());
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"type": 4, "data": {"content": "@everyone", "embeds": [], "flags": 64,
+                   "allowed_mentions": {"parse": []}}})
+        );
+    }
+}

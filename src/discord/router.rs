@@ -1,0 +1,336 @@
+//! Interactions → handlers, whatever transport brought them.
+//!
+//! A transport (the gateway today, an HTTP interactions endpoint later) turns serenity's
+//! `Interaction` into an [`Invocation`] ([`Invocation::from_interaction`]), asks
+//! [`Router::handle`] for a [`Response`], and sends it. Handlers see only the invocation: plain
+//! data, easy to build in tests.
+//!
+//! Adding a command: a manifest in `commands/`, a handler in `handlers/`, one line in
+//! [`COMMANDS`] and one arm in [`Router::handle`]. Buttons and modals: a `custom_id` prefix
+//! in [`COMPONENT_PREFIXES`] and an arm in the component match.
+
+use std::time::Instant;
+
+use serenity::model::application::{
+    ActionRowComponent, CommandDataOption, CommandDataOptionValue, CommandType,
+    ComponentInteractionDataKind, Interaction, ResolvedTarget,
+};
+use serenity::model::guild::Member;
+use serenity::model::user::User;
+
+use super::handlers;
+use super::ratelimit::{MemberLimiter, RateLimit};
+use super::response::Response;
+use super::{embeds, language_of};
+use crate::review::{Language, Settings};
+
+/// The application commands the router answers, by their manifest `name` (the name Discord
+/// sends back). A test checks this against `commands/*.json` both ways.
+pub const COMMANDS: &[&str] = &[handlers::review::SLASH, handlers::review::MESSAGE_MENU];
+
+/// The `custom_id` prefixes of components and modals the router answers (`prefix:rest`).
+pub const COMPONENT_PREFIXES: &[&str] = &[];
+
+/// One option of a slash command, flattened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionValue {
+    String(String),
+    Integer(i64),
+    Number(f64),
+    Boolean(bool),
+    /// A user, role, channel, mentionable or attachment id.
+    Id(u64),
+    /// A subcommand (group) and its own options.
+    SubCommand(Vec<CommandOption>),
+}
+
+/// A named option of a slash command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandOption {
+    pub name: String,
+    pub value: OptionValue,
+}
+
+/// The message a message context-menu command targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetMessage {
+    pub id: u64,
+    pub channel_id: u64,
+    pub author_id: u64,
+    pub content: String,
+}
+
+/// What the member did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A slash command (type 1) with its options.
+    Slash {
+        name: String,
+        options: Vec<CommandOption>,
+    },
+    /// A message context-menu command (type 3) on a message.
+    MessageMenu {
+        name: String,
+        target: Option<TargetMessage>,
+    },
+    /// A user context-menu command (type 2).
+    UserMenu { name: String, target: Option<u64> },
+    /// A button or select click on a message the bot sent.
+    Component {
+        custom_id: String,
+        values: Vec<String>,
+        message_id: u64,
+    },
+    /// A modal's submitted text inputs (`custom_id`, value).
+    Modal {
+        custom_id: String,
+        fields: Vec<(String, String)>,
+    },
+}
+
+/// One interaction, parsed: what was done, by whom, where, in which language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invocation {
+    pub id: u64,
+    pub application_id: u64,
+    /// The interaction token (valid 15 minutes): for follow-ups and `@original` edits.
+    pub token: String,
+    pub action: Action,
+    pub user_id: u64,
+    pub user_name: String,
+    pub guild_id: Option<u64>,
+    pub channel_id: u64,
+    /// The member's roles (empty in DMs).
+    pub roles: Vec<u64>,
+    /// The member's Discord locale (`fr`, `en-US`, ...).
+    pub locale: String,
+}
+
+impl Invocation {
+    /// The language replies use: the member's locale.
+    pub fn language(&self) -> Language {
+        language_of(&self.locale)
+    }
+
+    /// `slash`, `message_menu`, `user_menu`, `component` or `modal` (for logs).
+    pub fn kind(&self) -> &'static str {
+        match self.action {
+            Action::Slash { .. } => "slash",
+            Action::MessageMenu { .. } => "message_menu",
+            Action::UserMenu { .. } => "user_menu",
+            Action::Component { .. } => "component",
+            Action::Modal { .. } => "modal",
+        }
+    }
+
+    /// The command name or `custom_id` (for logs and routing).
+    pub fn name(&self) -> &str {
+        match &self.action {
+            Action::Slash { name, .. }
+            | Action::MessageMenu { name, .. }
+            | Action::UserMenu { name, .. } => name,
+            Action::Component { custom_id, .. } | Action::Modal { custom_id, .. } => custom_id,
+        }
+    }
+
+    /// A string option of a slash command, by name.
+    pub fn string_option(&self, name: &str) -> Option<&str> {
+        match &self.action {
+            Action::Slash { options, .. } => options.iter().find_map(|o| match &o.value {
+                OptionValue::String(s) if o.name == name => Some(s.as_str()),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Parse serenity's interaction; `None` for pings and autocompletes (nothing to answer
+    /// with a message).
+    pub fn from_interaction(i: &Interaction) -> Option<Invocation> {
+        match i {
+            Interaction::Command(c) => {
+                let action = match c.data.kind {
+                    CommandType::Message => Action::MessageMenu {
+                        name: c.data.name.clone(),
+                        target: match c.data.target() {
+                            Some(ResolvedTarget::Message(m)) => Some(TargetMessage {
+                                id: m.id.get(),
+                                channel_id: m.channel_id.get(),
+                                author_id: m.author.id.get(),
+                                content: m.content.clone(),
+                            }),
+                            _ => None,
+                        },
+                    },
+                    CommandType::User => Action::UserMenu {
+                        name: c.data.name.clone(),
+                        target: c.data.target_id.map(|t| t.get()),
+                    },
+                    _ => Action::Slash {
+                        name: c.data.name.clone(),
+                        options: c.data.options.iter().map(option).collect(),
+                    },
+                };
+                let (user_id, user_name, roles) = who(c.member.as_deref(), &c.user);
+                Some(Invocation {
+                    id: c.id.get(),
+                    application_id: c.application_id.get(),
+                    token: c.token.clone(),
+                    action,
+                    user_id,
+                    user_name,
+                    guild_id: c.guild_id.map(|g| g.get()),
+                    channel_id: c.channel_id.get(),
+                    roles,
+                    locale: c.locale.clone(),
+                })
+            }
+            Interaction::Component(c) => {
+                let values = match &c.data.kind {
+                    ComponentInteractionDataKind::StringSelect { values } => values.clone(),
+                    ComponentInteractionDataKind::UserSelect { values } => {
+                        values.iter().map(|v| v.to_string()).collect()
+                    }
+                    ComponentInteractionDataKind::RoleSelect { values } => {
+                        values.iter().map(|v| v.to_string()).collect()
+                    }
+                    ComponentInteractionDataKind::ChannelSelect { values } => {
+                        values.iter().map(|v| v.to_string()).collect()
+                    }
+                    ComponentInteractionDataKind::MentionableSelect { values } => {
+                        values.iter().map(|v| v.to_string()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                let (user_id, user_name, roles) = who(c.member.as_ref(), &c.user);
+                Some(Invocation {
+                    id: c.id.get(),
+                    application_id: c.application_id.get(),
+                    token: c.token.clone(),
+                    action: Action::Component {
+                        custom_id: c.data.custom_id.clone(),
+                        values,
+                        message_id: c.message.id.get(),
+                    },
+                    user_id,
+                    user_name,
+                    guild_id: c.guild_id.map(|g| g.get()),
+                    channel_id: c.channel_id.get(),
+                    roles,
+                    locale: c.locale.clone(),
+                })
+            }
+            Interaction::Modal(c) => {
+                let fields = c
+                    .data
+                    .components
+                    .iter()
+                    .flat_map(|row| row.components.iter())
+                    .filter_map(|comp| match comp {
+                        ActionRowComponent::InputText(t) => {
+                            Some((t.custom_id.clone(), t.value.clone().unwrap_or_default()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let (user_id, user_name, roles) = who(c.member.as_ref(), &c.user);
+                Some(Invocation {
+                    id: c.id.get(),
+                    application_id: c.application_id.get(),
+                    token: c.token.clone(),
+                    action: Action::Modal {
+                        custom_id: c.data.custom_id.clone(),
+                        fields,
+                    },
+                    user_id,
+                    user_name,
+                    guild_id: c.guild_id.map(|g| g.get()),
+                    channel_id: c.channel_id.get(),
+                    roles,
+                    locale: c.locale.clone(),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Who acted: the member in a guild, the user in a DM. Their id, name and roles.
+fn who(member: Option<&Member>, user: &User) -> (u64, String, Vec<u64>) {
+    match member {
+        Some(m) => (
+            m.user.id.get(),
+            m.user.name.clone(),
+            m.roles.iter().map(|r| r.get()).collect(),
+        ),
+        None => (user.id.get(), user.name.clone(), Vec::new()),
+    }
+}
+
+fn option(o: &CommandDataOption) -> CommandOption {
+    let value = match &o.value {
+        CommandDataOptionValue::String(s) => OptionValue::String(s.clone()),
+        CommandDataOptionValue::Autocomplete { value, .. } => OptionValue::String(value.clone()),
+        CommandDataOptionValue::Integer(n) => OptionValue::Integer(*n),
+        CommandDataOptionValue::Number(n) => OptionValue::Number(*n),
+        CommandDataOptionValue::Boolean(b) => OptionValue::Boolean(*b),
+        CommandDataOptionValue::SubCommand(v) | CommandDataOptionValue::SubCommandGroup(v) => {
+            OptionValue::SubCommand(v.iter().map(option).collect())
+        }
+        CommandDataOptionValue::Attachment(id) => OptionValue::Id(id.get()),
+        CommandDataOptionValue::Channel(id) => OptionValue::Id(id.get()),
+        CommandDataOptionValue::Mentionable(id) => OptionValue::Id(id.get()),
+        CommandDataOptionValue::Role(id) => OptionValue::Id(id.get()),
+        CommandDataOptionValue::User(id) => OptionValue::Id(id.get()),
+        _ => OptionValue::String(String::new()),
+    };
+    CommandOption {
+        name: o.name.clone(),
+        value,
+    }
+}
+
+/// What the router needs: review settings and limits. Later: the store, the workflow policy.
+#[derive(Debug, Clone, Default)]
+pub struct RouterConfig {
+    /// Review settings (length limit, signature, company). `reply_language` is set per member.
+    pub review: Settings,
+    /// How often a member may ask for a quick review.
+    pub review_rate: RateLimit,
+}
+
+/// Routes invocations to handlers. Share one per process (`Arc<Router>`).
+#[derive(Debug)]
+pub struct Router {
+    pub(crate) config: RouterConfig,
+    pub(crate) review_limiter: MemberLimiter,
+}
+
+impl Router {
+    pub fn new(config: RouterConfig) -> Router {
+        Router {
+            review_limiter: MemberLimiter::new(config.review_rate),
+            config,
+        }
+    }
+
+    /// Whether a command of this name has a handler.
+    pub fn handles_command(name: &str) -> bool {
+        COMMANDS.contains(&name)
+    }
+
+    /// The answer to one invocation. Never fails: whatever goes wrong becomes a message for
+    /// the member, in their language.
+    pub async fn handle(&self, inv: &Invocation) -> Response {
+        let now = Instant::now();
+        match &inv.action {
+            Action::Slash { name, .. } if name == handlers::review::SLASH => {
+                handlers::review::slash(self, inv, now)
+            }
+            Action::MessageMenu { name, target } if name == handlers::review::MESSAGE_MENU => {
+                handlers::review::message_menu(self, inv, target.as_ref(), now)
+            }
+            _ => Response::Message(embeds::notice("error.unknown-command", inv.language(), &[])),
+        }
+    }
+}

@@ -1,0 +1,506 @@
+//! The `serve` code path end to end: the real serenity client, pointed at the fake Discord
+//! with `DISCORD_API_URL`, answers interactions pushed through the fake gateway.
+
+use std::time::Duration;
+
+use clap::Parser;
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+use tweetguard::cli::serve::ServeError;
+use tweetguard::cli::{Cli, Command};
+
+use super::fake::{FakeDiscord, Request};
+use super::fixtures::{self, Member};
+
+const WAIT: Duration = Duration::from_secs(10);
+const TOKEN: &str = "test.TOKEN.never-logged";
+
+/// The bot, running against its own fake Discord.
+struct Bot {
+    fake: FakeDiscord,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), ServeError>>,
+}
+
+impl Bot {
+    /// `tweetguard serve --discord-token … --discord-api-url <fake> <extra>`.
+    async fn start(extra: &[&str]) -> Bot {
+        let fake = FakeDiscord::start().await;
+        let url = fake.api_url();
+        let mut argv = vec![
+            "tweetguard",
+            "serve",
+            "--discord-token",
+            TOKEN,
+            "--discord-api-url",
+            &url,
+        ];
+        argv.extend_from_slice(extra);
+        let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{e}"));
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            tweetguard::cli::serve::serve(&args, async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        if let Err(e) = fake.wait_ready(WAIT).await {
+            task.abort();
+            panic!("{e}");
+        }
+        assert_eq!(
+            fake.identify_token().as_deref(),
+            Some(&*format!("Bot {TOKEN}"))
+        );
+        Bot {
+            fake,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    /// Push an interaction and wait for its callback.
+    async fn ask(&self, payload: Value) -> Request {
+        let id: u64 = payload["id"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .expect("an id");
+        self.fake.send_interaction(payload).expect("sent");
+        self.fake
+            .callback_of(id, WAIT)
+            .await
+            .unwrap_or_else(|| panic!("no callback for interaction {id} within {WAIT:?}"))
+    }
+
+    /// Stop like Ctrl-C does: the connection closes with 1000, `serve` returns Ok.
+    async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        let code = self.fake.wait_closed(WAIT).await;
+        assert_eq!(code, Some(1000), "the gateway connection closes cleanly");
+        match tokio::time::timeout(WAIT, &mut self.task).await {
+            Ok(Ok(Ok(()))) => {}
+            other => panic!("serve did not stop cleanly: {other:?}"),
+        }
+        assert_eq!(self.fake.identifies(), 1, "no reconnection");
+    }
+}
+
+fn data(r: &Request) -> &Value {
+    &r.body["data"]
+}
+
+fn assert_private_and_silent(r: &Request) {
+    assert_eq!(r.body["type"], 4, "{:#}", r.body);
+    assert_eq!(data(r)["flags"], 64, "ephemeral: {:#}", r.body);
+    assert_eq!(
+        data(r)["allowed_mentions"],
+        json!({"parse": []}),
+        "{:#}",
+        r.body
+    );
+}
+
+fn embed(r: &Request) -> &Value {
+    &data(r)["embeds"][0]
+}
+
+fn chars(v: &Value) -> usize {
+    v.as_str().map_or(0, |s| s.chars().count())
+}
+
+/// Discord's embed limits, checked on the wire.
+fn assert_within_limits(e: &Value) {
+    let fields = e["fields"].as_array().cloned().unwrap_or_default();
+    assert!(chars(&e["title"]) <= 256);
+    assert!(chars(&e["description"]) <= 4096);
+    assert!(fields.len() <= 25);
+    let mut total = chars(&e["title"]) + chars(&e["description"]) + chars(&e["footer"]["text"]);
+    for f in &fields {
+        assert!((1..=256).contains(&chars(&f["name"])), "{f}");
+        assert!((1..=1024).contains(&chars(&f["value"])), "{f}");
+        total += chars(&f["name"]) + chars(&f["value"]);
+    }
+    assert!(total <= 6000, "{total}");
+}
+
+const TWEET: &str = "Grosse PROMO ce week-end!!! Achetez maintenant sur **notre** site";
+
+#[tokio::test]
+async fn review_answers_privately_in_the_members_language() {
+    let bot = Bot::start(&[]).await;
+    let fr = bot
+        .ask(fixtures::review(101, &Member::new(1, "fr"), TWEET))
+        .await;
+    let en = bot
+        .ask(fixtures::review(102, &Member::new(2, "en-US"), TWEET))
+        .await;
+    assert_eq!(
+        fr.path,
+        format!(
+            "/api/v10/interactions/101/{}/callback",
+            fixtures::token_of(101)
+        )
+    );
+    for r in [&fr, &en] {
+        assert_private_and_silent(r);
+        assert_within_limits(embed(r));
+        // Markdown shows as typed.
+        assert!(embed(r)["description"]
+            .as_str()
+            .unwrap_or("")
+            .contains(r"\*\*notre\*\*"));
+    }
+    assert!(embed(&fr)["title"].as_str().unwrap_or("").contains("note"));
+    assert!(embed(&fr)["footer"]["text"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Visible par vous seul"));
+    assert!(embed(&en)["title"].as_str().unwrap_or("").contains("score"));
+    assert!(embed(&en)["footer"]["text"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Only you can see this"));
+    // The finding messages follow the member, not the tweet: the English member reads
+    // English about a French tweet.
+    assert!(embed(&en)["fields"]
+        .to_string()
+        .contains("Twitter is not an ad channel"));
+    assert!(embed(&fr)["fields"]
+        .to_string()
+        .contains("Twitter n'est pas un canal de pub"));
+    // Nothing but the gateway URL and the two callbacks: no stray REST calls.
+    let calls: Vec<String> = bot
+        .fake
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_json_snapshot!("review_embed_fr", fr.body);
+        insta::assert_json_snapshot!("review_embed_en", en.body);
+    });
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_tweet_with_mentions_pings_nobody() {
+    let bot = Bot::start(&[]).await;
+    let r = bot
+        .ask(fixtures::review(
+            201,
+            &Member::new(1, "en-GB"),
+            "@everyone @here <@&123> <@456> big news!",
+        ))
+        .await;
+    assert_private_and_silent(&r);
+    assert!(data(&r).get("content").is_none(), "no content to ping");
+    let d = embed(&r)["description"].as_str().unwrap_or("");
+    assert!(d.contains(r"\<@&123>") && d.contains(r"\<@456>"), "{d}");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_4000_character_tweet_gives_a_valid_truncated_embed() {
+    let bot = Bot::start(&[]).await;
+    let long = "Nos *soldes* _monstres_ arrivent, achetez vite ! ".repeat(90);
+    let long: String = long.chars().take(4000).collect();
+    for (id, locale, note) in [(301, "fr", "…(tronqué)"), (302, "en-US", "…(truncated)")] {
+        let r = bot
+            .ask(fixtures::review(id, &Member::new(1, locale), &long))
+            .await;
+        assert_private_and_silent(&r);
+        assert_within_limits(embed(&r));
+        let d = embed(&r)["description"].as_str().unwrap_or("");
+        assert!(d.ends_with(note), "{d}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_message_menu_reviews_the_message() {
+    let bot = Bot::start(&[]).await;
+    let target = fixtures::message(77, 3, "Merci @Marie pour ce retour ! ^SG");
+    let r = bot
+        .ask(fixtures::message_menu(
+            401,
+            &Member::new(1, "fr"),
+            "Review as tweet",
+            target,
+        ))
+        .await;
+    assert_private_and_silent(&r);
+    assert!(embed(&r)["description"]
+        .as_str()
+        .unwrap_or("")
+        .contains("Merci @Marie"));
+    let empty = fixtures::message(78, 3, "");
+    let r = bot
+        .ask(fixtures::message_menu(
+            402,
+            &Member::new(1, "en-US"),
+            "Review as tweet",
+            empty,
+        ))
+        .await;
+    assert_private_and_silent(&r);
+    assert_eq!(data(&r)["content"], "This message has no text to review.");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_who_asks_too_often_is_told_to_slow_down() {
+    let bot = Bot::start(&["--review-rate-per-minute", "2"]).await;
+    let fr = Member::new(5, "fr");
+    for id in [501, 502] {
+        let r = bot
+            .ask(fixtures::review(id, &fr, "Bonjour à tous ^SG"))
+            .await;
+        assert!(embed(&r).is_object(), "{:#}", r.body);
+    }
+    let r = bot.ask(fixtures::review(503, &fr, "Encore ^SG")).await;
+    assert_private_and_silent(&r);
+    let msg = data(&r)["content"].as_str().unwrap_or("");
+    assert!(msg.starts_with("Doucement"), "{msg}");
+    assert!(data(&r)["embeds"].as_array().is_some_and(Vec::is_empty));
+    // Someone else is not limited.
+    let r = bot
+        .ask(fixtures::review(504, &Member::new(6, "en-US"), "Hello ^SG"))
+        .await;
+    assert!(embed(&r).is_object());
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_command_gets_a_polite_answer() {
+    let bot = Bot::start(&[]).await;
+    let r = bot
+        .ask(fixtures::slash(
+            601,
+            &Member::new(1, "fr"),
+            "queue",
+            json!([]),
+        ))
+        .await;
+    assert_private_and_silent(&r);
+    assert!(data(&r)["content"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Je ne connais pas"));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn register_overwrites_the_commands_in_bulk() {
+    let fake = FakeDiscord::start().await;
+    let url = fake.api_url();
+    for (argv, path) in [
+        (
+            vec!["--guild", "910000000000000001"],
+            format!(
+                "/api/v10/applications/{}/guilds/910000000000000001/commands",
+                fixtures::APP_ID
+            ),
+        ),
+        (
+            vec![],
+            format!("/api/v10/applications/{}/commands", fixtures::APP_ID),
+        ),
+    ] {
+        let mut full = vec![
+            "tweetguard",
+            "register",
+            "--discord-token",
+            TOKEN,
+            "--discord-api-url",
+            &url,
+        ];
+        full.extend(argv);
+        let cli = Cli::try_parse_from(full).unwrap_or_else(|e| panic!("{e}"));
+        let Command::Register(args) = cli.command else {
+            panic!("not register")
+        };
+        let names = tokio::time::timeout(WAIT, tweetguard::cli::serve::register(&args))
+            .await
+            .expect("in time")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(names, vec!["review", "Review as tweet"]);
+        let put = fake
+            .next_request(|r| r.method == "PUT", WAIT)
+            .await
+            .expect("a bulk PUT");
+        assert_eq!(put.path, path);
+        let sent = put.body.as_array().cloned().unwrap_or_default();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[1]["name_localizations"]["fr"], "Examiner comme tweet");
+    }
+}
+
+#[tokio::test]
+async fn serve_without_a_token_says_how_to_get_one() {
+    let cli = Cli::try_parse_from(["tweetguard", "serve", "--discord-token", " "])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Command::Serve(args) = cli.command else {
+        panic!("not serve")
+    };
+    let e = tweetguard::cli::serve::serve(&args, async {})
+        .await
+        .expect_err("no token");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("DISCORD_TOKEN") && msg.contains("Reset Token"),
+        "{msg}"
+    );
+}
+
+/// 1,000 `/review` interactions, one after the other: interaction sent → callback received.
+/// Prints p50/p99; not a pass/fail timing. `cargo test --release -- --ignored latency`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn latency_of_1000_reviews() {
+    let bot = Bot::start(&["--review-rate-per-minute", "0"]).await;
+    let who = Member::new(9, "fr");
+    let mut micros = Vec::with_capacity(1000);
+    for i in 0..1000u64 {
+        let id = 10_000 + i;
+        let tweet = format!("Grosse PROMO n°{i} ce week-end ! Venez nombreux @everyone ^SG");
+        let sent = bot
+            .fake
+            .send_interaction(fixtures::review(id, &who, &tweet))
+            .expect("sent");
+        let r = bot.fake.callback_of(id, WAIT).await.expect("a callback");
+        micros.push(r.at.duration_since(sent).as_micros() as u64);
+    }
+    micros.sort_unstable();
+    let p = |q: f64| micros[((micros.len() as f64 * q) as usize).min(micros.len() - 1)];
+    println!(
+        "1000 /review interactions: p50 {} µs, p99 {} µs, max {} µs",
+        p(0.50),
+        p(0.99),
+        micros[micros.len() - 1]
+    );
+    bot.stop().await;
+}
+
+/// A shared buffer the log subscriber writes into.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Everything logged at TRACE level, ours and serenity's, from start to shutdown: every
+/// interaction has its span, and the token appears nowhere.
+#[tokio::test]
+async fn the_token_never_appears_in_the_logs() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // This test's thread only; the current-thread runtime runs serenity's tasks here too.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let bot = Bot::start(&[]).await;
+    let r = bot
+        .ask(fixtures::review(701, &Member::new(1, "fr"), "Bonjour ^SG"))
+        .await;
+    assert_private_and_silent(&r);
+    bot.stop().await;
+    let text =
+        String::from_utf8_lossy(&logs.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    assert!(
+        text.contains("interaction{"),
+        "no interaction span:\n{text}"
+    );
+    assert!(
+        text.contains("command=\"review\"") && text.contains("answered"),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN), "the token leaked into the logs");
+    assert!(
+        !text.contains("TOKEN.never"),
+        "part of the token leaked into the logs"
+    );
+}
+
+/// A slow answer (a database, later) is deferred before Discord's 3 s, then replaces the
+/// "thinking…" message; a quick one is the callback itself.
+#[tokio::test]
+async fn a_slow_answer_is_deferred_then_edited_in() {
+    use serenity::model::id::{ApplicationId, InteractionId};
+    use tweetguard::discord::gateway::{respond, Answered, Connection};
+    use tweetguard::discord::response::{Message, Response};
+    use tweetguard::discord::Token;
+
+    let fake = FakeDiscord::start().await;
+    let http = Connection {
+        token: Token::new(TOKEN),
+        api_url: Some(fake.api_url()),
+    }
+    .http()
+    .unwrap_or_else(|e| panic!("{e}"));
+    http.set_application_id(ApplicationId::new(fixtures::APP_ID));
+    let answer = || Response::Message(Message::text("done").ephemeral());
+
+    let quick = async { answer() };
+    let how = respond(
+        &http,
+        InteractionId::new(801),
+        "t801",
+        quick,
+        Duration::from_secs(2),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(how, Answered::AtOnce);
+    let r = fake.callback_of(801, WAIT).await.expect("a callback");
+    assert_eq!(r.body["type"], 4);
+
+    let slow = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        answer()
+    };
+    let how = respond(
+        &http,
+        InteractionId::new(802),
+        "t802",
+        slow,
+        Duration::from_millis(20),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(how, Answered::Deferred);
+    let r = fake.callback_of(802, WAIT).await.expect("a callback");
+    assert_eq!(r.body, json!({"type": 5, "data": {"flags": 64}}));
+    let edit = fake
+        .next_request(|r| r.method == "PATCH", WAIT)
+        .await
+        .expect("an edit");
+    assert_eq!(
+        edit.path,
+        format!(
+            "/api/v10/webhooks/{}/t802/messages/@original",
+            fixtures::APP_ID
+        )
+    );
+    assert_eq!(edit.body["content"], "done");
+    assert_eq!(edit.body["allowed_mentions"], json!({"parse": []}));
+    assert!(edit.body.get("flags").is_none());
+}

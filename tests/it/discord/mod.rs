@@ -1,0 +1,8 @@
+//! The Discord adapter, end to end: the real serenity client against a fake Discord on
+//! 127.0.0.1 that the tests own.
+
+mod binary;
+mod e2e;
+pub mod fake;
+pub mod fixtures;
+mod manifests;
