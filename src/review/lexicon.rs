@@ -89,6 +89,9 @@ pub struct Lexicon {
     /// Terms whose first word is a `*` stem, by the stem's first three bytes: one lookup per
     /// word, then a `starts_with` on the few candidates.
     prefix: HashMap<[u8; 3], Vec<u32>, FxBuild>,
+    /// Which two-byte word openings any exact term or stem has: most words of a tweet start
+    /// like no term, and this bitset turns them away before any hashing.
+    openings: Openings,
     markers: Vec<Box<str>>,
     acronyms: HashMap<Box<str>, (), FxBuild>,
 }
@@ -225,11 +228,13 @@ impl Lexicon {
             let key =
                 stem_key(&first.text).ok_or_else(|| LexiconError::ShortPrefix(term.into()))?;
             self.prefix.entry(key).or_default().push(index);
+            self.openings.insert(&first.text);
         } else {
             self.exact
                 .entry(first.text.clone())
                 .or_default()
                 .push(index);
+            self.openings.insert(&first.text);
         }
         self.patterns.push(Pattern {
             family,
@@ -256,6 +261,9 @@ impl Lexicon {
         for i in 0..tweet.tokens.len() {
             let word = tweet.word(i);
             let here = out.len();
+            if !self.openings.may_start(word) {
+                continue;
+            }
             if let Some(ids) = self.exact.get(word) {
                 self.try_patterns(tweet, i, here, ids, out);
             }
@@ -341,6 +349,34 @@ impl Lexicon {
                 except: p.except,
             });
         }
+    }
+}
+
+/// A bitset of two-byte word openings (a one-byte word counts as its byte and 0).
+#[derive(Debug, Clone)]
+struct Openings(Box<[u64; 1024]>);
+
+impl Default for Openings {
+    fn default() -> Self {
+        Openings(Box::new([0; 1024]))
+    }
+}
+
+impl Openings {
+    fn key(word: &str) -> usize {
+        let b = word.as_bytes();
+        (usize::from(b.first().copied().unwrap_or(0)) << 8)
+            | usize::from(b.get(1).copied().unwrap_or(0))
+    }
+
+    fn insert(&mut self, word: &str) {
+        let k = Self::key(word);
+        self.0[k / 64] |= 1 << (k % 64);
+    }
+
+    fn may_start(&self, word: &str) -> bool {
+        let k = Self::key(word);
+        self.0[k / 64] & (1 << (k % 64)) != 0
     }
 }
 

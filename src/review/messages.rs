@@ -11,9 +11,50 @@ use super::Language;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Entry {
+struct RawEntry {
     fr: String,
     en: String,
+}
+
+/// A message in both languages, its placeholders found once at load so filling one is a few
+/// copies (messages are written on every finding of every review).
+#[derive(Debug)]
+struct Entry {
+    fr: Template,
+    en: Template,
+}
+
+#[derive(Debug)]
+struct Template {
+    text: String,
+    /// Literal and `{name}` pieces, as byte ranges of `text`; empty when there is no
+    /// placeholder.
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    Literal(std::ops::Range<usize>),
+    Placeholder(std::ops::Range<usize>),
+}
+
+impl Template {
+    fn new(text: String) -> Template {
+        let mut pieces = Vec::new();
+        let mut at = 0;
+        while let Some(open) = text[at..].find('{').map(|i| at + i) {
+            let Some(close) = text[open..].find('}').map(|i| open + i) else {
+                break;
+            };
+            pieces.push(Piece::Literal(at..open));
+            pieces.push(Piece::Placeholder(open + 1..close));
+            at = close + 1;
+        }
+        if !pieces.is_empty() {
+            pieces.push(Piece::Literal(at..text.len()));
+        }
+        Template { text, pieces }
+    }
 }
 
 type Catalog = HashMap<String, Entry, FxBuild>;
@@ -21,20 +62,30 @@ type Catalog = HashMap<String, Entry, FxBuild>;
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        toml::from_str(include_str!("messages.toml"))
-            .unwrap_or_else(|e| panic!("built-in messages.toml is invalid: {e}"))
+        let raw: HashMap<String, RawEntry> = toml::from_str(include_str!("messages.toml"))
+            .unwrap_or_else(|e| panic!("built-in messages.toml is invalid: {e}"));
+        raw.into_iter()
+            .map(|(k, e)| {
+                let entry = Entry {
+                    fr: Template::new(e.fr),
+                    en: Template::new(e.en),
+                };
+                (k, entry)
+            })
+            .collect()
+    })
+}
+
+fn template(key: &str, lang: Language) -> Option<&'static Template> {
+    catalog().get(key).map(|e| match lang {
+        Language::Fr => &e.fr,
+        Language::En => &e.en,
     })
 }
 
 /// The message `key` in `lang`; the key itself when missing (a test keeps that from shipping).
 pub fn text(key: &str, lang: Language) -> &str {
-    match catalog().get(key) {
-        Some(e) => match lang {
-            Language::Fr => &e.fr,
-            Language::En => &e.en,
-        },
-        None => key,
-    }
+    template(key, lang).map_or(key, |t| t.text.as_str())
 }
 
 /// Whether the catalog has `key` (for the completeness test).
@@ -46,40 +97,31 @@ pub fn has(key: &str) -> bool {
 pub fn entries() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
     catalog()
         .iter()
-        .map(|(k, e)| (k.as_str(), e.fr.as_str(), e.en.as_str()))
+        .map(|(k, e)| (k.as_str(), e.fr.text.as_str(), e.en.text.as_str()))
 }
 
-/// The message `key` in `lang` with `{name}` placeholders filled.
+/// The message `key` in `lang` with `{name}` placeholders filled (an unknown one stays as
+/// written, so a missing argument shows instead of vanishing).
 pub fn fill(key: &str, lang: Language, args: &[(&str, &str)]) -> String {
-    let template = text(key, lang);
-    if !template.contains('{') {
-        return template.to_string();
+    let Some(t) = template(key, lang) else {
+        return key.to_string();
+    };
+    if t.pieces.is_empty() {
+        return t.text.clone();
     }
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
+    let mut out = String::with_capacity(t.text.len() + 48);
+    for piece in &t.pieces {
+        match piece {
+            Piece::Literal(r) => out.push_str(&t.text[r.clone()]),
+            Piece::Placeholder(r) => {
+                let name = &t.text[r.clone()];
                 match args.iter().find(|(n, _)| *n == name) {
                     Some((_, v)) => out.push_str(v),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
+                    None => out.push_str(&t.text[r.start - 1..r.end + 1]),
                 }
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
             }
         }
     }
-    out.push_str(rest);
     out
 }
 
@@ -106,6 +148,19 @@ mod tests {
                 "{key} is empty"
             );
             assert_eq!(placeholders(fr), placeholders(en), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_missing_argument_shows_its_placeholder() {
+        let s = fill("tone.length", Language::Fr, &[("count", "300")]);
+        assert!(s.contains("300/{limit}"), "{s}");
+    }
+
+    #[test]
+    fn every_rule_the_engine_emits_has_a_message() {
+        for rule in super::super::RULES {
+            assert!(has(rule), "no message for {rule}");
         }
     }
 

@@ -27,6 +27,38 @@ use lexicon::Match;
 pub use lexicon::{Lexicon, LexiconError};
 use text::Tweet;
 
+/// Every rule id the engine can emit: stable, in JSON output and users' scripts.
+pub const RULES: &[&str] = &[
+    "identity.signature",
+    "identity.anonymous",
+    "dialogue.broadcast",
+    "dialogue.invitation",
+    "dialogue.reply",
+    "dialogue.news-wire",
+    "promotion.sales-words",
+    "promotion.prices",
+    "promotion.urgency",
+    "promotion.ad",
+    "promotion.brand-dilution",
+    "relay.credit",
+    "relay.uncredited",
+    "relay.link-source",
+    "reach.mentions",
+    "reach.hashtags",
+    "reach.cold-pitch",
+    "generosity.self-talk",
+    "generosity.defensive",
+    "generosity.ask-community",
+    "generosity.about-others",
+    "tone.corporate",
+    "tone.shouting",
+    "tone.exclamations",
+    "tone.third-person",
+    "tone.informal",
+    "tone.length",
+    "tone.empty",
+];
+
 /// One of the guidelines of the article the product comes from. The ids are stable: they are
 /// in JSON output, in `/guidelines`, and in users' scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -329,6 +361,7 @@ impl<'a> Context<'a> {
         spans: Vec<Span>,
         args: &[(&str, &str)],
     ) -> Finding {
+        debug_assert!(RULES.contains(&rule), "{rule} is missing from RULES");
         Finding {
             guideline,
             rule: rule.to_string(),
