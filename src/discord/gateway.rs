@@ -86,7 +86,7 @@ async fn answer(router: &Router, http: &Http, interaction: &Interaction, inv: &I
         http,
         interaction.id(),
         interaction.token(),
-        router.handle(inv),
+        router.handle(inv, Some(http)),
         DEFER_AFTER,
     )
     .await;

@@ -123,6 +123,45 @@ pub enum Response {
     Defer { ephemeral: bool },
     /// Type 7: edit the message the clicked component is on.
     UpdateMessage(Message),
+    /// Type 9: open a form (a modal) for the member to fill in.
+    Modal(Modal),
+}
+
+/// A modal form: a title and text inputs (as Discord's JSON action rows).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Modal {
+    pub custom_id: String,
+    pub title: String,
+    pub components: Vec<serde_json::Value>,
+}
+
+impl Modal {
+    /// A modal with one paragraph text input per `(custom_id, label, prefilled value)`.
+    pub fn paragraphs(
+        custom_id: impl Into<String>,
+        title: &str,
+        inputs: &[(&str, &str, Option<&str>, usize)],
+    ) -> Modal {
+        let components = inputs
+            .iter()
+            .map(|(id, label, value, max)| {
+                let mut input = serde_json::json!({
+                    "type": 4, "custom_id": id, "style": 2,
+                    "label": label.chars().take(45).collect::<String>(),
+                    "required": true, "min_length": 1, "max_length": max,
+                });
+                if let Some(v) = value {
+                    input["value"] = serde_json::json!(v.chars().take(*max).collect::<String>());
+                }
+                serde_json::json!({"type": 1, "components": [input]})
+            })
+            .collect();
+        Modal {
+            custom_id: custom_id.into(),
+            title: title.chars().take(45).collect(),
+            components,
+        }
+    }
 }
 
 impl Response {
@@ -132,6 +171,7 @@ impl Response {
             Response::Message(_) => 4,
             Response::Defer { .. } => 5,
             Response::UpdateMessage(_) => 7,
+            Response::Modal(_) => 9,
         }
     }
 }
@@ -148,6 +188,7 @@ impl Serialize for Response {
             Response::Message(msg) | Response::UpdateMessage(msg) => {
                 m.serialize_entry("data", msg)?
             }
+            Response::Modal(modal) => m.serialize_entry("data", modal)?,
             Response::Defer { ephemeral } => m.serialize_entry(
                 "data",
                 &Flags {
