@@ -121,6 +121,9 @@ pub enum Response {
     Message(Message),
     /// Type 5: "thinking…", the real answer follows by editing `@original`.
     Defer { ephemeral: bool },
+    /// Type 6: acknowledge a click (or a form opened from one) without answering yet; the card
+    /// is then edited through `@original`, or a follow-up says why not.
+    DeferUpdate,
     /// Type 7: edit the message the clicked component is on.
     UpdateMessage(Message),
     /// Type 9: open a form (a modal) for the member to fill in.
@@ -170,6 +173,7 @@ impl Response {
         match self {
             Response::Message(_) => 4,
             Response::Defer { .. } => 5,
+            Response::DeferUpdate => 6,
             Response::UpdateMessage(_) => 7,
             Response::Modal(_) => 9,
         }
@@ -189,6 +193,7 @@ impl Serialize for Response {
                 m.serialize_entry("data", msg)?
             }
             Response::Modal(modal) => m.serialize_entry("data", modal)?,
+            Response::DeferUpdate => {}
             Response::Defer { ephemeral } => m.serialize_entry(
                 "data",
                 &Flags {

@@ -237,6 +237,17 @@ async fn request_changes_asks_for_a_reason_then_updates_the_card() {
         .to_string()
         .contains("tg:approve:1:2"));
 
+    // A click on the old revision's button is refused: the text changed.
+    let r = bot.ask(click(408, &a, "tg:approve:1:1")).await;
+    assert_refused(
+        &r,
+        &WorkflowError::StaleRevision {
+            seen: 1,
+            current: 2,
+        }
+        .message(Language::En),
+    );
+
     // Someone else can't withdraw it; the author can.
     let r = bot.ask(click(406, &a, "tg:withdraw:1:2")).await;
     assert_refused(&r, &WorkflowError::NotAuthor.message(Language::En));
@@ -306,4 +317,76 @@ fn the_card_renders_in_french_and_in_english() {
         insta::assert_json_snapshot!("review_card_fr", fr);
         insta::assert_json_snapshot!("review_card_en", en);
     });
+}
+
+/// A slow click (a busy database) is acknowledged as an update (type 6) before Discord's 3 s:
+/// the card is then edited through `@original`; a refusal comes as a private follow-up.
+#[tokio::test]
+async fn a_slow_click_is_deferred_as_an_update() {
+    use std::time::Duration;
+
+    use serenity::model::id::{ApplicationId, InteractionId};
+    use tweetguard::discord::gateway::{respond_to, Answered, Connection};
+    use tweetguard::discord::response::{Message, Response};
+    use tweetguard::discord::Token;
+
+    use super::fake::FakeDiscord;
+
+    let fake = FakeDiscord::start().await;
+    let http = Connection {
+        token: Token::new("test.TOKEN.slow"),
+        api_url: Some(fake.api_url()),
+    }
+    .http()
+    .unwrap_or_else(|e| panic!("{e}"));
+    http.set_application_id(ApplicationId::new(APP_ID));
+    let wait = Duration::from_secs(10);
+    for (id, answer) in [
+        (901u64, Response::UpdateMessage(Message::text("card"))),
+        (902, Response::Message(Message::text("no").ephemeral())),
+    ] {
+        let token = format!("t{id}");
+        let updates = matches!(answer, Response::UpdateMessage(_));
+        let slow = async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            answer
+        };
+        let how = respond_to(
+            &http,
+            InteractionId::new(id),
+            &token,
+            true,
+            slow,
+            Duration::from_millis(20),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(how, Answered::Deferred);
+        let r = fake.callback_of(id, wait).await.expect("a callback");
+        assert_eq!(r.body, json!({"type": 6}));
+        if updates {
+            let edit = fake
+                .next_request(|r| r.method == "PATCH", wait)
+                .await
+                .expect("an edit of the card");
+            assert_eq!(
+                edit.path,
+                format!("/api/v10/webhooks/{APP_ID}/{token}/messages/@original")
+            );
+            assert_eq!(edit.body["content"], "card");
+        } else {
+            let follow = fake
+                .next_request(
+                    |r| {
+                        r.method == "POST"
+                            && r.path == format!("/api/v10/webhooks/{APP_ID}/{token}")
+                    },
+                    wait,
+                )
+                .await
+                .expect("a follow-up");
+            assert_eq!(follow.body["flags"], 64);
+            assert_eq!(follow.body["allowed_mentions"], json!({"parse": []}));
+        }
+    }
 }
