@@ -67,6 +67,8 @@ pub const KEYS: &[&str] = &[
     "submit.missing-text",
     "submit.card-failed",
     "submit.done",
+    "submit.modal.title",
+    "submit.modal.note",
     "card.title",
     "card.review",
     "card.findings",

@@ -165,6 +165,21 @@ impl Modal {
             components,
         }
     }
+
+    /// Adds an optional paragraph input, prefilled with `value` when given.
+    pub fn optional(mut self, id: &str, label: &str, value: Option<&str>, max: usize) -> Modal {
+        let mut input = serde_json::json!({
+            "type": 4, "custom_id": id, "style": 2,
+            "label": label.chars().take(45).collect::<String>(),
+            "required": false, "max_length": max,
+        });
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            input["value"] = serde_json::json!(v.chars().take(max).collect::<String>());
+        }
+        self.components
+            .push(serde_json::json!({"type": 1, "components": [input]}));
+        self
+    }
 }
 
 impl Response {

@@ -39,7 +39,7 @@ pub const COMMANDS: &[&str] = &[
 ];
 
 /// The `custom_id` prefixes of components and modals the router answers (`prefix:rest`).
-pub const COMPONENT_PREFIXES: &[&str] = &[handlers::card::PREFIX];
+pub const COMPONENT_PREFIXES: &[&str] = &[handlers::card::PREFIX, handlers::submit::MODAL];
 
 /// One option of a slash command, flattened.
 #[derive(Debug, Clone, PartialEq)]
@@ -441,6 +441,9 @@ impl Router {
         match &inv.action {
             Action::Slash { name, .. } if name == handlers::submit::SLASH => {
                 handlers::submit::slash(self, inv, http).await
+            }
+            Action::Modal { custom_id, .. } if custom_id == handlers::submit::MODAL => {
+                handlers::submit::modal(self, inv, http).await
             }
             Action::Component { custom_id, .. } | Action::Modal { custom_id, .. }
                 if custom_id.starts_with(handlers::card::PREFIX) =>

@@ -1,4 +1,4 @@
-//! `/submit text [note]`: review the text, store the proposal, post its review card in the
+//! `/submit [text] [note]` (a form asks for the text when it is not given): review the text, store the proposal, post its review card in the
 //! review channel, and tell the author (privately) where the card is.
 
 use chrono::Utc;
@@ -7,8 +7,8 @@ use serenity::model::id::ChannelId;
 
 use crate::discord::cards::{card, message_link};
 use crate::discord::embeds::{escape_markdown, notice};
-use crate::discord::messages::fill;
-use crate::discord::response::{Message, Response};
+use crate::discord::messages::{fill, text};
+use crate::discord::response::{Message, Modal, Response};
 use crate::discord::router::{Invocation, Router, REVIEW_CHANNEL_KEY};
 use crate::review::{review, History};
 use crate::workflow::GuildId;
@@ -20,18 +20,53 @@ fn private(text: String) -> Response {
     Response::Message(Message::text(text).ephemeral())
 }
 
-/// `/submit`.
+/// The `custom_id` of the form `/submit` opens when it has no text.
+pub const MODAL: &str = "submit:text";
+
+const MAX_TEXT: usize = 4000;
+const MAX_NOTE: usize = 1000;
+
+/// `/submit`: with its text, submitted at once; without, a form asks for it.
 pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Http>) -> Response {
+    let lang = inv.language();
+    if inv.guild_id.is_none() {
+        return Response::Message(notice("submit.guild-only", lang, &[]));
+    }
+    let note = inv.string_option("note");
+    match inv.string_option("text") {
+        Some(t) if !t.trim().is_empty() => submit(router, inv, http, t, note).await,
+        _ => Response::Modal(
+            Modal::paragraphs(
+                MODAL,
+                text("submit.modal.title", lang),
+                &[("text", text("card.modal.text", lang), None, MAX_TEXT)],
+            )
+            .optional("note", text("submit.modal.note", lang), note, MAX_NOTE),
+        ),
+    }
+}
+
+/// The form `/submit` opened.
+pub async fn modal(router: &Router, inv: &Invocation, http: Option<&Http>) -> Response {
+    match inv.field("text") {
+        Some(t) if !t.trim().is_empty() => submit(router, inv, http, t, inv.field("note")).await,
+        _ => Response::Message(notice("submit.missing-text", inv.language(), &[])),
+    }
+}
+
+async fn submit(
+    router: &Router,
+    inv: &Invocation,
+    http: Option<&Http>,
+    text: &str,
+    note: Option<&str>,
+) -> Response {
     let lang = inv.language();
     let Some(guild) = inv.guild_id else {
         return Response::Message(notice("submit.guild-only", lang, &[]));
     };
     let Some(store) = router.store.as_deref() else {
         return Response::Message(notice("submit.no-store", lang, &[]));
-    };
-    let text = match inv.string_option("text") {
-        Some(t) if !t.trim().is_empty() => t,
-        _ => return Response::Message(notice("submit.missing-text", lang, &[])),
     };
     let settings = match router.guild_settings(store, guild).await {
         Ok(s) => s,
@@ -62,7 +97,7 @@ pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Http>) -> Re
     let id = t.proposal.id;
     tracing::info!(proposal = %id, channel, "proposal submitted");
     let mut msg = card(&t.proposal, settings.policy.required_approvals, card_lang);
-    if let Some(note) = inv.string_option("note").filter(|n| !n.trim().is_empty()) {
+    if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
         msg.content = Some(fill(
             "card.note",
             card_lang,

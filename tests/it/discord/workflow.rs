@@ -390,3 +390,60 @@ async fn a_slow_click_is_deferred_as_an_update() {
         }
     }
 }
+
+/// `/submit` without text opens a form; the form's text is submitted like the option's.
+#[tokio::test]
+async fn submit_without_text_opens_a_form() {
+    let bot = start().await;
+    let author = Member::new(1, "en-US");
+    let r = bot
+        .ask(fixtures::slash(
+            501,
+            &author,
+            "submit",
+            json!([{"name": "note", "type": 3, "value": "for Monday"}]),
+        ))
+        .await;
+    assert_eq!(r.body["type"], 9, "{:#}", r.body);
+    let data = &r.body["data"];
+    assert_eq!(data["custom_id"], "submit:text");
+    assert_eq!(
+        data["components"][0]["components"][0]["style"], 2,
+        "multi-line"
+    );
+    assert_eq!(
+        data["components"][1]["components"][0]["value"],
+        "for Monday"
+    );
+    let r = bot
+        .ask(fixtures::modal(
+            502,
+            &author,
+            "submit:text",
+            &[("text", "Our new app is out."), ("note", "for Monday")],
+        ))
+        .await;
+    assert_eq!(r.body["type"], 4, "{:#}", r.body);
+    assert_eq!(r.body["data"]["flags"], 64);
+    assert!(r.body["data"]["content"]
+        .as_str()
+        .unwrap_or("")
+        .contains(&format!("/{REVIEW_CHANNEL}/7002")));
+    let posted = bot
+        .fake
+        .next_request(
+            |r| {
+                r.method == "POST"
+                    && r.path
+                        .ends_with(&format!("/channels/{REVIEW_CHANNEL}/messages"))
+            },
+            std::time::Duration::from_secs(5),
+        )
+        .await
+        .expect("the card");
+    assert!(posted.body["content"]
+        .as_str()
+        .unwrap_or("")
+        .contains("for Monday"));
+    bot.stop().await;
+}
