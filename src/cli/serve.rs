@@ -13,9 +13,15 @@ use serenity::model::id::ApplicationId;
 use crate::discord::gateway::{self, Connection};
 use crate::discord::manifest;
 use crate::discord::ratelimit::RateLimit;
+use crate::discord::router::WorkflowDefaults;
 use crate::discord::router::{Router, RouterConfig};
 use crate::discord::{DiscordError, Token};
 use crate::review::Settings;
+use crate::store::{self, StoreError};
+use crate::workflow::{Policy, RoleId};
+
+/// Where proposals are stored when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://tweetguard.db";
 
 /// How to get a bot token, for the message when none is set.
 pub const TOKEN_HELP: &str = "no Discord bot token: set DISCORD_TOKEN (in the environment or \
@@ -57,11 +63,13 @@ impl DiscordArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub discord: DiscordArgs,
-    /// The approval workflow's database: `sqlite://tweetguard.db` or `postgres://...`. Used by
-    /// `/submit` and the approval cards (coming); `/review` stores nothing.
+    /// The approval workflow's database: `sqlite://tweetguard.db` (the default, in the working
+    /// directory) or `postgres://...`. Used by `/submit` and the review cards; `/review`
+    /// stores nothing.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// The channel where proposals' review cards are posted (approval workflow).
+    /// The channel where proposals' review cards are posted (approval workflow); unset: the
+    /// channel where `/submit` is used.
     #[arg(long, env = "REVIEW_CHANNEL_ID")]
     pub review_channel_id: Option<u64>,
     /// Roles whose members approve proposals, comma-separated ids (approval workflow).
@@ -107,6 +115,8 @@ pub enum ServeError {
     MissingToken,
     #[error(transparent)]
     Discord(#[from] DiscordError),
+    #[error("could not open the database: {0}")]
+    Store(#[from] StoreError),
 }
 
 impl From<serenity::Error> for ServeError {
@@ -127,6 +137,19 @@ impl ServeArgs {
                 burst: self.review_rate_per_minute,
                 per: Duration::from_secs(60),
             },
+            workflow: WorkflowDefaults {
+                review_channel: self.review_channel_id,
+                policy: Policy {
+                    required_approvals: self.required_approvals,
+                    reviewer_roles: self.reviewer_role_ids.iter().map(|r| RoleId(*r)).collect(),
+                    contractor_roles: self
+                        .contractor_role_ids
+                        .iter()
+                        .map(|r| RoleId(*r))
+                        .collect(),
+                    ..Policy::default()
+                },
+            },
         }
     }
 }
@@ -139,7 +162,14 @@ pub async fn serve(
     let conn = args.discord.connection()?;
     // Refuse to start with broken manifests: the commands would not match the handlers.
     manifest::builtin().map_err(DiscordError::from)?;
-    let router = Arc::new(Router::new(args.router_config()));
+    let url = args
+        .database_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .unwrap_or(DEFAULT_DATABASE_URL);
+    let store = store::open(url).await?;
+    let router = Arc::new(Router::with_store(args.router_config(), store));
     tracing::info!(
         api = conn.api_url.as_deref().unwrap_or("https://discord.com"),
         "starting"

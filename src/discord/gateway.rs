@@ -13,8 +13,9 @@ use serenity::http::{Http, HttpBuilder};
 use serenity::Client;
 use tracing::Instrument;
 
+use super::cards;
 use super::response::{Response, EPHEMERAL};
-use super::router::{Invocation, Router};
+use super::router::{Action, Invocation, Router};
 use super::{DiscordError, Token};
 
 /// How to reach Discord.
@@ -82,11 +83,17 @@ impl EventHandler for Handler {
 
 async fn answer(router: &Router, http: &Http, interaction: &Interaction, inv: &Invocation) {
     let started = Instant::now();
-    let sent = respond(
+    let on_message = match &inv.action {
+        Action::Component { .. } => true,
+        Action::Modal { custom_id, .. } => custom_id.starts_with(cards::PREFIX),
+        _ => false,
+    };
+    let sent = respond_to(
         http,
         interaction.id(),
         interaction.token(),
-        router.handle(inv),
+        on_message,
+        router.handle(inv, Some(http)),
         DEFER_AFTER,
     )
     .await;
@@ -122,6 +129,20 @@ pub async fn respond(
     response: impl Future<Output = Response>,
     defer_after: Duration,
 ) -> Result<Answered, serenity::Error> {
+    respond_to(http, id, token, false, response, defer_after).await
+}
+
+/// [`respond`], for an interaction on a message the bot sent (a card's button, or a form one
+/// opened) when `on_message`: a slow answer is then deferred as an update (type 6), and the
+/// answer edits the card (`@original`) or, for a refusal, comes as an ephemeral follow-up.
+pub async fn respond_to(
+    http: &Http,
+    id: InteractionId,
+    token: &str,
+    on_message: bool,
+    response: impl Future<Output = Response>,
+    defer_after: Duration,
+) -> Result<Answered, serenity::Error> {
     tokio::pin!(response);
     let ready = tokio::select! {
         r = &mut response => Some(r),
@@ -131,6 +152,21 @@ pub async fn respond(
         http.create_interaction_response(id, token, &r, vec![])
             .await?;
         return Ok(Answered::AtOnce);
+    }
+    if on_message {
+        http.create_interaction_response(id, token, &Response::DeferUpdate, vec![])
+            .await?;
+        match response.await {
+            Response::UpdateMessage(msg) => {
+                http.edit_original_interaction_response(token, &msg, vec![])
+                    .await?;
+            }
+            Response::Message(msg) => {
+                http.create_followup_message(token, &msg, vec![]).await?;
+            }
+            other => tracing::warn!(kind = other.kind(), "this answer can't follow a deferral"),
+        }
+        return Ok(Answered::Deferred);
     }
     let defer = Response::Defer { ephemeral: true };
     http.create_interaction_response(id, token, &defer, vec![])

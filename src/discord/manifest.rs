@@ -19,6 +19,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "review-message.json",
         include_str!("../../commands/review-message.json"),
     ),
+    ("submit.json", include_str!("../../commands/submit.json")),
 ];
 
 /// A manifest that Discord would refuse or that misses a translation.

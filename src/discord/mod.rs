@@ -11,6 +11,7 @@
 //! - [`ratelimit`]: per-member limits.
 //! - [`messages`]: the bot's words in French and English (`messages.toml`).
 
+pub mod cards;
 pub mod embeds;
 pub mod gateway;
 pub mod handlers;

@@ -121,8 +121,65 @@ pub enum Response {
     Message(Message),
     /// Type 5: "thinking…", the real answer follows by editing `@original`.
     Defer { ephemeral: bool },
+    /// Type 6: acknowledge a click (or a form opened from one) without answering yet; the card
+    /// is then edited through `@original`, or a follow-up says why not.
+    DeferUpdate,
     /// Type 7: edit the message the clicked component is on.
     UpdateMessage(Message),
+    /// Type 9: open a form (a modal) for the member to fill in.
+    Modal(Modal),
+}
+
+/// A modal form: a title and text inputs (as Discord's JSON action rows).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Modal {
+    pub custom_id: String,
+    pub title: String,
+    pub components: Vec<serde_json::Value>,
+}
+
+impl Modal {
+    /// A modal with one paragraph text input per `(custom_id, label, prefilled value)`.
+    pub fn paragraphs(
+        custom_id: impl Into<String>,
+        title: &str,
+        inputs: &[(&str, &str, Option<&str>, usize)],
+    ) -> Modal {
+        let components = inputs
+            .iter()
+            .map(|(id, label, value, max)| {
+                let mut input = serde_json::json!({
+                    "type": 4, "custom_id": id, "style": 2,
+                    "label": label.chars().take(45).collect::<String>(),
+                    "required": true, "min_length": 1, "max_length": max,
+                });
+                if let Some(v) = value {
+                    input["value"] = serde_json::json!(v.chars().take(*max).collect::<String>());
+                }
+                serde_json::json!({"type": 1, "components": [input]})
+            })
+            .collect();
+        Modal {
+            custom_id: custom_id.into(),
+            title: title.chars().take(45).collect(),
+            components,
+        }
+    }
+
+    /// Adds an optional paragraph input, prefilled with `value` when given.
+    pub fn optional(mut self, id: &str, label: &str, value: Option<&str>, max: usize) -> Modal {
+        let mut input = serde_json::json!({
+            "type": 4, "custom_id": id, "style": 2,
+            "label": label.chars().take(45).collect::<String>(),
+            "required": false, "max_length": max,
+        });
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            input["value"] = serde_json::json!(v.chars().take(max).collect::<String>());
+        }
+        self.components
+            .push(serde_json::json!({"type": 1, "components": [input]}));
+        self
+    }
 }
 
 impl Response {
@@ -131,7 +188,9 @@ impl Response {
         match self {
             Response::Message(_) => 4,
             Response::Defer { .. } => 5,
+            Response::DeferUpdate => 6,
             Response::UpdateMessage(_) => 7,
+            Response::Modal(_) => 9,
         }
     }
 }
@@ -148,6 +207,8 @@ impl Serialize for Response {
             Response::Message(msg) | Response::UpdateMessage(msg) => {
                 m.serialize_entry("data", msg)?
             }
+            Response::Modal(modal) => m.serialize_entry("data", modal)?,
+            Response::DeferUpdate => {}
             Response::Defer { ephemeral } => m.serialize_entry(
                 "data",
                 &Flags {

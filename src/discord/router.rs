@@ -9,7 +9,11 @@
 //! [`COMMANDS`] and one arm in [`Router::handle`]. Buttons and modals: a `custom_id` prefix
 //! in [`COMPONENT_PREFIXES`] and an arm in the component match.
 
+use std::sync::Arc;
 use std::time::Instant;
+
+use chrono::Utc;
+use serenity::http::Http;
 
 use serenity::model::application::{
     ActionRowComponent, CommandDataOption, CommandDataOptionValue, CommandType,
@@ -23,13 +27,19 @@ use super::ratelimit::{MemberLimiter, RateLimit};
 use super::response::Response;
 use super::{embeds, language_of};
 use crate::review::{Language, Settings};
+use crate::store::{GuildSettings, Store, StoreError};
+use crate::workflow::{GuildId, Policy};
 
 /// The application commands the router answers, by their manifest `name` (the name Discord
 /// sends back). A test checks this against `commands/*.json` both ways.
-pub const COMMANDS: &[&str] = &[handlers::review::SLASH, handlers::review::MESSAGE_MENU];
+pub const COMMANDS: &[&str] = &[
+    handlers::review::SLASH,
+    handlers::review::MESSAGE_MENU,
+    handlers::submit::SLASH,
+];
 
 /// The `custom_id` prefixes of components and modals the router answers (`prefix:rest`).
-pub const COMPONENT_PREFIXES: &[&str] = &[];
+pub const COMPONENT_PREFIXES: &[&str] = &[handlers::card::PREFIX, handlers::submit::MODAL];
 
 /// One option of a slash command, flattened.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,12 +114,45 @@ pub struct Invocation {
     pub roles: Vec<u64>,
     /// The member's Discord locale (`fr`, `en-US`, ...).
     pub locale: String,
+    /// The server's locale, when in a server: the language of public messages (review cards).
+    pub guild_locale: Option<String>,
+    /// The member is a server admin (`ADMINISTRATOR` or `MANAGE_GUILD`), when Discord says so.
+    pub is_admin: bool,
 }
 
 impl Invocation {
     /// The language replies use: the member's locale.
     pub fn language(&self) -> Language {
         language_of(&self.locale)
+    }
+
+    /// The language of public messages (review cards): the server's, else the member's.
+    pub fn public_language(&self) -> Language {
+        language_of(self.guild_locale.as_deref().unwrap_or(&self.locale))
+    }
+
+    /// The member as the approval workflow sees them.
+    pub fn member(&self) -> crate::workflow::Member {
+        crate::workflow::Member {
+            id: crate::workflow::MemberId(self.user_id),
+            roles: self
+                .roles
+                .iter()
+                .map(|r| crate::workflow::RoleId(*r))
+                .collect(),
+            is_admin: self.is_admin,
+        }
+    }
+
+    /// A text input of a submitted modal, by `custom_id`.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        match &self.action {
+            Action::Modal { fields, .. } => fields
+                .iter()
+                .find(|(id, _)| id == name)
+                .map(|(_, v)| v.as_str()),
+            _ => None,
+        }
     }
 
     /// `slash`, `message_menu`, `user_menu`, `component` or `modal` (for logs).
@@ -172,6 +215,7 @@ impl Invocation {
                     },
                 };
                 let (user_id, user_name, roles) = who(c.member.as_deref(), &c.user);
+                let is_admin = admin(c.member.as_deref());
                 Some(Invocation {
                     id: c.id.get(),
                     application_id: c.application_id.get(),
@@ -183,6 +227,8 @@ impl Invocation {
                     channel_id: c.channel_id.get(),
                     roles,
                     locale: c.locale.clone(),
+                    guild_locale: c.guild_locale.clone(),
+                    is_admin,
                 })
             }
             Interaction::Component(c) => {
@@ -203,6 +249,7 @@ impl Invocation {
                     _ => Vec::new(),
                 };
                 let (user_id, user_name, roles) = who(c.member.as_ref(), &c.user);
+                let is_admin = admin(c.member.as_ref());
                 Some(Invocation {
                     id: c.id.get(),
                     application_id: c.application_id.get(),
@@ -218,6 +265,8 @@ impl Invocation {
                     channel_id: c.channel_id.get(),
                     roles,
                     locale: c.locale.clone(),
+                    guild_locale: c.guild_locale.clone(),
+                    is_admin,
                 })
             }
             Interaction::Modal(c) => {
@@ -234,6 +283,7 @@ impl Invocation {
                     })
                     .collect();
                 let (user_id, user_name, roles) = who(c.member.as_ref(), &c.user);
+                let is_admin = admin(c.member.as_ref());
                 Some(Invocation {
                     id: c.id.get(),
                     application_id: c.application_id.get(),
@@ -248,6 +298,8 @@ impl Invocation {
                     channel_id: c.channel_id.get(),
                     roles,
                     locale: c.locale.clone(),
+                    guild_locale: c.guild_locale.clone(),
+                    is_admin,
                 })
             }
             _ => None,
@@ -265,6 +317,13 @@ fn who(member: Option<&Member>, user: &User) -> (u64, String, Vec<u64>) {
         ),
         None => (user.id.get(), user.name.clone(), Vec::new()),
     }
+}
+
+/// Whether the member may administer the server, from the permissions Discord sent.
+fn admin(member: Option<&Member>) -> bool {
+    member
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.administrator() || p.manage_guild())
 }
 
 fn option(o: &CommandDataOption) -> CommandOption {
@@ -290,20 +349,44 @@ fn option(o: &CommandDataOption) -> CommandOption {
     }
 }
 
-/// What the router needs: review settings and limits. Later: the store, the workflow policy.
+/// What the router needs: review settings, limits, and the approval workflow's defaults.
 #[derive(Debug, Clone, Default)]
 pub struct RouterConfig {
     /// Review settings (length limit, signature, company). `reply_language` is set per member.
     pub review: Settings,
     /// How often a member may ask for a quick review.
     pub review_rate: RateLimit,
+    /// The single-server defaults, saved for a server on its first use of the workflow.
+    pub workflow: WorkflowDefaults,
 }
 
+/// The approval workflow's settings from the command line (`REVIEW_CHANNEL_ID`, ...): a
+/// server that never saved settings gets these on first use.
+#[derive(Debug, Clone, Default)]
+pub struct WorkflowDefaults {
+    /// Where review cards go; `None`: the channel where `/submit` was used.
+    pub review_channel: Option<u64>,
+    pub policy: Policy,
+}
+
+/// The key of the review channel in [`GuildSettings::extra`].
+pub const REVIEW_CHANNEL_KEY: &str = "review_channel_id";
+
 /// Routes invocations to handlers. Share one per process (`Arc<Router>`).
-#[derive(Debug)]
 pub struct Router {
     pub(crate) config: RouterConfig,
     pub(crate) review_limiter: MemberLimiter,
+    /// The approval workflow's store; without it `/submit` and the cards say so.
+    pub(crate) store: Option<Arc<dyn Store>>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("config", &self.config)
+            .field("store", &self.store.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Router {
@@ -311,7 +394,36 @@ impl Router {
         Router {
             review_limiter: MemberLimiter::new(config.review_rate),
             config,
+            store: None,
         }
+    }
+
+    /// A router with the approval workflow's store.
+    pub fn with_store(config: RouterConfig, store: Arc<dyn Store>) -> Router {
+        Router {
+            store: Some(store),
+            ..Router::new(config)
+        }
+    }
+
+    /// A server's settings; on its first use, the command line's defaults, saved.
+    pub(crate) async fn guild_settings(
+        &self,
+        store: &dyn Store,
+        guild: u64,
+    ) -> Result<GuildSettings, StoreError> {
+        let mut s = store.settings(GuildId(guild)).await?;
+        if !s.extra.contains_key(REVIEW_CHANNEL_KEY) {
+            let d = &self.config.workflow;
+            s.policy = d.policy.clone();
+            s.extra.insert(
+                REVIEW_CHANNEL_KEY.into(),
+                d.review_channel
+                    .map_or(serde_json::Value::Null, |c| c.to_string().into()),
+            );
+            store.put_settings(GuildId(guild), &s, Utc::now()).await?;
+        }
+        Ok(s)
     }
 
     /// Whether a command of this name has a handler.
@@ -321,9 +433,23 @@ impl Router {
 
     /// The answer to one invocation. Never fails: whatever goes wrong becomes a message for
     /// the member, in their language.
-    pub async fn handle(&self, inv: &Invocation) -> Response {
+    ///
+    /// `http` posts messages other than the answer (review cards); without it, `/submit`
+    /// can't post its card and says so.
+    pub async fn handle(&self, inv: &Invocation, http: Option<&Http>) -> Response {
         let now = Instant::now();
         match &inv.action {
+            Action::Slash { name, .. } if name == handlers::submit::SLASH => {
+                handlers::submit::slash(self, inv, http).await
+            }
+            Action::Modal { custom_id, .. } if custom_id == handlers::submit::MODAL => {
+                handlers::submit::modal(self, inv, http).await
+            }
+            Action::Component { custom_id, .. } | Action::Modal { custom_id, .. }
+                if custom_id.starts_with(handlers::card::PREFIX) =>
+            {
+                handlers::card::handle(self, inv).await
+            }
             Action::Slash { name, .. } if name == handlers::review::SLASH => {
                 handlers::review::slash(self, inv, now)
             }

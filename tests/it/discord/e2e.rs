@@ -15,18 +15,24 @@ use super::fixtures::{self, Member};
 const WAIT: Duration = Duration::from_secs(10);
 const TOKEN: &str = "test.TOKEN.never-logged";
 
-/// The bot, running against its own fake Discord.
-struct Bot {
-    fake: FakeDiscord,
+/// The bot, running against its own fake Discord, with its own SQLite file.
+pub(super) struct Bot {
+    pub(super) fake: FakeDiscord,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), ServeError>>,
+    /// `sqlite://…` in `_db`: the test may open the store too.
+    pub(super) db_url: String,
+    _db: tempfile::TempDir,
 }
 
 impl Bot {
-    /// `tweetguard serve --discord-token … --discord-api-url <fake> <extra>`.
-    async fn start(extra: &[&str]) -> Bot {
+    /// `tweetguard serve --discord-token … --discord-api-url <fake> --database-url <temp
+    /// file> <extra>`.
+    pub(super) async fn start(extra: &[&str]) -> Bot {
         let fake = FakeDiscord::start().await;
         let url = fake.api_url();
+        let db = tempfile::tempdir().expect("a temp dir");
+        let db_url = format!("sqlite://{}", db.path().join("tweetguard.db").display());
         let mut argv = vec![
             "tweetguard",
             "serve",
@@ -34,6 +40,8 @@ impl Bot {
             TOKEN,
             "--discord-api-url",
             &url,
+            "--database-url",
+            &db_url,
         ];
         argv.extend_from_slice(extra);
         let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{e}"));
@@ -59,11 +67,13 @@ impl Bot {
             fake,
             stop: Some(stop),
             task,
+            db_url,
+            _db: db,
         }
     }
 
     /// Push an interaction and wait for its callback.
-    async fn ask(&self, payload: Value) -> Request {
+    pub(super) async fn ask(&self, payload: Value) -> Request {
         let id: u64 = payload["id"]
             .as_str()
             .and_then(|s| s.parse().ok())
@@ -76,7 +86,7 @@ impl Bot {
     }
 
     /// Stop like Ctrl-C does: the connection closes with 1000, `serve` returns Ok.
-    async fn stop(mut self) {
+    pub(super) async fn stop(mut self) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
@@ -329,14 +339,14 @@ async fn register_overwrites_the_commands_in_bulk() {
             .await
             .expect("in time")
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(names, vec!["review", "Review as tweet"]);
+        assert_eq!(names, vec!["review", "Review as tweet", "submit"]);
         let put = fake
             .next_request(|r| r.method == "PUT", WAIT)
             .await
             .expect("a bulk PUT");
         assert_eq!(put.path, path);
         let sent = put.body.as_array().cloned().unwrap_or_default();
-        assert_eq!(sent.len(), 2);
+        assert_eq!(sent.len(), 3);
         assert_eq!(sent[1]["name_localizations"]["fr"], "Examiner comme tweet");
     }
 }

@@ -82,3 +82,23 @@ fn the_review_commands_are_translated() {
     assert_eq!(slash.json["options"][0]["required"], true);
     assert_eq!(slash.json["options"][0]["max_length"], 4000);
 }
+
+#[test]
+fn submit_is_translated_and_its_text_may_come_from_a_form() {
+    let manifests = manifest::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let submit = manifests
+        .iter()
+        .find(|m| m.name == "submit")
+        .expect("/submit");
+    assert_eq!(submit.json["name_localizations"]["fr"], "proposer");
+    for loc in ["fr", "en-US", "en-GB"] {
+        assert!(
+            submit.json["description_localizations"][loc].is_string(),
+            "{loc}"
+        );
+    }
+    assert_eq!(submit.json["options"][0]["name"], "text");
+    assert_eq!(submit.json["options"][0]["required"], false);
+    assert_eq!(submit.json["options"][1]["name"], "note");
+    assert_eq!(submit.json["options"][1]["required"], false);
+}

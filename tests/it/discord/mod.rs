@@ -6,3 +6,4 @@ mod e2e;
 pub mod fake;
 pub mod fixtures;
 mod manifests;
+mod workflow;

@@ -1,0 +1,276 @@
+//! A proposal's review card: the public message in the review channel that reviewers act on.
+//!
+//! Pure: a [`Proposal`] (its current revision carries the review), the approvals needed and a
+//! language in, the message JSON out (one embed and a row of buttons). The text is quoted with
+//! its Markdown escaped; people appear as `<@id>` mentions, which never ping since every
+//! message allows no mentions.
+
+use serde_json::{json, Value};
+
+use crate::review::{messages as review_messages, Language, Verdict};
+use crate::workflow::{Proposal, Status, VoteKind};
+
+use super::embeds::{escape_markdown, limits, quote, severity_icon, truncate, verdict_icon};
+use super::messages::{fill, text};
+use super::response::{Embed, EmbedField, EmbedFooter, Message};
+
+/// Every card `custom_id` starts with this.
+pub const PREFIX: &str = "tg:";
+
+/// What a card button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    Approve,
+    RequestChanges,
+    Reject,
+    Edit,
+    Withdraw,
+}
+
+impl Button {
+    pub const ALL: [Button; 5] = [
+        Button::Approve,
+        Button::RequestChanges,
+        Button::Reject,
+        Button::Edit,
+        Button::Withdraw,
+    ];
+
+    /// The word in the `custom_id`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Button::Approve => "approve",
+            Button::RequestChanges => "changes",
+            Button::Reject => "reject",
+            Button::Edit => "edit",
+            Button::Withdraw => "withdraw",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Button> {
+        Button::ALL.into_iter().find(|b| b.id() == s)
+    }
+
+    fn style(self) -> u8 {
+        match self {
+            Button::Approve => 3,
+            Button::RequestChanges => 1,
+            Button::Reject => 4,
+            Button::Edit | Button::Withdraw => 2,
+        }
+    }
+
+    fn label_key(self) -> &'static str {
+        match self {
+            Button::Approve => "card.button.approve",
+            Button::RequestChanges => "card.button.changes",
+            Button::Reject => "card.button.reject",
+            Button::Edit => "card.button.edit",
+            Button::Withdraw => "card.button.withdraw",
+        }
+    }
+
+    /// `tg:{button}:{proposal}:{revision}`.
+    pub fn custom_id(self, proposal: i64, revision: u32) -> String {
+        format!("{PREFIX}{}:{proposal}:{revision}", self.id())
+    }
+}
+
+fn status_color(status: Status, verdict: Verdict) -> u32 {
+    match status {
+        Status::Pending => super::embeds::verdict_color(verdict),
+        Status::ChangesRequested => 0xE6_7E22,
+        Status::Approved | Status::Publishing | Status::Posted => 0x2E_CC71,
+        Status::Rejected | Status::Failed | Status::NeedsReconcile => 0xE7_4C3C,
+        Status::Withdrawn | Status::Expired => 0x95_A5A6,
+    }
+}
+
+fn verdict_key(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Ready => "verdict.ready",
+        Verdict::NeedsWork => "verdict.needs_work",
+        Verdict::Blocked => "verdict.blocked",
+    }
+}
+
+fn field(name: String, value: String, lang: Language) -> EmbedField {
+    let note = text("review.truncated", lang);
+    EmbedField {
+        name: truncate(&name, limits::FIELD_NAME, note),
+        value: truncate(&value, limits::FIELD_VALUE, note),
+        inline: false,
+    }
+}
+
+/// How many findings the card lists (the author sees them all with `/review`).
+const FINDINGS_SHOWN: usize = 5;
+
+/// The card of `p` in `lang`, `required` approvals needed.
+pub fn card(p: &Proposal, required: u32, lang: Language) -> Message {
+    let rev = p.current();
+    let review = &rev.review;
+    let note = text("review.truncated", lang);
+    let required = required.max(1);
+    let title = fill(
+        "card.title",
+        lang,
+        &[("id", &p.id.to_string()), ("status", p.status.label(lang))],
+    );
+    let mut fields = Vec::new();
+    fields.push(field(
+        text("card.review", lang).into(),
+        fill(
+            "review.title",
+            lang,
+            &[
+                ("icon", verdict_icon(review.verdict)),
+                (
+                    "verdict",
+                    review_messages::text(verdict_key(review.verdict), lang),
+                ),
+                ("score", &review.score.to_string()),
+                ("count", &review.length.weighted.to_string()),
+                ("limit", &review.length.limit.to_string()),
+            ],
+        ),
+        lang,
+    ));
+    let mut lines: Vec<String> = review
+        .findings
+        .iter()
+        .take(FINDINGS_SHOWN)
+        .map(|f| {
+            format!(
+                "{} {}",
+                severity_icon(f.severity),
+                escape_markdown(&f.message)
+            )
+        })
+        .collect();
+    if review.findings.len() > FINDINGS_SHOWN {
+        lines.push(fill(
+            "review.findings-left",
+            lang,
+            &[(
+                "count",
+                &(review.findings.len() - FINDINGS_SHOWN).to_string(),
+            )],
+        ));
+    }
+    if lines.is_empty() {
+        lines.push(text("review.nothing", lang).into());
+    }
+    fields.push(field(
+        text("card.findings", lang).into(),
+        lines.join("\n"),
+        lang,
+    ));
+    fields.push(field(
+        text("card.author", lang).into(),
+        fill(
+            "card.author-value",
+            lang,
+            &[
+                ("author", &format!("<@{}>", p.author)),
+                ("revision", &rev.number.to_string()),
+            ],
+        ),
+        lang,
+    ));
+    let approvers: Vec<String> = p.approvals().map(|v| format!("<@{}>", v.member)).collect();
+    let count = approvers.len();
+    let mut approvals = fill(
+        "card.approvals-value",
+        lang,
+        &[
+            ("count", &count.to_string()),
+            ("required", &required.to_string()),
+        ],
+    );
+    if !approvers.is_empty() {
+        approvals.push_str(&format!(" · {}", approvers.join(", ")));
+    }
+    if p.status.is_open() && (count as u32) < required {
+        approvals.push('\n');
+        approvals.push_str(&fill(
+            "card.missing",
+            lang,
+            &[("count", &(required - count as u32).to_string())],
+        ));
+    }
+    fields.push(field(text("card.approvals", lang).into(), approvals, lang));
+    let changes: Vec<String> = p
+        .current_votes()
+        .filter(|v| v.kind == VoteKind::RequestChanges)
+        .map(|v| {
+            format!(
+                "<@{}> : {}",
+                v.member,
+                escape_markdown(v.reason.as_deref().unwrap_or(""))
+            )
+        })
+        .collect();
+    if !changes.is_empty() {
+        fields.push(field(
+            text("card.changes", lang).into(),
+            changes.join("\n"),
+            lang,
+        ));
+    }
+    if let Some(last) = p.audit.last() {
+        let mut value = last.action.label(lang).to_string();
+        if let Some(actor) = last.actor {
+            value.push_str(&format!(" · <@{actor}>"));
+        }
+        if let Some(detail) = last.detail.as_deref().filter(|d| !d.is_empty()) {
+            value.push_str(&format!("\n{}", escape_markdown(detail)));
+        }
+        fields.push(field(text("card.last", lang).into(), value, lang));
+    }
+    let mut embed = Embed {
+        title: Some(truncate(&title, limits::TITLE, note)),
+        description: None,
+        color: Some(status_color(p.status, review.verdict)),
+        fields,
+        footer: Some(EmbedFooter {
+            text: fill(
+                "card.footer",
+                lang,
+                &[
+                    ("id", &p.id.to_string()),
+                    ("revision", &rev.number.to_string()),
+                ],
+            ),
+        }),
+    };
+    let left = limits::TOTAL.saturating_sub(embed.total_chars());
+    embed.description = Some(truncate(
+        &quote(&rev.text),
+        left.min(limits::DESCRIPTION),
+        note,
+    ));
+    let open = p.status.is_open();
+    let buttons: Vec<Value> = Button::ALL
+        .iter()
+        .map(|b| {
+            json!({
+                "type": 2,
+                "style": b.style(),
+                "label": text(b.label_key(), lang),
+                "custom_id": b.custom_id(p.id.0, rev.number),
+                "disabled": !open,
+            })
+        })
+        .collect();
+    Message {
+        embeds: vec![embed],
+        components: vec![json!({"type": 1, "components": buttons})],
+        ..Message::default()
+    }
+}
+
+/// The link to a message: `https://discord.com/channels/{guild}/{channel}/{message}`.
+pub fn message_link(guild: u64, channel: u64, message: u64) -> String {
+    format!("https://discord.com/channels/{guild}/{channel}/{message}")
+}

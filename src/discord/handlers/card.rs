@@ -1,0 +1,207 @@
+//! The review card's buttons and the modals they open. `custom_id`s:
+//! `tg:{approve|changes|reject|edit|withdraw}:{proposal}:{revision}` on the buttons,
+//! `tg:reason:{changes|reject}:{proposal}:{revision}` and `tg:text:{proposal}:{revision}` on
+//! the modals. Every accepted action updates the card in place (callback type 7); a refusal is
+//! a private explanation in the clicker's language, and nothing is counted.
+
+use chrono::Utc;
+
+use crate::discord::cards::{card, Button};
+use crate::discord::embeds::notice;
+use crate::discord::messages::text;
+use crate::discord::response::{Message, Modal, Response};
+use crate::discord::router::{Action, Invocation, Router};
+use crate::review::{review, History};
+use crate::store::{Store, StoreError};
+use crate::workflow::{Event, GuildId, ProposalId, WorkflowError};
+
+pub use crate::discord::cards::PREFIX;
+
+/// The longest tweet text a modal takes (as `/review`'s option).
+const MAX_TEXT: usize = 4000;
+const MAX_REASON: usize = 1000;
+
+fn private(text: String) -> Response {
+    Response::Message(Message::text(text).ephemeral())
+}
+
+fn refused(e: &StoreError, inv: &Invocation) -> Response {
+    tracing::info!(refusal = %e, "action refused");
+    private(e.message(inv.language()))
+}
+
+/// What a card `custom_id` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A button on the card.
+    Button(Button, i64, u32),
+    /// The reason modal of "request changes" or "reject".
+    Reason(Button, i64, u32),
+    /// The edit modal.
+    Text(i64, u32),
+}
+
+fn parse(custom_id: &str) -> Option<Target> {
+    let rest = custom_id.strip_prefix(PREFIX)?;
+    let parts: Vec<&str> = rest.split(':').collect();
+    match parts.as_slice() {
+        ["reason", kind, p, r] => Some(Target::Reason(
+            Button::parse(kind)?,
+            p.parse().ok()?,
+            r.parse().ok()?,
+        )),
+        ["text", p, r] => Some(Target::Text(p.parse().ok()?, r.parse().ok()?)),
+        [kind, p, r] => Some(Target::Button(
+            Button::parse(kind)?,
+            p.parse().ok()?,
+            r.parse().ok()?,
+        )),
+        _ => None,
+    }
+}
+
+/// A card button or one of its modals.
+pub async fn handle(router: &Router, inv: &Invocation) -> Response {
+    let lang = inv.language();
+    let Some(target) = parse(inv.name()) else {
+        return Response::Message(notice("error.unknown-command", lang, &[]));
+    };
+    let Some(guild) = inv.guild_id else {
+        return Response::Message(notice("submit.guild-only", lang, &[]));
+    };
+    let Some(store) = router.store.as_deref() else {
+        return Response::Message(notice("submit.no-store", lang, &[]));
+    };
+    let by = inv.member();
+    let is_modal = matches!(inv.action, Action::Modal { .. });
+    let event = match (target, is_modal) {
+        (Target::Button(Button::Approve, _, revision), false) => Event::Approve { by, revision },
+        (Target::Button(Button::Withdraw, _, _), false) => Event::Withdraw { by },
+        (Target::Button(b @ (Button::RequestChanges | Button::Reject), p, r), false) => {
+            let key = if b == Button::Reject {
+                "card.modal.reject"
+            } else {
+                "card.modal.changes"
+            };
+            return Response::Modal(Modal::paragraphs(
+                format!("{PREFIX}reason:{}:{p}:{r}", b.id()),
+                text(key, lang),
+                &[("reason", text("card.modal.reason", lang), None, MAX_REASON)],
+            ));
+        }
+        (Target::Button(Button::Edit, p, r), false) => {
+            return edit_modal(store, inv, p, r).await;
+        }
+        (Target::Reason(b, _, revision), true) => {
+            let reason = inv.field("reason").unwrap_or("").trim().to_string();
+            if b == Button::Reject {
+                Event::Reject { by, reason }
+            } else {
+                Event::RequestChanges {
+                    by,
+                    revision,
+                    reason,
+                }
+            }
+        }
+        (Target::Text(_, _), true) => {
+            let new_text = inv.field("text").unwrap_or("").to_string();
+            if new_text.trim().is_empty() {
+                return Response::Message(notice("submit.missing-text", lang, &[]));
+            }
+            let mut settings = router.config.review.clone();
+            settings.reply_language = Some(inv.public_language());
+            let r = review(&new_text, &settings, &History::default());
+            Event::Edit {
+                by,
+                text: new_text,
+                review: r,
+            }
+        }
+        _ => return Response::Message(notice("error.unknown-command", lang, &[])),
+    };
+    let id = match target {
+        Target::Button(_, p, _) | Target::Reason(_, p, _) | Target::Text(p, _) => p,
+    };
+    let settings = match router.guild_settings(store, guild).await {
+        Ok(s) => s,
+        Err(e) => return refused(&e, inv),
+    };
+    match store
+        .apply(GuildId(guild), ProposalId(id), &event, Utc::now())
+        .await
+    {
+        Ok(t) => {
+            tracing::info!(proposal = id, status = %t.proposal.status, "card action applied");
+            let mut msg = card(
+                &t.proposal,
+                settings.policy.required_approvals,
+                inv.public_language(),
+            );
+            // Keep the card's note (its content): an update without content leaves it as is.
+            msg.content = None;
+            Response::UpdateMessage(msg)
+        }
+        Err(e) => refused(&e, inv),
+    }
+}
+
+/// The edit modal, prefilled with the current text; only for the author.
+async fn edit_modal(store: &dyn Store, inv: &Invocation, id: i64, revision: u32) -> Response {
+    let lang = inv.language();
+    let p = match store.proposal(ProposalId(id)).await {
+        Ok(Some(p)) if Some(p.guild.0) == inv.guild_id => p,
+        Ok(_) => return refused(&StoreError::Refused(WorkflowError::NoSuchProposal), inv),
+        Err(e) => return refused(&e, inv),
+    };
+    if p.author.0 != inv.user_id {
+        return refused(&StoreError::Refused(WorkflowError::NotAuthor), inv);
+    }
+    let current = p.current();
+    if current.number != revision {
+        tracing::debug!(
+            seen = revision,
+            current = current.number,
+            "edit from an older card"
+        );
+    }
+    Response::Modal(Modal::paragraphs(
+        format!("{PREFIX}text:{id}:{}", current.number),
+        text("card.modal.edit", lang),
+        &[(
+            "text",
+            text("card.modal.text", lang),
+            Some(current.text.as_str()),
+            MAX_TEXT,
+        )],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_ids_parse() {
+        assert_eq!(
+            parse("tg:approve:12:3"),
+            Some(Target::Button(Button::Approve, 12, 3))
+        );
+        assert_eq!(
+            parse("tg:reason:reject:12:3"),
+            Some(Target::Reason(Button::Reject, 12, 3))
+        );
+        assert_eq!(parse("tg:text:12:3"), Some(Target::Text(12, 3)));
+        for bad in [
+            "tg:approve:x:3",
+            "tg:nope:1:1",
+            "approve:1:1",
+            "tg:approve:1",
+        ] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
+        for b in Button::ALL {
+            assert_eq!(parse(&b.custom_id(7, 2)), Some(Target::Button(b, 7, 2)));
+        }
+    }
+}

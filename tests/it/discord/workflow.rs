@@ -1,0 +1,449 @@
+//! The approval workflow on Discord, end to end: `/submit` posts a review card, its buttons
+//! vote through the real store (a temp SQLite file), the card is updated in place, and refusals
+//! are private. Also the card's rendering, snapshotted in French and in English.
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use tweetguard::discord::cards::card;
+use tweetguard::review::{review, History, Language, Settings};
+use tweetguard::store::{self, OutboxStatus};
+use tweetguard::workflow::{
+    apply, Event, GuildId, Member as WMember, MemberId, Policy, ProposalId, RoleId, Status,
+    WorkflowError,
+};
+
+use super::e2e::Bot;
+use super::fake::Request;
+use super::fixtures::{self, Member, APP_ID, GUILD_ID};
+
+const REVIEW_CHANNEL: u64 = 930_000_000_000_000_001;
+const REVIEWER: u64 = 11;
+const LEGAL: u64 = 12;
+const CONTRACTOR: u64 = 13;
+const TWEET: &str = "@everyone <@&123> Notre **nouvelle** appli est disponible sur iOS et Android.";
+
+async fn start() -> Bot {
+    let channel = REVIEW_CHANNEL.to_string();
+    let roles = format!("{REVIEWER},{LEGAL}");
+    let contractors = CONTRACTOR.to_string();
+    Bot::start(&[
+        "--review-channel-id",
+        &channel,
+        "--reviewer-role-ids",
+        &roles,
+        "--contractor-role-ids",
+        &contractors,
+        "--required-approvals",
+        "2",
+    ])
+    .await
+}
+
+fn submit(id: u64, who: &Member, text: &str) -> Value {
+    fixtures::slash(
+        id,
+        who,
+        "submit",
+        json!([{"name": "text", "type": 3, "value": text},
+               {"name": "note", "type": 3, "value": "pour le lancement @here"}]),
+    )
+}
+
+/// A click on the card (message 7002, as the fake answers message creations).
+fn click(id: u64, who: &Member, custom_id: &str) -> Value {
+    fixtures::button(id, who, custom_id, fixtures::message(7002, APP_ID, ""))
+}
+
+fn assert_refused(r: &Request, expected: &str) {
+    assert_eq!(r.body["type"], 4, "{:#}", r.body);
+    assert_eq!(r.body["data"]["flags"], 64, "ephemeral: {:#}", r.body);
+    assert_eq!(r.body["data"]["content"], expected, "{:#}", r.body);
+    assert_eq!(r.body["data"]["allowed_mentions"], json!({"parse": []}));
+}
+
+fn approvals_field(body: &Value) -> String {
+    body["embeds"][0]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["name"] == "Approbations")
+        .map(|f| f["value"].as_str().unwrap_or("").to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn submit_posts_a_card_and_two_reviewers_approve_it() {
+    let bot = start().await;
+    let author = Member::new(1, "fr");
+    let r = bot.ask(submit(301, &author, TWEET)).await;
+    assert_eq!(r.body["type"], 4, "{:#}", r.body);
+    assert_eq!(r.body["data"]["flags"], 64);
+    let link = format!("https://discord.com/channels/{GUILD_ID}/{REVIEW_CHANNEL}/7002");
+    assert!(
+        r.body["data"]["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&link),
+        "{:#}",
+        r.body
+    );
+
+    // The card, in the review channel, pinging nobody.
+    let posted = bot
+        .fake
+        .next_request(
+            |r| {
+                r.method == "POST"
+                    && r.path == format!("/api/v10/channels/{REVIEW_CHANNEL}/messages")
+            },
+            std::time::Duration::from_secs(5),
+        )
+        .await
+        .expect("the card is posted in the review channel");
+    let cardj = &posted.body;
+    assert_eq!(cardj["allowed_mentions"], json!({"parse": []}), "{cardj:#}");
+    let description = cardj["embeds"][0]["description"].as_str().unwrap_or("");
+    assert!(description.contains(r"\*\*nouvelle\*\*"), "{description}");
+    assert!(cardj["content"]
+        .as_str()
+        .unwrap_or("")
+        .contains("pour le lancement"));
+    let ids: Vec<&str> = cardj["components"][0]["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b["custom_id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "tg:approve:1:1",
+            "tg:changes:1:1",
+            "tg:reject:1:1",
+            "tg:edit:1:1",
+            "tg:withdraw:1:1"
+        ]
+    );
+    assert!(approvals_field(cardj).contains("0/2"), "{cardj:#}");
+
+    // Refused, privately, in the clicker's language: the author, a contractor, a role-less
+    // member.
+    let r = bot.ask(click(302, &author, "tg:approve:1:1")).await;
+    assert_refused(&r, &WorkflowError::OwnProposal.message(Language::Fr));
+    let contractor = Member::new(3, "en-US").with_roles(&[CONTRACTOR]);
+    let r = bot.ask(click(303, &contractor, "tg:approve:1:1")).await;
+    assert_refused(
+        &r,
+        &WorkflowError::ContractorCannotReview.message(Language::En),
+    );
+    let nobody = Member::new(4, "en-GB");
+    let r = bot.ask(click(304, &nobody, "tg:approve:1:1")).await;
+    assert_refused(&r, &WorkflowError::NotAReviewer.message(Language::En));
+
+    // A reviewer approves: the card is updated in place; a double click counts once.
+    let a = Member::new(5, "fr").with_roles(&[REVIEWER]);
+    let r = bot.ask(click(305, &a, "tg:approve:1:1")).await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    let value = approvals_field(&r.body["data"]);
+    assert!(value.contains("1/2") && value.contains("<@5>"), "{value}");
+    assert_eq!(r.body["data"]["allowed_mentions"], json!({"parse": []}));
+    let r = bot.ask(click(306, &a, "tg:approve:1:1")).await;
+    assert_refused(
+        &r,
+        &WorkflowError::AlreadyApproved { revision: 1 }.message(Language::Fr),
+    );
+
+    // The second reviewer: approved, both shown, buttons off.
+    let b = Member::new(6, "en-US").with_roles(&[LEGAL]);
+    let r = bot.ask(click(307, &b, "tg:approve:1:1")).await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    let data = &r.body["data"];
+    let value = approvals_field(data);
+    assert!(
+        value.contains("2/2") && value.contains("<@5>") && value.contains("<@6>"),
+        "{value}"
+    );
+    assert!(data["embeds"][0]["title"]
+        .as_str()
+        .unwrap_or("")
+        .contains("approuvée"));
+    assert!(data["components"][0]["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|b| b["disabled"] == true));
+    assert!(data.get("content").is_none(), "the note stays: {data:#}");
+
+    // The store agrees: approved, two approvals, one outbox entry.
+    let store = store::open(&bot.db_url).await.expect("the bot's store");
+    let p = store
+        .proposal(ProposalId(1))
+        .await
+        .expect("readable")
+        .expect("proposal 1");
+    assert_eq!(p.status, Status::Approved);
+    assert_eq!(p.approvals().count(), 2);
+    let outbox = store.outbox(ProposalId(1)).await.expect("readable");
+    assert_eq!(
+        outbox.map(|o| (o.status, o.revision)),
+        Some((OutboxStatus::Pending, 1))
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn request_changes_asks_for_a_reason_then_updates_the_card() {
+    let bot = start().await;
+    let author = Member::new(1, "fr");
+    bot.ask(submit(401, &author, "Une annonce sobre.")).await;
+    let a = Member::new(5, "en-US").with_roles(&[REVIEWER]);
+    let r = bot.ask(click(402, &a, "tg:changes:1:1")).await;
+    assert_eq!(r.body["type"], 9, "a modal: {:#}", r.body);
+    assert_eq!(r.body["data"]["custom_id"], "tg:reason:changes:1:1");
+    let r = bot
+        .ask(fixtures::modal(
+            403,
+            &a,
+            "tg:reason:changes:1:1",
+            &[("reason", "Trop vague @everyone")],
+        ))
+        .await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    assert!(r.body["data"]["embeds"][0]["title"]
+        .as_str()
+        .unwrap_or("")
+        .contains("modifications demandées"));
+    assert!(r.body["data"]["embeds"][0]["fields"]
+        .to_string()
+        .contains("Trop vague"));
+
+    // The author edits: a modal with the text, then a new revision, approvals reset.
+    let r = bot.ask(click(404, &author, "tg:edit:1:1")).await;
+    assert_eq!(r.body["type"], 9, "{:#}", r.body);
+    assert_eq!(
+        r.body["data"]["components"][0]["components"][0]["value"],
+        "Une annonce sobre."
+    );
+    let r = bot
+        .ask(fixtures::modal(
+            405,
+            &author,
+            "tg:text:1:1",
+            &[("text", "Une annonce sobre et précise.")],
+        ))
+        .await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    assert!(r.body["data"]["components"]
+        .to_string()
+        .contains("tg:approve:1:2"));
+
+    // A click on the old revision's button is refused: the text changed.
+    let r = bot.ask(click(408, &a, "tg:approve:1:1")).await;
+    assert_refused(
+        &r,
+        &WorkflowError::StaleRevision {
+            seen: 1,
+            current: 2,
+        }
+        .message(Language::En),
+    );
+
+    // Someone else can't withdraw it; the author can.
+    let r = bot.ask(click(406, &a, "tg:withdraw:1:2")).await;
+    assert_refused(&r, &WorkflowError::NotAuthor.message(Language::En));
+    let r = bot.ask(click(407, &author, "tg:withdraw:1:2")).await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    assert!(r.body["data"]["embeds"][0]["title"]
+        .as_str()
+        .unwrap_or("")
+        .contains("retirée"));
+    bot.stop().await;
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().expect("a time")
+}
+
+#[test]
+fn the_card_renders_in_french_and_in_english() {
+    let policy = Policy {
+        reviewer_roles: vec![RoleId(REVIEWER)],
+        ..Policy::default()
+    };
+    let member = |id: u64, roles: &[u64]| WMember {
+        id: MemberId(id),
+        roles: roles.iter().map(|r| RoleId(*r)).collect(),
+        is_admin: false,
+    };
+    let text = "Grosse PROMO ce week-end!!! Achetez maintenant sur **notre** site @everyone";
+    let mut proposals = Vec::new();
+    for lang in [Language::Fr, Language::En] {
+        let mut settings = Settings::default();
+        settings.reply_language = Some(lang);
+        let r = review(text, &settings, &History::default());
+        let t = apply(
+            None,
+            &Event::Submit {
+                id: ProposalId(7),
+                guild: GuildId(GUILD_ID),
+                author: member(1, &[]),
+                text: text.into(),
+                review: r,
+            },
+            &policy,
+            at("2026-01-01T09:00:00Z"),
+        )
+        .expect("submitted");
+        let t = apply(
+            Some(&t.proposal),
+            &Event::Approve {
+                by: member(5, &[REVIEWER]),
+                revision: 1,
+            },
+            &policy,
+            at("2026-01-01T10:00:00Z"),
+        )
+        .expect("approved once");
+        proposals.push(t.proposal);
+    }
+    let fr = card(&proposals[0], 2, Language::Fr);
+    let en = card(&proposals[1], 2, Language::En);
+    for m in [&fr, &en] {
+        assert!(m.embeds[0].total_chars() <= 6000);
+        let v = serde_json::to_value(m).expect("json");
+        assert_eq!(v["allowed_mentions"], json!({"parse": []}));
+    }
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_json_snapshot!("review_card_fr", fr);
+        insta::assert_json_snapshot!("review_card_en", en);
+    });
+}
+
+/// A slow click (a busy database) is acknowledged as an update (type 6) before Discord's 3 s:
+/// the card is then edited through `@original`; a refusal comes as a private follow-up.
+#[tokio::test]
+async fn a_slow_click_is_deferred_as_an_update() {
+    use std::time::Duration;
+
+    use serenity::model::id::{ApplicationId, InteractionId};
+    use tweetguard::discord::gateway::{respond_to, Answered, Connection};
+    use tweetguard::discord::response::{Message, Response};
+    use tweetguard::discord::Token;
+
+    use super::fake::FakeDiscord;
+
+    let fake = FakeDiscord::start().await;
+    let http = Connection {
+        token: Token::new("test.TOKEN.slow"),
+        api_url: Some(fake.api_url()),
+    }
+    .http()
+    .unwrap_or_else(|e| panic!("{e}"));
+    http.set_application_id(ApplicationId::new(APP_ID));
+    let wait = Duration::from_secs(10);
+    for (id, answer) in [
+        (901u64, Response::UpdateMessage(Message::text("card"))),
+        (902, Response::Message(Message::text("no").ephemeral())),
+    ] {
+        let token = format!("t{id}");
+        let updates = matches!(answer, Response::UpdateMessage(_));
+        let slow = async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            answer
+        };
+        let how = respond_to(
+            &http,
+            InteractionId::new(id),
+            &token,
+            true,
+            slow,
+            Duration::from_millis(20),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(how, Answered::Deferred);
+        let r = fake.callback_of(id, wait).await.expect("a callback");
+        assert_eq!(r.body, json!({"type": 6}));
+        if updates {
+            let edit = fake
+                .next_request(|r| r.method == "PATCH", wait)
+                .await
+                .expect("an edit of the card");
+            assert_eq!(
+                edit.path,
+                format!("/api/v10/webhooks/{APP_ID}/{token}/messages/@original")
+            );
+            assert_eq!(edit.body["content"], "card");
+        } else {
+            let follow = fake
+                .next_request(
+                    |r| {
+                        r.method == "POST"
+                            && r.path == format!("/api/v10/webhooks/{APP_ID}/{token}")
+                    },
+                    wait,
+                )
+                .await
+                .expect("a follow-up");
+            assert_eq!(follow.body["flags"], 64);
+            assert_eq!(follow.body["allowed_mentions"], json!({"parse": []}));
+        }
+    }
+}
+
+/// `/submit` without text opens a form; the form's text is submitted like the option's.
+#[tokio::test]
+async fn submit_without_text_opens_a_form() {
+    let bot = start().await;
+    let author = Member::new(1, "en-US");
+    let r = bot
+        .ask(fixtures::slash(
+            501,
+            &author,
+            "submit",
+            json!([{"name": "note", "type": 3, "value": "for Monday"}]),
+        ))
+        .await;
+    assert_eq!(r.body["type"], 9, "{:#}", r.body);
+    let data = &r.body["data"];
+    assert_eq!(data["custom_id"], "submit:text");
+    assert_eq!(
+        data["components"][0]["components"][0]["style"], 2,
+        "multi-line"
+    );
+    assert_eq!(
+        data["components"][1]["components"][0]["value"],
+        "for Monday"
+    );
+    let r = bot
+        .ask(fixtures::modal(
+            502,
+            &author,
+            "submit:text",
+            &[("text", "Our new app is out."), ("note", "for Monday")],
+        ))
+        .await;
+    assert_eq!(r.body["type"], 4, "{:#}", r.body);
+    assert_eq!(r.body["data"]["flags"], 64);
+    assert!(r.body["data"]["content"]
+        .as_str()
+        .unwrap_or("")
+        .contains(&format!("/{REVIEW_CHANNEL}/7002")));
+    let posted = bot
+        .fake
+        .next_request(
+            |r| {
+                r.method == "POST"
+                    && r.path
+                        .ends_with(&format!("/channels/{REVIEW_CHANNEL}/messages"))
+            },
+            std::time::Duration::from_secs(5),
+        )
+        .await
+        .expect("the card");
+    assert!(posted.body["content"]
+        .as_str()
+        .unwrap_or("")
+        .contains("for Monday"));
+    bot.stop().await;
+}
