@@ -12,6 +12,7 @@
 
 pub mod cli;
 pub mod discord;
+pub mod i18n;
 pub mod review;
 pub mod store;
 pub mod workflow;

@@ -26,15 +26,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     // Putting someone else forward (not replying to them, not pitching them): well done.
     if !ctx.tweet.is_reply() && ctx.promo.is_empty() && !ctx.tweet.mentions.is_empty() {
-        let spans: Vec<Span> = ctx
-            .tweet
-            .mentions
-            .iter()
-            .map(|m| Span {
-                start: m.start,
-                end: m.end,
-            })
-            .collect();
+        let spans: Vec<Span> = ctx.mention_spans();
         let terms = ctx.quote(&spans);
         out.push(ctx.finding(
             g,

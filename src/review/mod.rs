@@ -321,6 +321,18 @@ impl<'a> Context<'a> {
         self.matches.iter().filter(move |m| m.rule == rule)
     }
 
+    /// The spans of every @mention.
+    pub fn mention_spans(&self) -> Vec<Span> {
+        self.tweet
+            .mentions
+            .iter()
+            .map(|m| Span {
+                start: m.start,
+                end: m.end,
+            })
+            .collect()
+    }
+
     /// The byte span of a match in the original text.
     pub fn span_of(&self, m: &Match<'_>) -> Span {
         self.token_span(m.first, m.last)

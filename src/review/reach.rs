@@ -11,14 +11,7 @@ const MAX_HASHTAGS: usize = 2;
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let g = Guideline::Reach;
     let t = ctx.tweet;
-    let mentions: Vec<Span> = t
-        .mentions
-        .iter()
-        .map(|m| Span {
-            start: m.start,
-            end: m.end,
-        })
-        .collect();
+    let mentions: Vec<Span> = ctx.mention_spans();
     if !t.is_reply() && mentions.len() > MAX_MENTIONS {
         out.push(ctx.finding(
             g,
