@@ -7,10 +7,10 @@
 
 use serde_json::{json, Value};
 
-use crate::review::{messages as review_messages, Language, Verdict};
+use crate::review::{Language, Verdict};
 use crate::workflow::{Proposal, Status, VoteKind};
 
-use super::embeds::{escape_markdown, limits, quote, severity_icon, truncate, verdict_icon};
+use super::embeds::{escape_markdown, limits, quote, review_title, severity_icon, truncate};
 use super::messages::{fill, text};
 use super::response::{Embed, EmbedField, EmbedFooter, Message};
 
@@ -86,14 +86,6 @@ fn status_color(status: Status, verdict: Verdict) -> u32 {
     }
 }
 
-fn verdict_key(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Ready => "verdict.ready",
-        Verdict::NeedsWork => "verdict.needs_work",
-        Verdict::Blocked => "verdict.blocked",
-    }
-}
-
 fn field(name: String, value: String, lang: Language) -> EmbedField {
     let note = text("review.truncated", lang);
     EmbedField {
@@ -120,20 +112,7 @@ pub fn card(p: &Proposal, required: u32, lang: Language) -> Message {
     let mut fields = Vec::new();
     fields.push(field(
         text("card.review", lang).into(),
-        fill(
-            "review.title",
-            lang,
-            &[
-                ("icon", verdict_icon(review.verdict)),
-                (
-                    "verdict",
-                    review_messages::text(verdict_key(review.verdict), lang),
-                ),
-                ("score", &review.score.to_string()),
-                ("count", &review.length.weighted.to_string()),
-                ("limit", &review.length.limit.to_string()),
-            ],
-        ),
+        review_title(review, lang),
         lang,
     ));
     let mut lines: Vec<String> = review

@@ -166,11 +166,10 @@ fn field_value(lines: &[String], lang: Language) -> String {
     )
 }
 
-/// The review of `tweet` as an embed in `lang`: the verdict, score and length in the title,
-/// the tweet quoted, one field per guideline with findings.
-pub fn review_embed(review: &Review, tweet: &str, lang: Language) -> Embed {
-    let note = text("review.truncated", lang);
-    let title = fill(
+/// The review's one-line summary in `lang`: verdict, score and length (`✏️ needs work · score
+/// 40/100 · 65/280`), shared by the `/review` embed and the review card.
+pub fn review_title(review: &Review, lang: Language) -> String {
+    fill(
         "review.title",
         lang,
         &[
@@ -183,7 +182,14 @@ pub fn review_embed(review: &Review, tweet: &str, lang: Language) -> Embed {
             ("count", &review.length.weighted.to_string()),
             ("limit", &review.length.limit.to_string()),
         ],
-    );
+    )
+}
+
+/// The review of `tweet` as an embed in `lang`: the verdict, score and length in the title,
+/// the tweet quoted, one field per guideline with findings.
+pub fn review_embed(review: &Review, tweet: &str, lang: Language) -> Embed {
+    let note = text("review.truncated", lang);
+    let title = review_title(review, lang);
     let mut fields = Vec::new();
     for g in Guideline::ALL {
         let lines: Vec<String> = review
