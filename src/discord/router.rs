@@ -120,6 +120,28 @@ pub struct Invocation {
     pub is_admin: bool,
 }
 
+/// An [`Invocation`] from the fields every kind of interaction shares (`$c`: serenity's
+/// command, component or modal interaction) around its own `action`.
+macro_rules! invocation {
+    ($c:expr, $member:expr, $action:expr) => {{
+        let (user_id, user_name, roles) = who($member, &$c.user);
+        Some(Invocation {
+            id: $c.id.get(),
+            application_id: $c.application_id.get(),
+            token: $c.token.clone(),
+            action: $action,
+            user_id,
+            user_name,
+            guild_id: $c.guild_id.map(|g| g.get()),
+            channel_id: $c.channel_id.get(),
+            roles,
+            locale: $c.locale.clone(),
+            guild_locale: $c.guild_locale.clone(),
+            is_admin: admin($member),
+        })
+    }};
+}
+
 impl Invocation {
     /// The language replies use: the member's locale.
     pub fn language(&self) -> Language {
@@ -214,60 +236,26 @@ impl Invocation {
                         options: c.data.options.iter().map(option).collect(),
                     },
                 };
-                let (user_id, user_name, roles) = who(c.member.as_deref(), &c.user);
-                let is_admin = admin(c.member.as_deref());
-                Some(Invocation {
-                    id: c.id.get(),
-                    application_id: c.application_id.get(),
-                    token: c.token.clone(),
-                    action,
-                    user_id,
-                    user_name,
-                    guild_id: c.guild_id.map(|g| g.get()),
-                    channel_id: c.channel_id.get(),
-                    roles,
-                    locale: c.locale.clone(),
-                    guild_locale: c.guild_locale.clone(),
-                    is_admin,
-                })
+                invocation!(c, c.member.as_deref(), action)
             }
             Interaction::Component(c) => {
                 let values = match &c.data.kind {
                     ComponentInteractionDataKind::StringSelect { values } => values.clone(),
-                    ComponentInteractionDataKind::UserSelect { values } => {
-                        values.iter().map(|v| v.to_string()).collect()
-                    }
-                    ComponentInteractionDataKind::RoleSelect { values } => {
-                        values.iter().map(|v| v.to_string()).collect()
-                    }
-                    ComponentInteractionDataKind::ChannelSelect { values } => {
-                        values.iter().map(|v| v.to_string()).collect()
-                    }
-                    ComponentInteractionDataKind::MentionableSelect { values } => {
-                        values.iter().map(|v| v.to_string()).collect()
-                    }
+                    ComponentInteractionDataKind::UserSelect { values } => ids(values),
+                    ComponentInteractionDataKind::RoleSelect { values } => ids(values),
+                    ComponentInteractionDataKind::ChannelSelect { values } => ids(values),
+                    ComponentInteractionDataKind::MentionableSelect { values } => ids(values),
                     _ => Vec::new(),
                 };
-                let (user_id, user_name, roles) = who(c.member.as_ref(), &c.user);
-                let is_admin = admin(c.member.as_ref());
-                Some(Invocation {
-                    id: c.id.get(),
-                    application_id: c.application_id.get(),
-                    token: c.token.clone(),
-                    action: Action::Component {
+                invocation!(
+                    c,
+                    c.member.as_ref(),
+                    Action::Component {
                         custom_id: c.data.custom_id.clone(),
                         values,
                         message_id: c.message.id.get(),
-                    },
-                    user_id,
-                    user_name,
-                    guild_id: c.guild_id.map(|g| g.get()),
-                    channel_id: c.channel_id.get(),
-                    roles,
-                    locale: c.locale.clone(),
-                    guild_locale: c.guild_locale.clone(),
-                    is_admin,
-                })
+                    }
+                )
             }
             Interaction::Modal(c) => {
                 let fields = c
@@ -282,29 +270,23 @@ impl Invocation {
                         _ => None,
                     })
                     .collect();
-                let (user_id, user_name, roles) = who(c.member.as_ref(), &c.user);
-                let is_admin = admin(c.member.as_ref());
-                Some(Invocation {
-                    id: c.id.get(),
-                    application_id: c.application_id.get(),
-                    token: c.token.clone(),
-                    action: Action::Modal {
+                invocation!(
+                    c,
+                    c.member.as_ref(),
+                    Action::Modal {
                         custom_id: c.data.custom_id.clone(),
                         fields,
-                    },
-                    user_id,
-                    user_name,
-                    guild_id: c.guild_id.map(|g| g.get()),
-                    channel_id: c.channel_id.get(),
-                    roles,
-                    locale: c.locale.clone(),
-                    guild_locale: c.guild_locale.clone(),
-                    is_admin,
-                })
+                    }
+                )
             }
             _ => None,
         }
     }
+}
+
+/// Selected ids as strings, whatever kind of id a select menu returns.
+fn ids<T: ToString>(values: &[T]) -> Vec<String> {
+    values.iter().map(ToString::to_string).collect()
 }
 
 /// Who acted: the member in a guild, the user in a DM. Their id, name and roles.
