@@ -89,6 +89,17 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
+    /// Remembers where a proposal's review card was posted (a repost replaces it).
+    async fn set_card(
+        &self,
+        id: ProposalId,
+        card: CardRef,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Where a proposal's review card is, if it was posted.
+    async fn card(&self, id: ProposalId) -> Result<Option<CardRef>, StoreError>;
+
     /// Claims the next due post for `worker`: the proposal moves to `publishing` in the same
     /// transaction, so two workers never claim the same entry.
     async fn claim_post(
@@ -168,6 +179,14 @@ pub struct GuildSettings {
     /// Settings owned by other parts of the bot (review settings, channels...), kept as is.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Where a proposal's review card is: the bot edits it when the proposal changes without a
+/// click on it (posted, failed, expired) and links to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CardRef {
+    pub channel_id: u64,
+    pub message_id: u64,
 }
 
 /// Which proposals to list.

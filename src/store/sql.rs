@@ -16,7 +16,7 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row};
 use tracing::{debug, warn};
 
 use super::{
-    AuditQuery, AuditRecord, GuildSettings, OutboxEntry, OutboxStatus, ProposalFilter,
+    AuditQuery, AuditRecord, CardRef, GuildSettings, OutboxEntry, OutboxStatus, ProposalFilter,
     ProposalSummary, PublishOutcome, Store, StoreError,
 };
 use crate::review::Review;
@@ -92,12 +92,18 @@ impl Backend {
 
     fn migrations(self) -> Embedded {
         match self {
-            Backend::Sqlite => {
-                Embedded(&[(1, "init", include_str!("migrations/sqlite/0001_init.sql"))])
-            }
-            Backend::Postgres => {
-                Embedded(&[(1, "init", include_str!("migrations/postgres/0001_init.sql"))])
-            }
+            Backend::Sqlite => Embedded(&[
+                (1, "init", include_str!("migrations/sqlite/0001_init.sql")),
+                (2, "cards", include_str!("migrations/sqlite/0002_cards.sql")),
+            ]),
+            Backend::Postgres => Embedded(&[
+                (1, "init", include_str!("migrations/postgres/0001_init.sql")),
+                (
+                    2,
+                    "cards",
+                    include_str!("migrations/postgres/0002_cards.sql"),
+                ),
+            ]),
         }
     }
 }
@@ -865,6 +871,45 @@ impl Store for SqlStore {
         };
         q.execute(&self.writer).await.map_err(db)?;
         Ok(())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(proposal = %id))]
+    async fn set_card(
+        &self,
+        id: ProposalId,
+        card: CardRef,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO cards (proposal_id, channel_id, message_id, updated_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (proposal_id) DO UPDATE \
+             SET channel_id = excluded.channel_id, message_id = excluded.message_id, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(id.0)
+        .bind(id64(card.channel_id))
+        .bind(id64(card.message_id))
+        .bind(to_micros(now))
+        .execute(&self.writer)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(proposal = %id))]
+    async fn card(&self, id: ProposalId) -> Result<Option<CardRef>, StoreError> {
+        let row = sqlx::query("SELECT channel_id, message_id FROM cards WHERE proposal_id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.map(|r| {
+            Ok(CardRef {
+                channel_id: uid(get(&r, "channel_id")?),
+                message_id: uid(get(&r, "message_id")?),
+            })
+        })
+        .transpose()
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(worker = worker))]

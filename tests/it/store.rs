@@ -2,7 +2,8 @@
 
 use tweetguard::review::Verdict;
 use tweetguard::store::{
-    AuditQuery, GuildSettings, OutboxStatus, ProposalFilter, PublishOutcome, Store, StoreError,
+    AuditQuery, CardRef, GuildSettings, OutboxStatus, ProposalFilter, PublishOutcome, Store,
+    StoreError,
 };
 use tweetguard::workflow::{
     Action, Event, GuildId, MemberId, Policy, Proposal, ProposalId, ReconcileOutcome, Status,
@@ -456,6 +457,23 @@ async fn an_expired_proposal_cannot_be_voted_on(store: &dyn Store) {
     assert_eq!(t.entry.actor, None);
 }
 
+async fn a_card_is_remembered_and_a_repost_replaces_it(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    assert_eq!(store.card(p.id).await.expect("card"), None);
+    let first = CardRef {
+        channel_id: 10,
+        message_id: u64::MAX - 1,
+    };
+    store.set_card(p.id, first, at(0)).await.expect("set");
+    assert_eq!(store.card(p.id).await.expect("card"), Some(first));
+    let moved = CardRef {
+        channel_id: 11,
+        message_id: 12,
+    };
+    store.set_card(p.id, moved, at(1)).await.expect("replace");
+    assert_eq!(store.card(p.id).await.expect("card"), Some(moved));
+}
+
 /// Runs each contract function against a fresh SQLite file and a fresh PostgreSQL database.
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
@@ -499,4 +517,5 @@ contract!(
     a_withdrawn_approval_is_never_posted,
     the_audit_trail_is_exported_in_order_and_since_a_date,
     an_expired_proposal_cannot_be_voted_on,
+    a_card_is_remembered_and_a_repost_replaces_it,
 );

@@ -11,6 +11,7 @@ use crate::discord::messages::{fill, text};
 use crate::discord::response::{Message, Modal, Response};
 use crate::discord::router::{Invocation, Router, REVIEW_CHANNEL_KEY};
 use crate::review::{review, History};
+use crate::store::CardRef;
 use crate::workflow::GuildId;
 
 /// The slash command's name (`commands/submit.json`).
@@ -118,14 +119,25 @@ async fn submit(
         .send_message(ChannelId::new(channel.max(1)), vec![], &msg)
         .await
     {
-        Ok(posted) => Response::Message(notice(
-            "submit.done",
-            lang,
-            &[
-                ("id", &id.to_string()),
-                ("link", &message_link(guild, channel, posted.id.get())),
-            ],
-        )),
+        Ok(posted) => {
+            let card = CardRef {
+                channel_id: channel,
+                message_id: posted.id.get(),
+            };
+            // The card works without it (clicks carry their message); only edits the bot makes
+            // on its own (a post, an expiry) need it, so a failure here is logged, not shown.
+            if let Err(e) = store.set_card(id, card, Utc::now()).await {
+                tracing::warn!(error = %e, proposal = %id, "could not remember the card");
+            }
+            Response::Message(notice(
+                "submit.done",
+                lang,
+                &[
+                    ("id", &id.to_string()),
+                    ("link", &message_link(guild, channel, posted.id.get())),
+                ],
+            ))
+        }
         Err(e) => {
             tracing::warn!(error = %e, proposal = %id, "could not post the review card");
             Response::Message(notice(
