@@ -25,15 +25,19 @@ pub enum Button {
     Reject,
     Edit,
     Withdraw,
+    /// An admin approves a revision whose review is blocked, giving a reason: only on cards
+    /// whose review is blocked.
+    Override,
 }
 
 impl Button {
-    pub const ALL: [Button; 5] = [
+    pub const ALL: [Button; 6] = [
         Button::Approve,
         Button::RequestChanges,
         Button::Reject,
         Button::Edit,
         Button::Withdraw,
+        Button::Override,
     ];
 
     /// The word in the `custom_id`.
@@ -44,6 +48,7 @@ impl Button {
             Button::Reject => "reject",
             Button::Edit => "edit",
             Button::Withdraw => "withdraw",
+            Button::Override => "override",
         }
     }
 
@@ -55,7 +60,7 @@ impl Button {
         match self {
             Button::Approve => 3,
             Button::RequestChanges => 1,
-            Button::Reject => 4,
+            Button::Reject | Button::Override => 4,
             Button::Edit | Button::Withdraw => 2,
         }
     }
@@ -67,6 +72,7 @@ impl Button {
             Button::Reject => "card.button.reject",
             Button::Edit => "card.button.edit",
             Button::Withdraw => "card.button.withdraw",
+            Button::Override => "card.button.override",
         }
     }
 
@@ -230,8 +236,10 @@ pub fn card(p: &Proposal, required: u32, lang: Language) -> Message {
         note,
     ));
     let open = p.status.is_open();
+    let blocked = review.verdict == Verdict::Blocked && rev.overridden.is_none();
     let buttons: Vec<Value> = Button::ALL
         .iter()
+        .filter(|b| **b != Button::Override || blocked)
         .map(|b| {
             json!({
                 "type": 2,

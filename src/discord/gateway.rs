@@ -81,7 +81,7 @@ impl EventHandler for Handler {
     }
 }
 
-async fn answer(router: &Router, http: &Http, interaction: &Interaction, inv: &Invocation) {
+async fn answer(router: &Router, http: &Arc<Http>, interaction: &Interaction, inv: &Invocation) {
     let started = Instant::now();
     let on_message = match &inv.action {
         Action::Component { .. } => true,

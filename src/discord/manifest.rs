@@ -20,6 +20,23 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../commands/review-message.json"),
     ),
     ("submit.json", include_str!("../../commands/submit.json")),
+    ("queue.json", include_str!("../../commands/queue.json")),
+    (
+        "proposal.json",
+        include_str!("../../commands/proposal.json"),
+    ),
+    (
+        "guidelines.json",
+        include_str!("../../commands/guidelines.json"),
+    ),
+    (
+        "signature.json",
+        include_str!("../../commands/signature.json"),
+    ),
+    (
+        "settings.json",
+        include_str!("../../commands/settings.json"),
+    ),
 ];
 
 /// A manifest that Discord would refuse or that misses a translation.

@@ -17,9 +17,11 @@ pub mod gateway;
 pub mod handlers;
 pub mod manifest;
 pub mod messages;
+pub mod notify;
 pub mod ratelimit;
 pub mod response;
 pub mod router;
+pub mod server;
 
 use std::fmt;
 use std::str::FromStr;

@@ -126,9 +126,21 @@ pub enum Response {
     DeferUpdate,
     /// Type 7: edit the message the clicked component is on.
     UpdateMessage(Message),
+    /// Type 8: the choices offered while a member types an option with autocomplete.
+    Autocomplete(Vec<Choice>),
     /// Type 9: open a form (a modal) for the member to fill in.
     Modal(Modal),
 }
+
+/// An autocomplete choice: what the member sees, and the option's value when picked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Choice {
+    pub name: String,
+    pub value: serde_json::Value,
+}
+
+/// Discord shows at most 25 choices, each name at most 100 characters.
+pub const MAX_CHOICES: usize = 25;
 
 /// A modal form: a title and text inputs (as Discord's JSON action rows).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -190,6 +202,7 @@ impl Response {
             Response::Defer { .. } => 5,
             Response::DeferUpdate => 6,
             Response::UpdateMessage(_) => 7,
+            Response::Autocomplete(_) => 8,
             Response::Modal(_) => 9,
         }
     }
@@ -208,6 +221,19 @@ impl Serialize for Response {
                 m.serialize_entry("data", msg)?
             }
             Response::Modal(modal) => m.serialize_entry("data", modal)?,
+            Response::Autocomplete(choices) => {
+                #[derive(Serialize)]
+                struct Choices<'a> {
+                    choices: &'a [Choice],
+                }
+                let n = choices.len().min(MAX_CHOICES);
+                m.serialize_entry(
+                    "data",
+                    &Choices {
+                        choices: &choices[..n],
+                    },
+                )?
+            }
             Response::DeferUpdate => {}
             Response::Defer { ephemeral } => m.serialize_entry(
                 "data",

@@ -25,9 +25,10 @@ use serenity::model::user::User;
 use super::handlers;
 use super::ratelimit::{MemberLimiter, RateLimit};
 use super::response::Response;
+use super::server::ServerSettings;
 use super::{embeds, language_of};
 use crate::review::{Language, Settings};
-use crate::store::{GuildSettings, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::workflow::{GuildId, Policy};
 
 /// The application commands the router answers, by their manifest `name` (the name Discord
@@ -36,6 +37,11 @@ pub const COMMANDS: &[&str] = &[
     handlers::review::SLASH,
     handlers::review::MESSAGE_MENU,
     handlers::submit::SLASH,
+    handlers::queue::QUEUE,
+    handlers::queue::PROPOSAL,
+    handlers::guidelines::SLASH,
+    handlers::signature::SLASH,
+    handlers::settings::SLASH,
 ];
 
 /// The `custom_id` prefixes of components and modals the router answers (`prefix:rest`).
@@ -85,6 +91,13 @@ pub enum Action {
     },
     /// A user context-menu command (type 2).
     UserMenu { name: String, target: Option<u64> },
+    /// A member is typing an option that has autocomplete: `option` is the focused one, with
+    /// what they typed so far.
+    Autocomplete {
+        name: String,
+        option: String,
+        value: String,
+    },
     /// A button or select click on a message the bot sent.
     Component {
         custom_id: String,
@@ -185,6 +198,7 @@ impl Invocation {
             Action::UserMenu { .. } => "user_menu",
             Action::Component { .. } => "component",
             Action::Modal { .. } => "modal",
+            Action::Autocomplete { .. } => "autocomplete",
         }
     }
 
@@ -193,24 +207,87 @@ impl Invocation {
         match &self.action {
             Action::Slash { name, .. }
             | Action::MessageMenu { name, .. }
-            | Action::UserMenu { name, .. } => name,
+            | Action::UserMenu { name, .. }
+            | Action::Autocomplete { name, .. } => name,
             Action::Component { custom_id, .. } | Action::Modal { custom_id, .. } => custom_id,
         }
     }
 
+    /// The subcommand (and group) path of a slash command: `["set"]` for `/signature set`.
+    pub fn subcommand(&self) -> Vec<&str> {
+        let mut path = Vec::new();
+        if let Action::Slash { options, .. } = &self.action {
+            let mut level = options.as_slice();
+            while let [CommandOption {
+                name,
+                value: OptionValue::SubCommand(inner),
+            }] = level
+            {
+                path.push(name.as_str());
+                level = inner;
+            }
+        }
+        path
+    }
+
+    /// The options of the command (inside its subcommand, if any).
+    fn leaf_options(&self) -> &[CommandOption] {
+        let Action::Slash { options, .. } = &self.action else {
+            return &[];
+        };
+        let mut level = options.as_slice();
+        while let [CommandOption {
+            value: OptionValue::SubCommand(inner),
+            ..
+        }] = level
+        {
+            level = inner;
+        }
+        level
+    }
+
+    fn option_value(&self, name: &str) -> Option<&OptionValue> {
+        self.leaf_options()
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| &o.value)
+    }
+
     /// A string option of a slash command, by name.
     pub fn string_option(&self, name: &str) -> Option<&str> {
-        match &self.action {
-            Action::Slash { options, .. } => options.iter().find_map(|o| match &o.value {
-                OptionValue::String(s) if o.name == name => Some(s.as_str()),
-                _ => None,
-            }),
+        match self.option_value(name)? {
+            OptionValue::String(s) => Some(s.as_str()),
             _ => None,
         }
     }
 
-    /// Parse serenity's interaction; `None` for pings and autocompletes (nothing to answer
-    /// with a message).
+    /// An integer option, by name.
+    pub fn integer_option(&self, name: &str) -> Option<i64> {
+        match self.option_value(name)? {
+            OptionValue::Integer(n) => Some(*n),
+            // An autocompleted integer arrives as typed text.
+            OptionValue::String(s) => s.trim().trim_start_matches('#').parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// A boolean option, by name.
+    pub fn bool_option(&self, name: &str) -> Option<bool> {
+        match self.option_value(name)? {
+            OptionValue::Boolean(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// A user, role or channel option, by name.
+    pub fn id_option(&self, name: &str) -> Option<u64> {
+        match self.option_value(name)? {
+            OptionValue::Id(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// Parse serenity's interaction; `None` for pings (nothing to answer).
     pub fn from_interaction(i: &Interaction) -> Option<Invocation> {
         match i {
             Interaction::Command(c) => {
@@ -237,6 +314,22 @@ impl Invocation {
                     },
                 };
                 invocation!(c, c.member.as_deref(), action)
+            }
+            Interaction::Autocomplete(c) => {
+                let (option, value) = c
+                    .data
+                    .autocomplete()
+                    .map(|o| (o.name.to_string(), o.value.to_string()))
+                    .unwrap_or_default();
+                invocation!(
+                    c,
+                    c.member.as_deref(),
+                    Action::Autocomplete {
+                        name: c.data.name.clone(),
+                        option,
+                        value,
+                    }
+                )
             }
             Interaction::Component(c) => {
                 let values = match &c.data.kind {
@@ -351,9 +444,6 @@ pub struct WorkflowDefaults {
     pub policy: Policy,
 }
 
-/// The key of the review channel in [`GuildSettings::extra`].
-pub const REVIEW_CHANNEL_KEY: &str = "review_channel_id";
-
 /// Routes invocations to handlers. Share one per process (`Arc<Router>`).
 pub struct Router {
     pub(crate) config: RouterConfig,
@@ -388,24 +478,60 @@ impl Router {
         }
     }
 
-    /// A server's settings; on its first use, the command line's defaults, saved.
-    pub(crate) async fn guild_settings(
+    /// A server's settings; on its first use, the command line's defaults, saved (later
+    /// changes go through `/settings`).
+    pub(crate) async fn server(
         &self,
         store: &dyn Store,
-        guild: u64,
-    ) -> Result<GuildSettings, StoreError> {
-        let mut s = store.settings(GuildId(guild)).await?;
-        if !s.extra.contains_key(REVIEW_CHANNEL_KEY) {
-            let d = &self.config.workflow;
-            s.policy = d.policy.clone();
-            s.extra.insert(
-                REVIEW_CHANNEL_KEY.into(),
-                d.review_channel
-                    .map_or(serde_json::Value::Null, |c| c.to_string().into()),
-            );
-            store.put_settings(GuildId(guild), &s, Utc::now()).await?;
+        inv: &Invocation,
+    ) -> Result<ServerSettings, StoreError> {
+        let guild = inv.guild_id.unwrap_or_default();
+        let mut s = ServerSettings::from_stored(store.settings(GuildId(guild)).await?);
+        let lang = inv.guild_locale.as_deref().map(language_of);
+        if !s.saved || (s.language.is_none() && lang.is_some()) {
+            if !s.saved {
+                let d = &self.config.workflow;
+                s.policy = d.policy.clone();
+                s.review_channel = d.review_channel;
+            }
+            s.language = s.language.or(lang);
+            store
+                .put_settings(GuildId(guild), &s.to_stored(), Utc::now())
+                .await?;
+            s.saved = true;
         }
         Ok(s)
+    }
+
+    /// The review settings for `inv`'s member: the bot's, the server's tuning, the member's
+    /// registered signature, messages in `reply`. A database hiccup degrades to the bot's
+    /// settings: a tone check should not fail because the store is slow.
+    pub(crate) async fn review_settings(
+        &self,
+        inv: &Invocation,
+        server: Option<&ServerSettings>,
+        reply: Language,
+    ) -> Settings {
+        let mut settings = match server.map(|s| s.review_settings(&self.config.review)) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "the server's team words don't load; ignored");
+                self.config.review.clone()
+            }
+            None => self.config.review.clone(),
+        };
+        settings.reply_language = Some(reply);
+        if let (Some(store), Some(guild)) = (self.store.as_deref(), inv.guild_id) {
+            match store
+                .signature(GuildId(guild), crate::workflow::MemberId(inv.user_id))
+                .await
+            {
+                Ok(Some(sig)) => settings.signature = Some(sig),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not read the member's signature"),
+            }
+        }
+        settings
     }
 
     /// Whether a command of this name has a handler.
@@ -418,7 +544,7 @@ impl Router {
     ///
     /// `http` posts messages other than the answer (review cards); without it, `/submit`
     /// can't post its card and says so.
-    pub async fn handle(&self, inv: &Invocation, http: Option<&Http>) -> Response {
+    pub async fn handle(&self, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
         let now = Instant::now();
         match &inv.action {
             Action::Slash { name, .. } if name == handlers::submit::SLASH => {
@@ -430,13 +556,32 @@ impl Router {
             Action::Component { custom_id, .. } | Action::Modal { custom_id, .. }
                 if custom_id.starts_with(handlers::card::PREFIX) =>
             {
-                handlers::card::handle(self, inv).await
+                handlers::card::handle(self, inv, http).await
             }
+            Action::Slash { name, .. } if name == handlers::queue::QUEUE => {
+                handlers::queue::queue(self, inv).await
+            }
+            Action::Slash { name, .. } if name == handlers::queue::PROPOSAL => {
+                handlers::queue::proposal(self, inv).await
+            }
+            Action::Autocomplete { name, value, .. } if name == handlers::queue::PROPOSAL => {
+                handlers::queue::autocomplete(self, inv, value).await
+            }
+            Action::Slash { name, .. } if name == handlers::guidelines::SLASH => {
+                handlers::guidelines::slash(inv)
+            }
+            Action::Slash { name, .. } if name == handlers::signature::SLASH => {
+                handlers::signature::slash(self, inv).await
+            }
+            Action::Slash { name, .. } if name == handlers::settings::SLASH => {
+                handlers::settings::slash(self, inv).await
+            }
+            Action::Autocomplete { .. } => Response::Autocomplete(Vec::new()),
             Action::Slash { name, .. } if name == handlers::review::SLASH => {
-                handlers::review::slash(self, inv, now)
+                handlers::review::slash(self, inv, now).await
             }
             Action::MessageMenu { name, target } if name == handlers::review::MESSAGE_MENU => {
-                handlers::review::message_menu(self, inv, target.as_ref(), now)
+                handlers::review::message_menu(self, inv, target.as_ref(), now).await
             }
             _ => Response::Message(embeds::notice("error.unknown-command", inv.language(), &[])),
         }

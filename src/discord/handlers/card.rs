@@ -4,11 +4,15 @@
 //! the modals. Every accepted action updates the card in place (callback type 7); a refusal is
 //! a private explanation in the clicker's language, and nothing is counted.
 
+use std::sync::Arc;
+
 use chrono::Utc;
+use serenity::http::Http;
 
 use crate::discord::cards::{card, Button};
 use crate::discord::embeds::notice;
 use crate::discord::messages::text;
+use crate::discord::notify;
 use crate::discord::response::{Message, Modal, Response};
 use crate::discord::router::{Action, Invocation, Router};
 use crate::review::{review, History};
@@ -61,7 +65,7 @@ fn parse(custom_id: &str) -> Option<Target> {
 }
 
 /// A card button or one of its modals.
-pub async fn handle(router: &Router, inv: &Invocation) -> Response {
+pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
     let lang = inv.language();
     let Some(target) = parse(inv.name()) else {
         return Response::Message(notice("error.unknown-command", lang, &[]));
@@ -77,11 +81,14 @@ pub async fn handle(router: &Router, inv: &Invocation) -> Response {
     let event = match (target, is_modal) {
         (Target::Button(Button::Approve, _, revision), false) => Event::Approve { by, revision },
         (Target::Button(Button::Withdraw, _, _), false) => Event::Withdraw { by },
-        (Target::Button(b @ (Button::RequestChanges | Button::Reject), p, r), false) => {
-            let key = if b == Button::Reject {
-                "card.modal.reject"
-            } else {
-                "card.modal.changes"
+        (
+            Target::Button(b @ (Button::RequestChanges | Button::Reject | Button::Override), p, r),
+            false,
+        ) => {
+            let key = match b {
+                Button::Reject => "card.modal.reject",
+                Button::Override => "card.modal.override",
+                _ => "card.modal.changes",
             };
             return Response::Modal(Modal::paragraphs(
                 format!("{PREFIX}reason:{}:{p}:{r}", b.id()),
@@ -94,14 +101,18 @@ pub async fn handle(router: &Router, inv: &Invocation) -> Response {
         }
         (Target::Reason(b, _, revision), true) => {
             let reason = inv.field("reason").unwrap_or("").trim().to_string();
-            if b == Button::Reject {
-                Event::Reject { by, reason }
-            } else {
-                Event::RequestChanges {
+            match b {
+                Button::Reject => Event::Reject { by, reason },
+                Button::Override => Event::Override {
                     by,
                     revision,
                     reason,
-                }
+                },
+                _ => Event::RequestChanges {
+                    by,
+                    revision,
+                    reason,
+                },
             }
         }
         (Target::Text(_, _), true) => {
@@ -109,8 +120,13 @@ pub async fn handle(router: &Router, inv: &Invocation) -> Response {
             if new_text.trim().is_empty() {
                 return Response::Message(notice("submit.missing-text", lang, &[]));
             }
-            let mut settings = router.config.review.clone();
-            settings.reply_language = Some(inv.public_language());
+            let server = match router.server(store, inv).await {
+                Ok(s) => s,
+                Err(e) => return refused(&e, inv),
+            };
+            let settings = router
+                .review_settings(inv, Some(&server), inv.public_language())
+                .await;
             let r = review(&new_text, &settings, &History::default());
             Event::Edit {
                 by,
@@ -123,7 +139,7 @@ pub async fn handle(router: &Router, inv: &Invocation) -> Response {
     let id = match target {
         Target::Button(_, p, _) | Target::Reason(_, p, _) | Target::Text(p, _) => p,
     };
-    let settings = match router.guild_settings(store, guild).await {
+    let settings = match router.server(store, inv).await {
         Ok(s) => s,
         Err(e) => return refused(&e, inv),
     };
@@ -133,6 +149,16 @@ pub async fn handle(router: &Router, inv: &Invocation) -> Response {
     {
         Ok(t) => {
             tracing::info!(proposal = id, status = %t.proposal.status, "card action applied");
+            if let Some(http) = http {
+                let link = notify::card_link(store, &t.proposal).await;
+                notify::spawn_author_notice(
+                    http.clone(),
+                    &t.proposal,
+                    t.notices.clone(),
+                    inv.public_language(),
+                    link,
+                );
+            }
             let mut msg = card(
                 &t.proposal,
                 settings.policy.required_approvals,

@@ -3,5 +3,9 @@
 //! [`Response`](super::response::Response).
 
 pub mod card;
+pub mod guidelines;
+pub mod queue;
 pub mod review;
+pub mod settings;
+pub mod signature;
 pub mod submit;

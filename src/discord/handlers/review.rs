@@ -8,6 +8,8 @@ use crate::review::{review, History};
 use crate::discord::embeds::{notice, review_embed};
 use crate::discord::response::{Message, Response};
 use crate::discord::router::{Invocation, Router, TargetMessage};
+use crate::discord::server::ServerSettings;
+use crate::workflow::GuildId;
 
 /// The slash command's name (`commands/review.json`).
 pub const SLASH: &str = "review";
@@ -15,27 +17,27 @@ pub const SLASH: &str = "review";
 pub const MESSAGE_MENU: &str = "Review as tweet";
 
 /// `/review text`.
-pub fn slash(router: &Router, inv: &Invocation, now: Instant) -> Response {
+pub async fn slash(router: &Router, inv: &Invocation, now: Instant) -> Response {
     match inv.string_option("text") {
-        Some(text) if !text.trim().is_empty() => answer(router, inv, text, now),
+        Some(text) if !text.trim().is_empty() => answer(router, inv, text, now).await,
         _ => Response::Message(notice("review.missing-text", inv.language(), &[])),
     }
 }
 
 /// "Review as tweet" on a message.
-pub fn message_menu(
+pub async fn message_menu(
     router: &Router,
     inv: &Invocation,
     target: Option<&TargetMessage>,
     now: Instant,
 ) -> Response {
     match target {
-        Some(m) if !m.content.trim().is_empty() => answer(router, inv, &m.content, now),
+        Some(m) if !m.content.trim().is_empty() => answer(router, inv, &m.content, now).await,
         _ => Response::Message(notice("review.message-without-text", inv.language(), &[])),
     }
 }
 
-fn answer(router: &Router, inv: &Invocation, text: &str, now: Instant) -> Response {
+async fn answer(router: &Router, inv: &Invocation, text: &str, now: Instant) -> Response {
     let lang = inv.language();
     if let Err(wait) = router.review_limiter.check(inv.user_id, now) {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -46,8 +48,19 @@ fn answer(router: &Router, inv: &Invocation, text: &str, now: Instant) -> Respon
             &[("seconds", &seconds.max(1).to_string())],
         ));
     }
-    let mut settings = router.config.review.clone();
-    settings.reply_language = Some(lang);
+    // In a server, its tuning (length limit, signatures, team words) and the member's
+    // signature apply; a server that never saved settings isn't written to by a quick check.
+    let server = match (router.store.as_deref(), inv.guild_id) {
+        (Some(store), Some(guild)) => match store.settings(GuildId(guild)).await {
+            Ok(s) => Some(ServerSettings::from_stored(s)),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the server's settings");
+                None
+            }
+        },
+        _ => None,
+    };
+    let settings = router.review_settings(inv, server.as_ref(), lang).await;
     let r = review(text, &settings, &History::default());
     Response::Message(Message::embed(review_embed(&r, text, lang)).ephemeral())
 }

@@ -1,6 +1,8 @@
 //! `/submit [text] [note]` (a form asks for the text when it is not given): review the text, store the proposal, post its review card in the
 //! review channel, and tell the author (privately) where the card is.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use serenity::http::Http;
 use serenity::model::id::ChannelId;
@@ -9,7 +11,7 @@ use crate::discord::cards::{card, message_link};
 use crate::discord::embeds::{escape_markdown, notice};
 use crate::discord::messages::{fill, text};
 use crate::discord::response::{Message, Modal, Response};
-use crate::discord::router::{Invocation, Router, REVIEW_CHANNEL_KEY};
+use crate::discord::router::{Invocation, Router};
 use crate::review::{review, History};
 use crate::store::CardRef;
 use crate::workflow::GuildId;
@@ -28,7 +30,7 @@ const MAX_TEXT: usize = 4000;
 const MAX_NOTE: usize = 1000;
 
 /// `/submit`: with its text, submitted at once; without, a form asks for it.
-pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Http>) -> Response {
+pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
     let lang = inv.language();
     if inv.guild_id.is_none() {
         return Response::Message(notice("submit.guild-only", lang, &[]));
@@ -48,7 +50,7 @@ pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Http>) -> Re
 }
 
 /// The form `/submit` opened.
-pub async fn modal(router: &Router, inv: &Invocation, http: Option<&Http>) -> Response {
+pub async fn modal(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
     match inv.field("text") {
         Some(t) if !t.trim().is_empty() => submit(router, inv, http, t, inv.field("note")).await,
         _ => Response::Message(notice("submit.missing-text", inv.language(), &[])),
@@ -58,7 +60,7 @@ pub async fn modal(router: &Router, inv: &Invocation, http: Option<&Http>) -> Re
 async fn submit(
     router: &Router,
     inv: &Invocation,
-    http: Option<&Http>,
+    http: Option<&Arc<Http>>,
     text: &str,
     note: Option<&str>,
 ) -> Response {
@@ -69,21 +71,18 @@ async fn submit(
     let Some(store) = router.store.as_deref() else {
         return Response::Message(notice("submit.no-store", lang, &[]));
     };
-    let settings = match router.guild_settings(store, guild).await {
+    let settings = match router.server(store, inv).await {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = %e, "could not read the server's settings");
             return private(e.message(lang));
         }
     };
-    let channel = settings
-        .extra
-        .get(REVIEW_CHANNEL_KEY)
-        .and_then(|v| v.as_str().and_then(|s| s.parse().ok()).or(v.as_u64()))
-        .unwrap_or(inv.channel_id);
+    let channel = settings.review_channel.unwrap_or(inv.channel_id);
     let card_lang = inv.public_language();
-    let mut review_settings = router.config.review.clone();
-    review_settings.reply_language = Some(card_lang);
+    let review_settings = router
+        .review_settings(inv, Some(&settings), card_lang)
+        .await;
     let r = review(text, &review_settings, &History::default());
     let t = match store
         .submit(GuildId(guild), &inv.member(), text, &r, Utc::now())

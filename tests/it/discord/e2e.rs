@@ -22,6 +22,8 @@ pub(super) struct Bot {
     task: tokio::task::JoinHandle<Result<(), ServeError>>,
     /// `sqlite://…` in `_db`: the test may open the store too.
     pub(super) db_url: String,
+    /// The command line after the connection and database flags.
+    extra: Vec<String>,
     _db: tempfile::TempDir,
 }
 
@@ -29,9 +31,15 @@ impl Bot {
     /// `tweetguard serve --discord-token … --discord-api-url <fake> --database-url <temp
     /// file> <extra>`.
     pub(super) async fn start(extra: &[&str]) -> Bot {
+        let db = tempfile::tempdir().expect("a temp dir");
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        Bot::start_on(extra, db).await
+    }
+
+    /// The bot on the SQLite file in `db` (kept across a restart).
+    async fn start_on(extra: Vec<String>, db: tempfile::TempDir) -> Bot {
         let fake = FakeDiscord::start().await;
         let url = fake.api_url();
-        let db = tempfile::tempdir().expect("a temp dir");
         let db_url = format!("sqlite://{}", db.path().join("tweetguard.db").display());
         let mut argv = vec![
             "tweetguard",
@@ -43,7 +51,7 @@ impl Bot {
             "--database-url",
             &db_url,
         ];
-        argv.extend_from_slice(extra);
+        argv.extend(extra.iter().map(String::as_str));
         let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{e}"));
         let Command::Serve(args) = cli.command else {
             panic!("not serve")
@@ -68,8 +76,17 @@ impl Bot {
             stop: Some(stop),
             task,
             db_url,
+            extra,
             _db: db,
         }
+    }
+
+    /// Stop the bot cleanly and start a new process on the same database (and a new Discord
+    /// connection), as a deployment or a crash-restart does.
+    pub(super) async fn restart(mut self) -> Bot {
+        self.shut_down().await;
+        let extra = std::mem::take(&mut self.extra);
+        Bot::start_on(extra, self._db).await
     }
 
     /// Push an interaction and wait for its callback.
@@ -87,6 +104,10 @@ impl Bot {
 
     /// Stop like Ctrl-C does: the connection closes with 1000, `serve` returns Ok.
     pub(super) async fn stop(mut self) {
+        self.shut_down().await;
+    }
+
+    async fn shut_down(&mut self) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
@@ -293,7 +314,7 @@ async fn an_unknown_command_gets_a_polite_answer() {
         .ask(fixtures::slash(
             601,
             &Member::new(1, "fr"),
-            "queue",
+            "schedule",
             json!([]),
         ))
         .await;
@@ -339,14 +360,26 @@ async fn register_overwrites_the_commands_in_bulk() {
             .await
             .expect("in time")
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(names, vec!["review", "Review as tweet", "submit"]);
+        assert_eq!(
+            names,
+            vec![
+                "review",
+                "Review as tweet",
+                "submit",
+                "queue",
+                "proposal",
+                "guidelines",
+                "signature",
+                "settings"
+            ]
+        );
         let put = fake
             .next_request(|r| r.method == "PUT", WAIT)
             .await
             .expect("a bulk PUT");
         assert_eq!(put.path, path);
         let sent = put.body.as_array().cloned().unwrap_or_default();
-        assert_eq!(sent.len(), 3);
+        assert_eq!(sent.len(), 8);
         assert_eq!(sent[1]["name_localizations"]["fr"], "Examiner comme tweet");
     }
 }

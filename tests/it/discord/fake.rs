@@ -303,6 +303,9 @@ async fn session(f: Arc<Inner>, mut socket: WebSocket) {
     }
 }
 
+/// The direct-message channel the fake opens with any member.
+pub const DM_CHANNEL_ID: u64 = 940_000_000_000_000_001;
+
 /// A minimal Message object, as Discord answers message creations and edits.
 pub fn message_object(id: u64, channel_id: u64, content: &str) -> Value {
     json!({
@@ -324,6 +327,14 @@ async fn rest(State(f): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
         (_, ["webhooks", _, _, "messages", _]) | ("POST", ["webhooks", _, _]) => {
             Json(message_object(7001, 6001, &content)).into_response()
+        }
+        ("POST", ["users", "@me", "channels"]) => {
+            let user = body["recipient_id"].as_str().unwrap_or("1").to_string();
+            Json(json!({
+                "id": DM_CHANNEL_ID.to_string(), "type": 1, "last_message_id": null,
+                "recipients": [{"id": user, "username": "member", "discriminator": "0"}]
+            }))
+            .into_response()
         }
         ("POST", ["channels", ch, "messages"]) | ("PATCH", ["channels", ch, "messages", _]) => {
             let ch = ch.parse().unwrap_or(1);

@@ -17,6 +17,8 @@ pub struct Member {
     pub roles: Vec<u64>,
     pub locale: String,
     pub guild_id: Option<u64>,
+    /// Has Manage Server (the `permissions` Discord sends with the member).
+    pub admin: bool,
 }
 
 impl Member {
@@ -27,7 +29,14 @@ impl Member {
             roles: vec![],
             locale: locale.to_string(),
             guild_id: Some(GUILD_ID),
+            admin: false,
         }
+    }
+
+    /// A member with Manage Server.
+    pub fn admin(mut self) -> Member {
+        self.admin = true;
+        self
     }
 
     pub fn with_roles(mut self, roles: &[u64]) -> Member {
@@ -65,6 +74,7 @@ fn base(id: u64, kind: u8, who: &Member, data: Value) -> Value {
                 "roles": who.roles.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
                 "deaf": false, "mute": false, "flags": 0,
                 "joined_at": "2025-01-01T00:00:00.000000+00:00",
+                "permissions": if who.admin { "32" } else { "0" },
             });
         }
         None => v["user"] = user,
@@ -113,6 +123,17 @@ pub fn message_menu(id: u64, who: &Member, name: &str, target: Value) -> Value {
         who,
         json!({"id": "1002", "name": name, "type": 3, "target_id": target_id,
                "resolved": {"messages": {key: target}}}),
+    )
+}
+
+/// An autocomplete request while `who` types `typed` in option `option` of `/name`.
+pub fn autocomplete(id: u64, who: &Member, name: &str, option: &str, typed: &str) -> Value {
+    base(
+        id,
+        4,
+        who,
+        json!({"id": "1003", "name": name, "type": 1,
+               "options": [{"name": option, "type": 4, "value": typed, "focused": true}]}),
     )
 }
 
@@ -212,6 +233,27 @@ mod tests {
                 fields: vec![("text".into(), "Nouveau texte".into())]
             }
         );
+
+        let inv = parse(autocomplete(7, &fr.clone().admin(), "proposal", "id", "12"));
+        assert!(inv.is_admin);
+        assert_eq!(
+            inv.action,
+            Action::Autocomplete {
+                name: "proposal".into(),
+                option: "id".into(),
+                value: "12".into()
+            }
+        );
+        let inv = parse(slash(
+            8,
+            &fr,
+            "signature",
+            json!([{"name": "set", "type": 1, "options": [
+                {"name": "signature", "type": 3, "value": "^SG"}]}]),
+        ));
+        assert!(!inv.is_admin);
+        assert_eq!(inv.subcommand(), vec!["set"]);
+        assert_eq!(inv.string_option("signature"), Some("^SG"));
 
         let mut dm = Member::new(44, "en-US");
         dm.guild_id = None;

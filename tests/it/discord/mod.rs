@@ -2,6 +2,7 @@
 //! 127.0.0.1 that the tests own.
 
 mod binary;
+mod commands;
 mod e2e;
 pub mod fake;
 pub mod fixtures;

@@ -447,3 +447,162 @@ async fn submit_without_text_opens_a_form() {
         .contains("for Monday"));
     bot.stop().await;
 }
+
+/// The card posted for the first proposal, as the fake recorded it.
+async fn posted_card(bot: &Bot) -> Value {
+    bot.fake
+        .next_request(
+            |r| {
+                r.method == "POST"
+                    && r.path == format!("/api/v10/channels/{REVIEW_CHANNEL}/messages")
+            },
+            std::time::Duration::from_secs(5),
+        )
+        .await
+        .expect("the card is posted")
+        .body
+}
+
+/// A bot restarted between two approvals keeps the first (a second click by the same reviewer
+/// is still a double click), and the second approval approves once.
+#[tokio::test]
+async fn a_restart_between_two_votes_keeps_everything() {
+    let bot = start().await;
+    let author = Member::new(1, "fr");
+    bot.ask(submit(501, &author, "Une annonce sobre ^AB")).await;
+    let a = Member::new(5, "fr").with_roles(&[REVIEWER]);
+    let r = bot.ask(click(502, &a, "tg:approve:1:1")).await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+
+    let bot = bot.restart().await;
+    let r = bot.ask(click(503, &a, "tg:approve:1:1")).await;
+    assert_refused(
+        &r,
+        &WorkflowError::AlreadyApproved { revision: 1 }.message(Language::Fr),
+    );
+    let b = Member::new(6, "fr").with_roles(&[LEGAL]);
+    let r = bot.ask(click(504, &b, "tg:approve:1:1")).await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    assert!(approvals_field(&r.body["data"]).contains("2/2"));
+
+    let store = store::open(&bot.db_url).await.expect("the bot's store");
+    let p = store
+        .proposal(ProposalId(1))
+        .await
+        .expect("readable")
+        .expect("proposal 1");
+    assert_eq!(p.status, Status::Approved);
+    assert_eq!(p.approvals().count(), 2);
+    assert!(store
+        .outbox(ProposalId(1))
+        .await
+        .expect("readable")
+        .is_some());
+    bot.stop().await;
+}
+
+/// A decision reaches the author in a direct message, in the server's language, with the
+/// reason, pinging nobody.
+#[tokio::test]
+async fn the_author_is_told_of_a_decision_privately() {
+    let bot = start().await;
+    let author = Member::new(1, "fr");
+    bot.ask(submit(511, &author, "Une annonce sobre ^AB")).await;
+    posted_card(&bot).await;
+    let a = Member::new(5, "en-US").with_roles(&[REVIEWER]);
+    let r = bot
+        .ask(fixtures::modal(
+            512,
+            &a,
+            "tg:reason:reject:1:1",
+            &[("reason", "Hors sujet @everyone")],
+        ))
+        .await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    let wait = std::time::Duration::from_secs(5);
+    let open = bot
+        .fake
+        .next_request(
+            |r| r.method == "POST" && r.path == "/api/v10/users/@me/channels",
+            wait,
+        )
+        .await
+        .expect("a direct message channel is opened");
+    assert_eq!(open.body["recipient_id"], "1");
+    let dm = bot
+        .fake
+        .next_request(
+            |r| {
+                r.method == "POST"
+                    && r.path
+                        == format!("/api/v10/channels/{}/messages", super::fake::DM_CHANNEL_ID)
+            },
+            wait,
+        )
+        .await
+        .expect("the author is told");
+    let content = dm.body["content"].as_str().unwrap_or("");
+    assert!(content.contains("a rejeté votre proposition"), "{content}");
+    assert!(content.contains("Hors sujet"), "{content}");
+    assert!(
+        content.contains(&format!("/{REVIEW_CHANNEL}/7002")),
+        "a link to the card: {content}"
+    );
+    assert_eq!(dm.body["allowed_mentions"], json!({"parse": []}));
+    bot.stop().await;
+}
+
+/// A blocked review can't be approved; its card offers an admin override, which needs a reason
+/// and an admin, and then counts as the admin's approval.
+#[tokio::test]
+async fn an_admin_overrides_a_blocked_review_with_a_reason() {
+    let bot = start().await;
+    let author = Member::new(1, "fr");
+    let long = format!(
+        "{} ^AB",
+        "Une phrase beaucoup trop longue pour un tweet. ".repeat(8)
+    );
+    bot.ask(submit(521, &author, &long)).await;
+    let cardj = posted_card(&bot).await;
+    let ids = cardj["components"][0]["components"].to_string();
+    assert!(ids.contains("tg:override:1:1"), "{ids}");
+
+    let a = Member::new(5, "fr").with_roles(&[REVIEWER]);
+    let r = bot.ask(click(522, &a, "tg:approve:1:1")).await;
+    assert_refused(
+        &r,
+        &WorkflowError::BlockedNeedsOverride { revision: 1 }.message(Language::Fr),
+    );
+    let r = bot.ask(click(523, &a, "tg:override:1:1")).await;
+    assert_eq!(r.body["data"]["custom_id"], "tg:reason:override:1:1");
+    let r = bot
+        .ask(fixtures::modal(
+            524,
+            &a,
+            "tg:reason:override:1:1",
+            &[("reason", "fil de deux tweets")],
+        ))
+        .await;
+    assert_refused(&r, &WorkflowError::NotAdmin.message(Language::Fr));
+
+    let boss = Member::new(7, "fr").with_roles(&[REVIEWER]).admin();
+    let r = bot
+        .ask(fixtures::modal(
+            525,
+            &boss,
+            "tg:reason:override:1:1",
+            &[("reason", "fil de deux tweets")],
+        ))
+        .await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    let data = &r.body["data"];
+    assert!(approvals_field(data).contains("1/2"), "{data:#}");
+    assert!(
+        !data["components"].to_string().contains("tg:override"),
+        "no second override"
+    );
+    let r = bot.ask(click(526, &a, "tg:approve:1:1")).await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    assert!(approvals_field(&r.body["data"]).contains("2/2"));
+    bot.stop().await;
+}

@@ -1,0 +1,120 @@
+//! What the bot says on its own, outside an interaction's answer: a decision's notice to the
+//! proposal's author (a direct message), and the review card brought up to date when something
+//! other than a click changed the proposal (a post, a failure, an expiry).
+//!
+//! Both are best effort and never hold up an answer: a member who closed their direct messages
+//! still gets their proposal decided, and a card that can't be edited still has its state in
+//! the store (`/proposal` shows it).
+
+use std::sync::Arc;
+
+use serde_json::json;
+use serenity::http::Http;
+use serenity::model::id::{ChannelId, MessageId};
+use tracing::Instrument;
+
+use super::cards::{card, message_link};
+use super::response::Message;
+use super::server::ServerSettings;
+use crate::review::Language;
+use crate::store::{Store, StoreError};
+use crate::workflow::{Notice, Proposal, ProposalId};
+
+/// Why a card could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("Discord: {0}")]
+    Discord(#[from] Box<serenity::Error>),
+}
+
+impl From<serenity::Error> for NotifyError {
+    fn from(e: serenity::Error) -> Self {
+        NotifyError::Discord(Box::new(e))
+    }
+}
+
+/// The direct message telling an author what happened to their proposal.
+pub fn author_message(
+    p: &Proposal,
+    notices: &[Notice],
+    lang: Language,
+    link: Option<&str>,
+) -> Message {
+    let mut lines: Vec<String> = vec![format!("**#{}**", p.id)];
+    lines.extend(notices.iter().map(|n| n.message(lang)));
+    if let Some(link) = link {
+        lines.push(link.to_string());
+    }
+    Message::text(lines.join("\n"))
+}
+
+/// Sends `msg` to `user` in a direct message.
+pub async fn direct_message(http: &Http, user: u64, msg: &Message) -> Result<(), serenity::Error> {
+    let channel = http
+        .create_private_channel(&json!({ "recipient_id": user.to_string() }))
+        .await?;
+    http.send_message(channel.id, vec![], msg).await?;
+    Ok(())
+}
+
+/// Tells the author of `p` about `notices`, in the background.
+pub fn spawn_author_notice(
+    http: Arc<Http>,
+    p: &Proposal,
+    notices: Vec<Notice>,
+    lang: Language,
+    link: Option<String>,
+) {
+    if notices.is_empty() {
+        return;
+    }
+    let author = p.author.0;
+    let msg = author_message(p, &notices, lang, link.as_deref());
+    let span = tracing::info_span!("author_notice", proposal = %p.id, author);
+    tokio::spawn(
+        async move {
+            match direct_message(&http, author, &msg).await {
+                Ok(()) => tracing::info!("author told"),
+                // Closed direct messages are the member's choice, not the bot's failure.
+                Err(e) => tracing::warn!(error = %e, "could not tell the author"),
+            }
+        }
+        .instrument(span),
+    );
+}
+
+/// Re-renders the review card of `id` from the store and edits it in place, in the server's
+/// language. `Ok(false)` when the proposal has no card (posted before cards were remembered).
+pub async fn refresh_card(
+    http: &Http,
+    store: &dyn Store,
+    id: ProposalId,
+) -> Result<bool, NotifyError> {
+    let (Some(p), Some(at)) = (store.proposal(id).await?, store.card(id).await?) else {
+        return Ok(false);
+    };
+    let server = ServerSettings::from_stored(store.settings(p.guild).await?);
+    let lang = server.language.unwrap_or(Language::En);
+    let mut msg = card(&p, server.policy.required_approvals, lang);
+    // The note the author gave at submission is the card's content: an edit without content
+    // keeps it.
+    msg.content = None;
+    http.edit_message(
+        ChannelId::new(at.channel_id.max(1)),
+        MessageId::new(at.message_id.max(1)),
+        &msg,
+        vec![],
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The link to `id`'s card, when it is known.
+pub async fn card_link(store: &dyn Store, p: &Proposal) -> Option<String> {
+    match store.card(p.id).await {
+        Ok(Some(c)) => Some(message_link(p.guild.0, c.channel_id, c.message_id)),
+        _ => None,
+    }
+}

@@ -1,0 +1,387 @@
+//! The commands around the workflow, end to end through the fake Discord: `/signature`,
+//! `/settings` (Manage Server), `/queue`, `/proposal` (with autocomplete) and `/guidelines`.
+//! Every answer is private, in the member's language, and pings nobody.
+
+use serde_json::{json, Value};
+use tweetguard::review::Language;
+use tweetguard::workflow::WorkflowError;
+
+use super::e2e::Bot;
+use super::fake::Request;
+use super::fixtures::{self, Member, GUILD_ID};
+
+fn sub(name: &str, options: Value) -> Value {
+    json!([{"name": name, "type": 1, "options": options}])
+}
+
+fn content(r: &Request) -> &str {
+    r.body["data"]["content"].as_str().unwrap_or("")
+}
+
+fn assert_private(r: &Request) {
+    assert_eq!(r.body["type"], 4, "{:#}", r.body);
+    assert_eq!(r.body["data"]["flags"], 64, "ephemeral: {:#}", r.body);
+    assert_eq!(r.body["data"]["allowed_mentions"], json!({"parse": []}));
+}
+
+fn embeds(r: &Request) -> String {
+    r.body["data"]["embeds"].to_string()
+}
+
+#[tokio::test]
+async fn a_registered_signature_is_recognised_and_proposed() {
+    let bot = Bot::start(&[]).await;
+    let me = Member::new(1, "fr");
+    let r = bot
+        .ask(fixtures::slash(1, &me, "signature", sub("show", json!([]))))
+        .await;
+    assert_private(&r);
+    assert!(content(&r).contains("pas de signature"), "{}", content(&r));
+
+    let r = bot
+        .ask(fixtures::slash(
+            2,
+            &me,
+            "signature",
+            sub(
+                "set",
+                json!([{"name": "signature", "type": 3, "value": "@everyone"}]),
+            ),
+        ))
+        .await;
+    assert_private(&r);
+    assert!(content(&r).contains("ni @"), "{}", content(&r));
+
+    let r = bot
+        .ask(fixtures::slash(
+            3,
+            &me,
+            "signature",
+            sub(
+                "set",
+                json!([{"name": "signature", "type": 3, "value": "-Sylvain"}]),
+            ),
+        ))
+        .await;
+    assert!(content(&r).contains("-Sylvain"), "{}", content(&r));
+
+    // An unsigned tweet: the review proposes the registered signature; a signed one passes.
+    let r = bot
+        .ask(fixtures::review(4, &me, "On a corrigé le bogue, merci !"))
+        .await;
+    assert!(embeds(&r).contains("-Sylvain"), "{}", embeds(&r));
+    let r = bot
+        .ask(fixtures::review(
+            5,
+            &me,
+            "On a corrigé le bogue, merci ! -Sylvain",
+        ))
+        .await;
+    assert!(!embeds(&r).contains("Ajoutez"), "{}", embeds(&r));
+
+    let r = bot
+        .ask(fixtures::slash(
+            6,
+            &me,
+            "signature",
+            sub("clear", json!([])),
+        ))
+        .await;
+    assert!(content(&r).contains("oubliée"), "{}", content(&r));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn settings_are_for_admins_and_change_reviews_and_approvals() {
+    let bot = Bot::start(&["--required-approvals", "2"]).await;
+    let member = Member::new(1, "en-US");
+    let admin = Member::new(2, "fr").admin();
+    let r = bot
+        .ask(fixtures::slash(
+            10,
+            &member,
+            "settings",
+            sub(
+                "approvals",
+                json!([{"name": "count", "type": 4, "value": 1}]),
+            ),
+        ))
+        .await;
+    assert_private(&r);
+    assert!(
+        content(&r).starts_with("Only members who manage"),
+        "{}",
+        content(&r)
+    );
+
+    let r = bot
+        .ask(fixtures::slash(
+            11,
+            &admin,
+            "settings",
+            sub(
+                "approvals",
+                json!([{"name": "count", "type": 4, "value": 1}]),
+            ),
+        ))
+        .await;
+    assert_private(&r);
+    assert_eq!(content(&r), "Réglage enregistré.");
+    assert!(embeds(&r).contains("1 nécessaires"), "{}", embeds(&r));
+
+    for (id, name, options) in [
+        (
+            12,
+            "length-limit",
+            json!([{"name": "limit", "type": 4, "value": 40}]),
+        ),
+        (
+            13,
+            "reviewer-role",
+            json!([{"name": "role", "type": 8, "value": "77"}]),
+        ),
+        (
+            14,
+            "words",
+            json!([{"name": "rule", "type": 3, "value": "promotion.sales-words"},
+                   {"name": "words", "type": 3, "value": "braderie, liquidation"}]),
+        ),
+        (
+            15,
+            "publish-to",
+            json!([{"name": "networks", "type": 3, "value": "mastodon, x"}]),
+        ),
+    ] {
+        let r = bot
+            .ask(fixtures::slash(id, &admin, "settings", sub(name, options)))
+            .await;
+        assert_eq!(content(&r), "Réglage enregistré.", "{name}: {:#}", r.body);
+    }
+    let r = bot
+        .ask(fixtures::slash(
+            16,
+            &admin,
+            "settings",
+            sub(
+                "publish-to",
+                json!([{"name": "networks", "type": 3, "value": "myspace"}]),
+            ),
+        ))
+        .await;
+    assert!(
+        content(&r).contains("Réseau inconnu : myspace"),
+        "{}",
+        content(&r)
+    );
+    let r = bot
+        .ask(fixtures::slash(
+            17,
+            &admin,
+            "settings",
+            sub(
+                "quorum",
+                json!([{"name": "role", "type": 8, "value": "78"},
+                                 {"name": "approvals", "type": 4, "value": 0}]),
+            ),
+        ))
+        .await;
+    assert_eq!(content(&r), "Réglage enregistré.");
+    let shown = embeds(&r);
+    for expected in [
+        "limite 40",
+        "<@&77>",
+        "braderie, liquidation",
+        "mastodon, x",
+    ] {
+        assert!(shown.contains(expected), "{expected} in {shown}");
+    }
+
+    // The server's tuning applies to everyone's reviews there: the limit and the team words.
+    let r = bot
+        .ask(fixtures::review(
+            18,
+            &member,
+            "Grande braderie au magasin ce samedi, venez nombreux ^AB",
+        ))
+        .await;
+    let review = embeds(&r);
+    assert!(review.contains("/40"), "{review}");
+    assert!(review.contains("braderie"), "{review}");
+
+    // And the approval rules: one approval from the reviewer role now approves.
+    bot.ask(fixtures::slash(
+        19,
+        &member,
+        "submit",
+        json!([{"name": "text", "type": 3, "value": "Merci à tous ^AB"}]),
+    ))
+    .await;
+    let role_less = Member::new(3, "fr");
+    let on = fixtures::message(7002, fixtures::APP_ID, "");
+    let r = bot
+        .ask(fixtures::button(
+            20,
+            &role_less,
+            "tg:approve:1:1",
+            on.clone(),
+        ))
+        .await;
+    assert_eq!(
+        content(&r),
+        WorkflowError::NotAReviewer.message(Language::Fr)
+    );
+    let reviewer = Member::new(4, "fr").with_roles(&[77]);
+    let r = bot
+        .ask(fixtures::button(21, &reviewer, "tg:approve:1:1", on))
+        .await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    assert!(r.body["data"]["embeds"][0]["title"]
+        .as_str()
+        .unwrap_or("")
+        .contains("approuvée"));
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_queue_and_a_proposal_with_its_history() {
+    let bot = Bot::start(&[]).await;
+    let alice = Member::new(1, "fr");
+    let bob = Member::new(2, "en-US");
+    for (id, who, text) in [
+        (30, &alice, "Premier tweet, merci @everyone ^AL"),
+        (31, &bob, "Second tweet about our **release** ^BO"),
+    ] {
+        bot.ask(fixtures::slash(
+            id,
+            who,
+            "submit",
+            json!([{"name": "text", "type": 3, "value": text}]),
+        ))
+        .await;
+    }
+    let r = bot.ask(fixtures::slash(32, &bob, "queue", json!([]))).await;
+    assert_private(&r);
+    let listed = embeds(&r);
+    assert!(
+        listed.contains("**#2**") && listed.contains("**#1**"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains(r"\\*\\*release"),
+        "markdown escaped: {listed}"
+    );
+    assert!(
+        listed.contains(&format!("https://discord.com/channels/{GUILD_ID}/")),
+        "a link to each card: {listed}"
+    );
+    let r = bot
+        .ask(fixtures::slash(
+            33,
+            &bob,
+            "queue",
+            json!([{"name": "mine", "type": 5, "value": true}]),
+        ))
+        .await;
+    let mine = embeds(&r);
+    assert!(
+        mine.contains("**#2**") && !mine.contains("**#1**"),
+        "{mine}"
+    );
+    let r = bot
+        .ask(fixtures::slash(
+            34,
+            &bob,
+            "queue",
+            json!([{"name": "status", "type": 3, "value": "posted"}]),
+        ))
+        .await;
+    assert!(content(&r).contains("none"), "{:#}", r.body);
+
+    // Autocomplete by text or number.
+    let r = bot
+        .ask(fixtures::autocomplete(35, &bob, "proposal", "id", "second"))
+        .await;
+    assert_eq!(r.body["type"], 8, "{:#}", r.body);
+    let choices = r.body["data"]["choices"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(choices.len(), 1, "{choices:?}");
+    assert_eq!(choices[0]["value"], 2);
+    let r = bot
+        .ask(fixtures::autocomplete(36, &bob, "proposal", "id", ""))
+        .await;
+    assert_eq!(r.body["data"]["choices"].as_array().map(Vec::len), Some(2));
+
+    let a = Member::new(5, "en-US");
+    bot.ask(fixtures::modal(
+        37,
+        &a,
+        "tg:reason:changes:1:1",
+        &[("reason", "Less @everyone please")],
+    ))
+    .await;
+    let r = bot
+        .ask(fixtures::slash(
+            38,
+            &bob,
+            "proposal",
+            json!([{"name": "id", "type": 4, "value": 1}]),
+        ))
+        .await;
+    assert_private(&r);
+    let shown = embeds(&r);
+    assert!(shown.contains("History"), "{shown}");
+    assert!(
+        shown.contains("request changes") && shown.contains("Less @everyone please"),
+        "{shown}"
+    );
+    assert!(
+        r.body["data"].get("components").is_none(),
+        "no buttons: {:#}",
+        r.body
+    );
+    let r = bot
+        .ask(fixtures::slash(
+            39,
+            &bob,
+            "proposal",
+            json!([{"name": "id", "type": 4, "value": 99}]),
+        ))
+        .await;
+    assert_eq!(content(&r), "No proposal #99 on this server.");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn the_guidelines_read_in_both_languages() {
+    let bot = Bot::start(&[]).await;
+    let r = bot
+        .ask(fixtures::slash(
+            40,
+            &Member::new(1, "fr"),
+            "guidelines",
+            json!([]),
+        ))
+        .await;
+    assert_private(&r);
+    let fields = r.body["data"]["embeds"][0]["fields"]
+        .as_array()
+        .map(Vec::len);
+    assert_eq!(fields, Some(8));
+    assert!(embeds(&r).contains("C'est quoi ton nom"));
+    let r = bot
+        .ask(fixtures::slash(
+            41,
+            &Member::new(1, "en-GB"),
+            "guidelines",
+            json!([{"name": "guideline", "type": 3, "value": "promotion"}]),
+        ))
+        .await;
+    let one = embeds(&r);
+    assert!(
+        one.contains("not an ad channel") && one.contains("Instead of"),
+        "{one}"
+    );
+    bot.stop().await;
+}
