@@ -385,3 +385,63 @@ async fn the_guidelines_read_in_both_languages() {
     );
     bot.stop().await;
 }
+
+#[test]
+fn the_settings_and_guidelines_render_in_french_and_in_english() {
+    use tweetguard::discord::handlers::{guidelines, settings};
+    use tweetguard::discord::router::{Action, CommandOption, Invocation, OptionValue};
+    use tweetguard::discord::server::ServerSettings;
+    use tweetguard::review::Settings;
+    use tweetguard::workflow::{Quorum, RoleId};
+
+    let mut s = ServerSettings::default();
+    s.review_channel = Some(930_000_000_000_000_001);
+    s.policy.reviewer_roles = vec![RoleId(77)];
+    s.policy.contractor_roles = vec![RoleId(13)];
+    s.policy.quorums = vec![Quorum {
+        role: RoleId(78),
+        approvals: 1,
+    }];
+    s.review.limit = Some(140);
+    s.review.company = Some("Acme **Corp**".into());
+    s.review
+        .words
+        .insert("promotion.sales-words".into(), vec!["braderie".into()]);
+    let base = Settings::default();
+    let fr = settings::summary(&s, &base, Language::Fr);
+    let en = settings::summary(&s, &base, Language::En);
+
+    let ask = |locale: &str, guideline: Option<&str>| Invocation {
+        id: 1,
+        application_id: 1,
+        token: String::new(),
+        action: Action::Slash {
+            name: guidelines::SLASH.into(),
+            options: guideline
+                .map(|g| {
+                    vec![CommandOption {
+                        name: "guideline".into(),
+                        value: OptionValue::String(g.into()),
+                    }]
+                })
+                .unwrap_or_default(),
+        },
+        user_id: 1,
+        user_name: "m".into(),
+        guild_id: None,
+        channel_id: 1,
+        roles: vec![],
+        locale: locale.into(),
+        guild_locale: None,
+        is_admin: false,
+    };
+    let json = |r: tweetguard::discord::response::Response| {
+        serde_json::to_value(&r).expect("json")
+    };
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_json_snapshot!("settings_fr", fr);
+        insta::assert_json_snapshot!("settings_en", en);
+        insta::assert_json_snapshot!("guidelines_fr", json(guidelines::slash(&ask("fr", None))));
+        insta::assert_json_snapshot!("guidelines_tone_en", json(guidelines::slash(&ask("en-US", Some("tone")))));
+    });
+}

@@ -419,15 +419,68 @@ async fn latency_of_1000_reviews() {
         let r = bot.fake.callback_of(id, WAIT).await.expect("a callback");
         micros.push(r.at.duration_since(sent).as_micros() as u64);
     }
+    println!("1000 /review interactions: {}", percentiles(&mut micros));
+    bot.stop().await;
+}
+
+/// p50, p99 and max of `micros`.
+fn percentiles(micros: &mut [u64]) -> String {
     micros.sort_unstable();
     let p = |q: f64| micros[((micros.len() as f64 * q) as usize).min(micros.len() - 1)];
-    println!(
-        "1000 /review interactions: p50 {} µs, p99 {} µs, max {} µs",
+    format!(
+        "p50 {} µs, p99 {} µs, max {} µs",
         p(0.50),
         p(0.99),
         micros[micros.len() - 1]
-    );
+    )
+}
+
+/// Interaction in → callback out for the writes: 334 `/submit` (review, store, card posted)
+/// and 668 approval clicks (each a transaction on the SQLite file, synchronous=FULL).
+/// Prints p50/p99; not a pass/fail timing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn latency_of_1000_submits_and_votes() {
+    let bot = Bot::start(&["--required-approvals", "2"]).await;
+    let author = Member::new(9, "fr");
+    let reviewers = [Member::new(10, "fr"), Member::new(11, "fr")];
+    let (mut submits, mut votes) = (Vec::new(), Vec::new());
+    let timed = |payload: Value, id: u64| {
+        let fake = &bot.fake;
+        async move {
+            let sent = fake.send_interaction(payload).expect("sent");
+            let r = fake.callback_of(id, WAIT).await.expect("a callback");
+            (r, r_at_micros(sent, &r))
+        }
+    };
+    for i in 0..334u64 {
+        let id = 20_000 + i * 3;
+        let text = format!("Proposition n°{i} : merci à toute l'équipe ^SG");
+        let payload = fixtures::slash(
+            id,
+            &author,
+            "submit",
+            json!([{"name": "text", "type": 3, "value": text}]),
+        );
+        let (r, t) = timed(payload, id).await;
+        assert_eq!(r.body["type"], 4, "{:#}", r.body);
+        submits.push(t);
+        for (k, who) in reviewers.iter().enumerate() {
+            let id = id + 1 + k as u64;
+            let custom = format!("tg:approve:{}:1", i + 1);
+            let on = fixtures::message(7002, fixtures::APP_ID, "");
+            let (r, t) = timed(fixtures::button(id, who, &custom, on), id).await;
+            assert_eq!(r.body["type"], 7, "{:#}", r.body);
+            votes.push(t);
+        }
+    }
+    println!("334 /submit: {}", percentiles(&mut submits));
+    println!("668 approvals: {}", percentiles(&mut votes));
     bot.stop().await;
+}
+
+fn r_at_micros(sent: std::time::Instant, r: &Request) -> u64 {
+    r.at.duration_since(sent).as_micros() as u64
 }
 
 /// A shared buffer the log subscriber writes into.
