@@ -112,6 +112,7 @@ pub async fn handle(router: &Router, inv: &Invocation) -> Response {
             let mut settings = router.config.review.clone();
             settings.reply_language = Some(inv.public_language());
             let r = review(&new_text, &settings, &History::default());
+            router.metrics.review();
             Event::Edit {
                 by,
                 text: new_text,
@@ -133,6 +134,12 @@ pub async fn handle(router: &Router, inv: &Invocation) -> Response {
     {
         Ok(t) => {
             tracing::info!(proposal = id, status = %t.proposal.status, "card action applied");
+            if matches!(
+                event,
+                Event::Approve { .. } | Event::RequestChanges { .. } | Event::Reject { .. }
+            ) {
+                router.metrics.vote();
+            }
             let mut msg = card(
                 &t.proposal,
                 settings.policy.required_approvals,

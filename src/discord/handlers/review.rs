@@ -49,5 +49,6 @@ fn answer(router: &Router, inv: &Invocation, text: &str, now: Instant) -> Respon
     let mut settings = router.config.review.clone();
     settings.reply_language = Some(lang);
     let r = review(text, &settings, &History::default());
+    router.metrics.review();
     Response::Message(Message::embed(review_embed(&r, text, lang)).ephemeral())
 }

@@ -85,6 +85,7 @@ async fn submit(
     let mut review_settings = router.config.review.clone();
     review_settings.reply_language = Some(card_lang);
     let r = review(text, &review_settings, &History::default());
+    router.metrics.review();
     let t = match store
         .submit(GuildId(guild), &inv.member(), text, &r, Utc::now())
         .await

@@ -42,6 +42,8 @@ impl Bot {
             &url,
             "--database-url",
             &db_url,
+            "--http-addr",
+            "127.0.0.1:0",
         ];
         argv.extend_from_slice(extra);
         let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{e}"));
