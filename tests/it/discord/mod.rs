@@ -3,7 +3,9 @@
 
 mod binary;
 mod e2e;
+mod endpoint;
 pub mod fake;
 pub mod fixtures;
 mod manifests;
+pub mod signing;
 mod workflow;
