@@ -27,6 +27,7 @@ use serenity::model::id::ApplicationId;
 use tokio::sync::oneshot;
 
 use super::dispatch::Dispatcher;
+use super::response::Response;
 use super::router::Invocation;
 
 /// The largest request body taken. Real interactions are far smaller, but not tiny: a message
@@ -169,7 +170,7 @@ async fn answer(e: Endpoint, inv: Invocation) -> HttpResponse {
     let (tx, rx) = oneshot::channel();
     let guard = e.dispatcher.enter();
     let (dispatcher, http) = (e.dispatcher.clone(), e.http.clone());
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let _guard = guard;
         let _ = dispatcher
             .dispatch(&http, &inv, |r| async move {
@@ -178,7 +179,15 @@ async fn answer(e: Endpoint, inv: Invocation) -> HttpResponse {
             .await;
     });
     match rx.await {
-        Ok(r) => Json(r).into_response(),
+        Ok(r) => {
+            // The answer itself: the task is only recording it (metrics, logs); wait, so
+            // that what `/metrics` says includes every answered request. A deferral returns
+            // at once: the answer follows over REST.
+            if !matches!(r, Response::Defer { .. } | Response::DeferUpdate) {
+                let _ = task.await;
+            }
+            Json(r).into_response()
+        }
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "no answer\n").into_response(),
     }
 }

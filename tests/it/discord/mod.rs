@@ -7,5 +7,7 @@ mod endpoint;
 pub mod fake;
 pub mod fixtures;
 mod manifests;
+pub mod process;
+mod served;
 pub mod signing;
 mod workflow;
