@@ -6,6 +6,7 @@ mod e2e;
 mod endpoint;
 pub mod fake;
 pub mod fixtures;
+mod load;
 mod manifests;
 pub mod process;
 mod served;
