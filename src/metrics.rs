@@ -153,7 +153,7 @@ impl Metrics {
         }
         let _ = writeln!(
             out,
-            "# HELP tweetguard_interaction_duration_seconds Time from an interaction's arrival to its answer (the callback, or the deferral).\n\
+            "# HELP tweetguard_interaction_duration_seconds Time to handle an interaction, from its arrival to its answer (a deferred one: to its follow-up).\n\
              # TYPE tweetguard_interaction_duration_seconds histogram"
         );
         for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {

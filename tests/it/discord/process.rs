@@ -36,8 +36,9 @@ pub fn free_port() -> u16 {
 }
 
 impl Served {
-    /// `tweetguard serve --transport <transport>` on a free port, with `envs`; waits until
-    /// `/healthz` answers.
+    /// `tweetguard serve --transport <transport>` on a port the system picks
+    /// (`HTTP_ADDR=127.0.0.1:0`, the address read from its start-up log), with `envs`; waits
+    /// until `/healthz` answers.
     pub async fn start(
         transport: &str,
         api_url: &str,
@@ -45,7 +46,6 @@ impl Served {
         envs: &[(&str, &str)],
     ) -> Served {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let port = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tweetguard"));
         cmd.args(["serve", "--transport", transport])
             .current_dir(dir.path())
@@ -55,15 +55,41 @@ impl Served {
             .env("DISCORD_API_URL", api_url)
             .env("DISCORD_PUBLIC_KEY", public_key_hex())
             .env("DATABASE_URL", db_url)
-            .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn")
+            .env("HTTP_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "warn,tweetguard::cli::serve=info")
+            .env("NO_COLOR", "1")
             .envs(envs.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        let child = cmd.spawn().expect("the tweetguard binary starts");
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("the tweetguard binary starts");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Forward the log (the test's output shows it on failure) and pick up the address.
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Some(addr) = line
+                    .split_whitespace()
+                    .find_map(|w| w.strip_prefix("addr="))
+                {
+                    let _ = tx.send(addr.trim_matches('"').to_string());
+                }
+                eprintln!("[tweetguard] {line}");
+            }
+        });
+        let addr = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(60)))
+            .await
+            .expect("the log reader")
+            .unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!("tweetguard serve did not log its address");
+            });
         let served = Served {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base: format!("http://{addr}"),
             client: reqwest::Client::builder()
                 .no_proxy()
                 .timeout(Duration::from_secs(30))

@@ -170,3 +170,14 @@ async fn gateway_transport_serves_health_and_stops_on_sigterm() {
     let status = bot.wait_exit(WAIT).await.expect("the process exits");
     assert_eq!(status.code(), Some(0), "{status:?}");
 }
+
+/// A gateway process running a shard range connects and answers like the default.
+#[tokio::test]
+async fn a_shard_range_connects_and_answers() {
+    let bot = super::e2e::Bot::start(&["--shards", "0-0/1"]).await;
+    let r = bot
+        .ask(fixtures::review(31, &Member::new(5, "fr"), "Bonjour ^SG"))
+        .await;
+    assert_eq!(r.body["type"], 4);
+    bot.stop().await;
+}
