@@ -4,7 +4,7 @@
 //! The token is never printed: not in `--help`, not in logs, not in `Debug`.
 
 use std::future::Future;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -240,6 +240,20 @@ pub async fn serve(
     };
     // Refuse to start with broken manifests: the commands would not match the handlers.
     manifest::builtin().map_err(DiscordError::from)?;
+    // Listen for the signal from the start: a SIGTERM while starting stops cleanly too.
+    // `stop` flips when shutdown begins; `done` when the work in flight is finished.
+    let draining = Arc::new(AtomicBool::new(false));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (done_tx, done_rx) = watch::channel(false);
+    let _signal = AbortOnDrop(tokio::spawn({
+        let draining = draining.clone();
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing the interactions in flight");
+            draining.store(true, Ordering::SeqCst);
+            let _ = stop_tx.send(true);
+        }
+    }));
     let url = args
         .database_url
         .as_deref()
@@ -249,24 +263,19 @@ pub async fn serve(
     let store = Arc::new(SqlStore::open(url).await?);
     let router = Arc::new(Router::with_store(args.router_config(), store.clone()));
     let dispatcher = Arc::new(Dispatcher::new(router.clone()));
-    let listener = tokio::net::TcpListener::bind(args.http_addr.trim())
-        .await
-        .map_err(|source| ServeError::Bind {
-            addr: args.http_addr.clone(),
-            source,
-        })?;
+    let listener = match tokio::net::TcpListener::bind(args.http_addr.trim()).await {
+        Ok(l) => l,
+        Err(source) => {
+            store.close().await;
+            return Err(ServeError::Bind {
+                addr: args.http_addr.clone(),
+                source,
+            });
+        }
+    };
     let store_dyn: Arc<dyn Store> = store.clone();
     let mut health = Health::new(router.metrics.clone(), Some(store_dyn));
-    // `stop` flips when shutdown begins; `done` when the work in flight is finished.
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let (done_tx, done_rx) = watch::channel(false);
-    let draining = health.draining.clone();
-    let signal = tokio::spawn(async move {
-        shutdown.await;
-        tracing::info!("shutting down: finishing the interactions in flight");
-        draining.store(true, Ordering::SeqCst);
-        let _ = stop_tx.send(true);
-    });
+    health.draining = draining;
     tracing::info!(
         api = conn.api_url.as_deref().unwrap_or("https://discord.com"),
         transport = args.transport.as_str(),
@@ -314,10 +323,18 @@ pub async fn serve(
             served
         }
     };
-    signal.abort();
     store.close().await;
     tracing::info!("stopped");
     result
+}
+
+/// Aborts the task when dropped (the signal listener, whichever way `serve` returns).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Completes when the flag turns true (or its sender is gone).

@@ -87,3 +87,19 @@ fn healthcheck_fails_when_nothing_listens() {
     );
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn serve_says_when_http_addr_is_taken_and_exits_2() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let addr = taken.local_addr().expect("its address").to_string();
+    let o = tweetguard(
+        &["serve", "--http-addr", &addr],
+        &[
+            ("DISCORD_TOKEN", "t.o.k"),
+            ("DATABASE_URL", "sqlite://tg.db"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cannot listen on HTTP_ADDR"), "{err}");
+}

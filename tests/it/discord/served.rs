@@ -134,6 +134,21 @@ async fn gateway_transport_serves_health_and_stops_on_sigterm() {
     let mut bot = Served::start("gateway", &fake.api_url(), &db_url, &[]).await;
     fake.wait_ready(WAIT).await.expect("the gateway session");
     bot.wait_for("/readyz", 200, WAIT).await;
+    // The container HEALTHCHECK: the binary probes itself.
+    let addr = bot.base.trim_start_matches("http://").to_string();
+    for path in ["/healthz", "/readyz"] {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_tweetguard"))
+            .args(["healthcheck", "--http-addr", &addr, "--path", path])
+            .env_remove("HTTP_ADDR")
+            .status()
+            .expect("healthcheck runs");
+        assert_eq!(status.code(), Some(0), "healthcheck {path}");
+    }
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tweetguard"))
+        .args(["healthcheck", "--http-addr", &addr, "--path", "/nowhere"])
+        .status()
+        .expect("healthcheck runs");
+    assert_eq!(status.code(), Some(1), "a 404 is unhealthy");
     // The HTTP transport's endpoint is not there.
     let r = bot
         .client
