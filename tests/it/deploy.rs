@@ -183,6 +183,19 @@ fn the_dockerfile_is_multi_stage_non_root_with_a_healthcheck_and_existing_settin
                 user = None;
             }
             "COPY" => {
+                // From the build context (the repository root): the sources exist.
+                let parts: Vec<&str> = args
+                    .split_whitespace()
+                    .filter(|a| !a.starts_with("--"))
+                    .collect();
+                if !args.contains("--from=") {
+                    for src in &parts[..parts.len().saturating_sub(1)] {
+                        assert!(
+                            root().join(src).exists(),
+                            "{file}: COPY {src}: not in the repository"
+                        );
+                    }
+                }
                 if let Some(from) = args
                     .split_whitespace()
                     .find_map(|a| a.strip_prefix("--from="))
