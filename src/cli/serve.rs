@@ -227,6 +227,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let conn = args.discord.connection()?;
+    // REST for the http transport (the gateway's client makes its own); checks the API URL.
+    let rest = Arc::new(conn.http()?);
     let verifier = match args.transport {
         Transport::Http => {
             let key = args
@@ -307,10 +309,9 @@ pub async fn serve(
             })
         }
         Some(verifier) => {
-            let http = Arc::new(conn.http()?);
             let app = endpoint::app(Endpoint {
                 dispatcher: dispatcher.clone(),
-                http,
+                http: rest,
                 verifier,
             })
             .merge(ops::routes(health));

@@ -171,3 +171,21 @@ pub async fn run(
     }
     result.map_err(DiscordError::from)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ready_only_when_every_shard_of_the_process_is_connected() {
+        let s = GatewayStatus::new();
+        s.expected.store(2, Ordering::SeqCst);
+        assert!(!s.connected(), "nothing connected yet");
+        s.set(4, true);
+        assert!(!s.connected(), "one of two");
+        s.set(5, true);
+        assert!(s.connected());
+        s.set(4, false);
+        assert!(!s.connected(), "a shard reconnecting");
+    }
+}
