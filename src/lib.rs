@@ -13,6 +13,8 @@
 pub mod cli;
 pub mod discord;
 pub mod i18n;
+pub mod metrics;
+pub mod ops;
 pub mod review;
 pub mod store;
 pub mod workflow;

@@ -54,6 +54,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Healthcheck(args) => match tweetguard::cli::healthcheck::run(&args) {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(e) => {
+                eprintln!("tweetguard healthcheck: {e}");
+                Ok(ExitCode::from(1))
+            }
+        },
         Command::Export(args) => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(tweetguard::store::export::run_export(args))?;

@@ -1,6 +1,7 @@
 //! The command line: typed arguments (every flag also an environment variable where a team
 //! would set it once) and the commands behind them. `main.rs` only parses and dispatches.
 
+pub mod healthcheck;
 pub mod review;
 pub mod serve;
 
@@ -25,4 +26,7 @@ pub enum Command {
     /// Write the approval audit trail (JSON lines or CSV) to standard output, for a person or
     /// an auditor.
     Export(crate::store::export::ExportArgs),
+    /// Ask a running `serve` whether it is alive (`/healthz`): exit 0 if so, 1 if not. For
+    /// container health checks.
+    Healthcheck(healthcheck::HealthcheckArgs),
 }

@@ -4,20 +4,26 @@
 //! The token is never printed: not in `--help`, not in logs, not in `Debug`.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serenity::model::id::ApplicationId;
+use tokio::sync::watch;
 
-use crate::discord::gateway::{self, Connection};
+use crate::discord::dispatch::Dispatcher;
+use crate::discord::gateway::{self, Connection, GatewayStatus};
+use crate::discord::http::{self as endpoint, Endpoint, PublicKeyError};
 use crate::discord::manifest;
 use crate::discord::ratelimit::RateLimit;
 use crate::discord::router::WorkflowDefaults;
 use crate::discord::router::{Router, RouterConfig};
+use crate::discord::shards::ShardRange;
 use crate::discord::{DiscordError, Token};
+use crate::ops::{self, Health};
 use crate::review::Settings;
-use crate::store::{self, StoreError};
+use crate::store::{SqlStore, Store, StoreError};
 use crate::workflow::{Policy, RoleId};
 
 /// Where proposals are stored when `DATABASE_URL` is not set.
@@ -58,11 +64,54 @@ impl DiscordArgs {
     }
 }
 
+/// Where the health, readiness and metrics endpoints (and the HTTP transport) listen when
+/// `HTTP_ADDR` is not set.
+pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
+
+/// How long shutdown waits for interactions in flight (a deferred answer may take a while).
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How interactions reach the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Transport {
+    /// A WebSocket connection to Discord's gateway (outgoing only; one process per shard
+    /// range).
+    Gateway,
+    /// Discord POSTs each interaction to `/interactions` on `HTTP_ADDR` (set the application's
+    /// Interactions Endpoint URL to it, over HTTPS); stateless, any number of replicas.
+    Http,
+}
+
+impl Transport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Gateway => "gateway",
+            Transport::Http => "http",
+        }
+    }
+}
+
 /// `tweetguard serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
     pub discord: DiscordArgs,
+    /// How interactions arrive: `gateway` (a WebSocket to Discord) or `http` (Discord POSTs
+    /// them to /interactions on HTTP_ADDR; needs DISCORD_PUBLIC_KEY).
+    #[arg(long, env = "TRANSPORT", value_enum, default_value = "gateway")]
+    pub transport: Transport,
+    /// Where the HTTP server listens (host:port): /healthz, /readyz, /metrics, and
+    /// /interactions with the http transport. Port 0: any free port.
+    #[arg(long, env = "HTTP_ADDR", default_value = DEFAULT_HTTP_ADDR)]
+    pub http_addr: String,
+    /// The application's public key, 64 hex digits (Developer Portal → General Information →
+    /// Public Key): verifies the http transport's requests. Required with `--transport http`.
+    #[arg(long, env = "DISCORD_PUBLIC_KEY")]
+    pub discord_public_key: Option<String>,
+    /// The gateway shards this process runs, FIRST-LAST/TOTAL (e.g. `0-3/8`): several
+    /// gateway processes split the shards between them. Unset: one shard, this process.
+    #[arg(long, env = "SHARDS")]
+    pub shards: Option<ShardRange>,
     /// The approval workflow's database: `sqlite://tweetguard.db` (the default, in the working
     /// directory) or `postgres://...`. Used by `/submit` and the review cards; `/review`
     /// stores nothing.
@@ -117,6 +166,22 @@ pub enum ServeError {
     Discord(#[from] DiscordError),
     #[error("could not open the database: {0}")]
     Store(#[from] StoreError),
+    #[error(
+        "--transport http needs DISCORD_PUBLIC_KEY (or --discord-public-key): the application's \
+         public key, Developer Portal → Applications → your application → General Information \
+         → Public Key"
+    )]
+    MissingPublicKey,
+    #[error(transparent)]
+    PublicKey(#[from] PublicKeyError),
+    #[error("cannot listen on HTTP_ADDR {addr}: {source}")]
+    Bind {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the HTTP server failed: {0}")]
+    Server(#[source] std::io::Error),
 }
 
 impl From<serenity::Error> for ServeError {
@@ -154,28 +219,142 @@ impl ServeArgs {
     }
 }
 
-/// Run the bot until `shutdown` completes.
+/// Run the bot until `shutdown` completes: then stop taking work (readiness fails, the
+/// gateway closes or the HTTP server stops accepting), finish the interactions in flight,
+/// close the store, and return.
 pub async fn serve(
     args: &ServeArgs,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let conn = args.discord.connection()?;
+    // REST for the http transport (the gateway's client makes its own); checks the API URL.
+    let rest = Arc::new(conn.http()?);
+    let verifier = match args.transport {
+        Transport::Http => {
+            let key = args
+                .discord_public_key
+                .as_deref()
+                .filter(|k| !k.trim().is_empty())
+                .ok_or(ServeError::MissingPublicKey)?;
+            Some(endpoint::verifier(key)?)
+        }
+        Transport::Gateway => None,
+    };
     // Refuse to start with broken manifests: the commands would not match the handlers.
     manifest::builtin().map_err(DiscordError::from)?;
+    // Listen for the signal from the start: a SIGTERM while starting stops cleanly too.
+    // `stop` flips when shutdown begins; `done` when the work in flight is finished.
+    let draining = Arc::new(AtomicBool::new(false));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (done_tx, done_rx) = watch::channel(false);
+    let _signal = AbortOnDrop(tokio::spawn({
+        let draining = draining.clone();
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing the interactions in flight");
+            draining.store(true, Ordering::SeqCst);
+            let _ = stop_tx.send(true);
+        }
+    }));
     let url = args
         .database_url
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty())
         .unwrap_or(DEFAULT_DATABASE_URL);
-    let store = store::open(url).await?;
-    let router = Arc::new(Router::with_store(args.router_config(), store));
+    let store = Arc::new(SqlStore::open(url).await?);
+    let router = Arc::new(Router::with_store(args.router_config(), store.clone()));
+    let dispatcher = Arc::new(Dispatcher::new(router.clone()));
+    let listener = match tokio::net::TcpListener::bind(args.http_addr.trim()).await {
+        Ok(l) => l,
+        Err(source) => {
+            store.close().await;
+            return Err(ServeError::Bind {
+                addr: args.http_addr.clone(),
+                source,
+            });
+        }
+    };
+    let store_dyn: Arc<dyn Store> = store.clone();
+    let mut health = Health::new(router.metrics.clone(), Some(store_dyn));
+    health.draining = draining;
     tracing::info!(
         api = conn.api_url.as_deref().unwrap_or("https://discord.com"),
+        transport = args.transport.as_str(),
+        addr = %listener.local_addr().map_or_else(|_| args.http_addr.clone(), |a| a.to_string()),
         "starting"
     );
-    gateway::run(&conn, router, shutdown).await?;
-    Ok(())
+    let result = match verifier {
+        None => {
+            let status = Arc::new(GatewayStatus::new());
+            health.gateway = Some(status.clone());
+            let server =
+                axum::serve(listener, ops::routes(health)).with_graceful_shutdown(changed(done_rx));
+            let server = tokio::spawn(async move { server.await });
+            let ran = gateway::run(
+                &conn,
+                dispatcher.clone(),
+                status,
+                args.shards,
+                changed(stop_rx),
+            )
+            .await;
+            drain(&dispatcher).await;
+            let _ = done_tx.send(true);
+            let served = server.await;
+            ran.map_err(ServeError::from).and_then(|()| match served {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(ServeError::Server(e)),
+                Err(e) => Err(ServeError::Server(std::io::Error::other(e))),
+            })
+        }
+        Some(verifier) => {
+            let app = endpoint::app(Endpoint {
+                dispatcher: dispatcher.clone(),
+                http: rest,
+                verifier,
+            })
+            .merge(ops::routes(health));
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(changed(stop_rx))
+                .await
+                .map_err(ServeError::Server);
+            drain(&dispatcher).await;
+            drop(done_tx);
+            served
+        }
+    };
+    store.close().await;
+    tracing::info!("stopped");
+    result
+}
+
+/// Aborts the task when dropped (the signal listener, whichever way `serve` returns).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Completes when the flag turns true (or its sender is gone).
+async fn changed(mut rx: watch::Receiver<bool>) {
+    let _ = rx.wait_for(|v| *v).await;
+}
+
+/// Wait for the interactions in flight, up to [`DRAIN_TIMEOUT`].
+async fn drain(dispatcher: &Dispatcher) {
+    let left = dispatcher.in_flight.count();
+    if left > 0 {
+        tracing::info!(left, "waiting for interactions in flight");
+    }
+    if !dispatcher.in_flight.wait_idle(DRAIN_TIMEOUT).await {
+        tracing::warn!(
+            left = dispatcher.in_flight.count(),
+            "interactions still in flight after {DRAIN_TIMEOUT:?}; stopping anyway"
+        );
+    }
 }
 
 /// Register the built-in commands; returns the names Discord registered.

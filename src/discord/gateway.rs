@@ -1,21 +1,25 @@
 //! The gateway transport: serenity's client, connected to Discord (or to `DISCORD_API_URL`,
 //! an HTTP proxy that does the rate limiting, or a fake Discord in tests), handing every
-//! interaction to the [`Router`].
+//! interaction to the [`Router`](super::router::Router) (through the [`Dispatcher`]).
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use serenity::all::{Context, EventHandler, GatewayIntents, Interaction, InteractionId, Ready};
+use serenity::all::{
+    ConnectionStage, Context, EventHandler, GatewayIntents, Interaction, Ready, ResumedEvent,
+    ShardStageUpdateEvent,
+};
 use serenity::builder::CreateAllowedMentions;
 use serenity::http::{Http, HttpBuilder};
 use serenity::Client;
-use tracing::Instrument;
 
-use super::cards;
-use super::response::{Response, EPHEMERAL};
-use super::router::{Action, Invocation, Router};
+use super::dispatch::Dispatcher;
+pub use super::dispatch::{respond, respond_to, Answered, DEFER_AFTER};
+use super::router::Invocation;
+pub use super::shards::ShardRange;
 use super::{DiscordError, Token};
 
 /// How to reach Discord.
@@ -51,141 +55,83 @@ impl Connection {
     }
 }
 
-/// Forwards interactions to the router and sends its answer back.
+/// Whether this process's gateway shards are connected, for `/readyz`.
+#[derive(Debug, Default)]
+pub struct GatewayStatus {
+    /// Shard id → connected.
+    shards: Mutex<HashMap<u32, bool>>,
+    /// How many shards this process runs.
+    expected: AtomicU32,
+}
+
+impl GatewayStatus {
+    pub fn new() -> GatewayStatus {
+        GatewayStatus::default()
+    }
+
+    fn set(&self, shard: u32, connected: bool) {
+        self.shards
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(shard, connected);
+    }
+
+    /// Every shard of this process is connected.
+    pub fn connected(&self) -> bool {
+        let shards = self.shards.lock().unwrap_or_else(|e| e.into_inner());
+        let up = shards.values().filter(|c| **c).count();
+        up > 0 && up >= self.expected.load(Ordering::SeqCst) as usize
+    }
+}
+
+/// Forwards interactions to the dispatcher, which sends the answer back over REST.
 struct Handler {
-    router: Arc<Router>,
+    dispatcher: Arc<Dispatcher>,
+    status: Arc<GatewayStatus>,
 }
 
 #[serenity::async_trait]
 impl EventHandler for Handler {
-    async fn ready(&self, _ctx: Context, ready: Ready) {
-        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        self.status.set(ctx.shard_id.0, true);
+        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), shard = ctx.shard_id.0, "connected to Discord");
+    }
+
+    async fn resume(&self, ctx: Context, _: ResumedEvent) {
+        self.status.set(ctx.shard_id.0, true);
+    }
+
+    async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
+        self.status
+            .set(event.shard_id.0, event.new == ConnectionStage::Connected);
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let Some(inv) = Invocation::from_interaction(&interaction) else {
             return;
         };
-        let span = tracing::info_span!(
-            "interaction",
-            id = inv.id,
-            kind = inv.kind(),
-            command = inv.name(),
-            guild = inv.guild_id,
-            user = inv.user_id,
-            locale = %inv.locale,
-        );
-        answer(&self.router, &ctx.http, &interaction, &inv)
-            .instrument(span)
+        let _guard = self.dispatcher.enter();
+        let http = &ctx.http;
+        let (id, token) = (interaction.id(), interaction.token());
+        let _ = self
+            .dispatcher
+            .dispatch(http, &inv, |r| async move {
+                http.create_interaction_response(id, token, &r, vec![])
+                    .await
+            })
             .await;
     }
 }
 
-async fn answer(router: &Router, http: &Arc<Http>, interaction: &Interaction, inv: &Invocation) {
-    let started = Instant::now();
-    let on_message = match &inv.action {
-        Action::Component { .. } => true,
-        Action::Modal { custom_id, .. } => custom_id.starts_with(cards::PREFIX),
-        _ => false,
-    };
-    let sent = respond_to(
-        http,
-        interaction.id(),
-        interaction.token(),
-        on_message,
-        router.handle(inv, Some(http)),
-        DEFER_AFTER,
-    )
-    .await;
-    let micros = started.elapsed().as_micros() as u64;
-    match sent {
-        Ok(Answered::AtOnce) => tracing::info!(micros, "answered"),
-        Ok(Answered::Deferred) => tracing::info!(micros, deferred = true, "answered"),
-        Err(e) => tracing::warn!(micros, error = %e, "could not answer"),
-    }
-}
-
-/// Discord drops an interaction not acknowledged within 3 s; past this, acknowledge first.
-pub const DEFER_AFTER: Duration = Duration::from_millis(2000);
-
-/// How an interaction was answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answered {
-    /// The answer itself was the callback.
-    AtOnce,
-    /// A deferred callback ("thinking…", ephemeral) went first, then the answer replaced it
-    /// (`PATCH …/messages/@original`).
-    Deferred,
-}
-
-/// Send `response` as the callback of interaction `id`, within Discord's 3 seconds: when it
-/// takes longer than `defer_after` (a slow database, say), acknowledge with a deferred
-/// ephemeral response first and edit the original message with the answer when it comes.
-/// `http` needs the application id (set from READY) for the edit.
-pub async fn respond(
-    http: &Http,
-    id: InteractionId,
-    token: &str,
-    response: impl Future<Output = Response>,
-    defer_after: Duration,
-) -> Result<Answered, serenity::Error> {
-    respond_to(http, id, token, false, response, defer_after).await
-}
-
-/// [`respond`], for an interaction on a message the bot sent (a card's button, or a form one
-/// opened) when `on_message`: a slow answer is then deferred as an update (type 6), and the
-/// answer edits the card (`@original`) or, for a refusal, comes as an ephemeral follow-up.
-pub async fn respond_to(
-    http: &Http,
-    id: InteractionId,
-    token: &str,
-    on_message: bool,
-    response: impl Future<Output = Response>,
-    defer_after: Duration,
-) -> Result<Answered, serenity::Error> {
-    tokio::pin!(response);
-    let ready = tokio::select! {
-        r = &mut response => Some(r),
-        () = tokio::time::sleep(defer_after) => None,
-    };
-    if let Some(r) = ready {
-        http.create_interaction_response(id, token, &r, vec![])
-            .await?;
-        return Ok(Answered::AtOnce);
-    }
-    if on_message {
-        http.create_interaction_response(id, token, &Response::DeferUpdate, vec![])
-            .await?;
-        match response.await {
-            Response::UpdateMessage(msg) => {
-                http.edit_original_interaction_response(token, &msg, vec![])
-                    .await?;
-            }
-            Response::Message(msg) => {
-                http.create_followup_message(token, &msg, vec![]).await?;
-            }
-            other => tracing::warn!(kind = other.kind(), "this answer can't follow a deferral"),
-        }
-        return Ok(Answered::Deferred);
-    }
-    let defer = Response::Defer { ephemeral: true };
-    http.create_interaction_response(id, token, &defer, vec![])
-        .await?;
-    let (Response::Message(mut msg) | Response::UpdateMessage(mut msg)) = response.await else {
-        return Ok(Answered::Deferred);
-    };
-    // Visibility was settled by the deferral; an edit may not set the ephemeral flag.
-    msg.flags &= !EPHEMERAL;
-    http.edit_original_interaction_response(token, &msg, vec![])
-        .await?;
-    Ok(Answered::Deferred)
-}
-
 /// The serenity client, ready to start.
-pub async fn client(conn: &Connection, router: Arc<Router>) -> Result<Client, DiscordError> {
+pub async fn client(
+    conn: &Connection,
+    dispatcher: Arc<Dispatcher>,
+    status: Arc<GatewayStatus>,
+) -> Result<Client, DiscordError> {
     let http = conn.http()?;
     let client = serenity::client::ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
-        .event_handler(Handler { router })
+        .event_handler(Handler { dispatcher, status })
         .await?;
     Ok(client)
 }
@@ -194,10 +140,15 @@ pub async fn client(conn: &Connection, router: Arc<Router>) -> Result<Client, Di
 /// connection cleanly.
 pub async fn run(
     conn: &Connection,
-    router: Arc<Router>,
+    dispatcher: Arc<Dispatcher>,
+    status: Arc<GatewayStatus>,
+    shards: Option<ShardRange>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), DiscordError> {
-    let mut client = client(conn, router).await?;
+    status
+        .expected
+        .store(shards.map_or(1, |s| s.count()), Ordering::SeqCst);
+    let mut client = client(conn, dispatcher, status).await?;
     let manager = client.shard_manager.clone();
     let stopping = Arc::new(AtomicBool::new(false));
     let flag = stopping.clone();
@@ -207,7 +158,11 @@ pub async fn run(
         flag.store(true, Ordering::SeqCst);
         manager.shutdown_all().await;
     });
-    let result = client.start().await;
+    let result = match shards {
+        // serenity's range end is inclusive.
+        Some(s) => client.start_shard_range(s.first..s.last, s.total).await,
+        None => client.start().await,
+    };
     if stopping.load(Ordering::SeqCst) {
         // Let the shard manager finish closing the connection.
         let _ = tokio::time::timeout(Duration::from_secs(10), stopper).await;
@@ -215,4 +170,22 @@ pub async fn run(
         stopper.abort();
     }
     result.map_err(DiscordError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ready_only_when_every_shard_of_the_process_is_connected() {
+        let s = GatewayStatus::new();
+        s.expected.store(2, Ordering::SeqCst);
+        assert!(!s.connected(), "nothing connected yet");
+        s.set(4, true);
+        assert!(!s.connected(), "one of two");
+        s.set(5, true);
+        assert!(s.connected());
+        s.set(4, false);
+        assert!(!s.connected(), "a shard reconnecting");
+    }
 }

@@ -2,19 +2,26 @@
 //!
 //! - [`router`]: command names and component ids → handlers. Transport-agnostic: it takes an
 //!   [`router::Invocation`] (parsed from serenity's `Interaction`) and returns a
-//!   [`response::Response`] in Discord's wire format, so the gateway and a future HTTP
+//!   [`response::Response`] in Discord's wire format, so the gateway and the HTTP
 //!   interactions endpoint share it.
 //! - [`handlers`]: one file per command.
 //! - [`embeds`]: `Review` → embed, within Discord's limits, Markdown escaped.
 //! - [`manifest`]: `commands/*.json`, validated and registered (bulk overwrite).
-//! - [`gateway`]: the serenity client and its event handler.
+//! - [`gateway`]: the serenity client and its event handler (one transport).
+//! - [`http`]: the HTTP interactions endpoint, signature-verified (the other transport).
+//! - [`dispatch`]: one interaction from arrival to answer, for both transports (span,
+//!   deadline and deferral, metrics); [`inflight`]: what shutdown waits for.
+//! - [`shards`]: the gateway shard range a process runs.
 //! - [`ratelimit`]: per-member limits.
 //! - [`messages`]: the bot's words in French and English (`messages.toml`).
 
 pub mod cards;
+pub mod dispatch;
 pub mod embeds;
 pub mod gateway;
 pub mod handlers;
+pub mod http;
+pub mod inflight;
 pub mod manifest;
 pub mod messages;
 pub mod notify;
@@ -22,6 +29,7 @@ pub mod ratelimit;
 pub mod response;
 pub mod router;
 pub mod server;
+pub mod shards;
 
 use std::fmt;
 use std::str::FromStr;

@@ -450,6 +450,8 @@ pub struct Router {
     pub(crate) review_limiter: MemberLimiter,
     /// The approval workflow's store; without it `/submit` and the cards say so.
     pub(crate) store: Option<Arc<dyn Store>>,
+    /// The process's counters (`/metrics`): handlers count reviews and votes here.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl std::fmt::Debug for Router {
@@ -467,6 +469,7 @@ impl Router {
             review_limiter: MemberLimiter::new(config.review_rate),
             config,
             store: None,
+            metrics: Arc::default(),
         }
     }
 

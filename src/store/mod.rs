@@ -121,6 +121,9 @@ pub trait Store: Send + Sync {
 
     /// The audit trail of every proposal, oldest first, for an export.
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// A cheap round trip to the database, for readiness checks.
+    async fn ping(&self) -> Result<(), StoreError>;
 }
 
 /// Why a store operation did not happen.

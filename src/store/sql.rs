@@ -1065,6 +1065,14 @@ impl Store for SqlStore {
             })
             .collect()
     }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -128,6 +128,7 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 .review_settings(inv, Some(&server), inv.public_language())
                 .await;
             let r = review(&new_text, &settings, &History::default());
+            router.metrics.review();
             Event::Edit {
                 by,
                 text: new_text,
@@ -158,6 +159,12 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                     inv.public_language(),
                     link,
                 );
+            }
+            if matches!(
+                event,
+                Event::Approve { .. } | Event::RequestChanges { .. } | Event::Reject { .. }
+            ) {
+                router.metrics.vote();
             }
             let mut msg = card(
                 &t.proposal,

@@ -62,5 +62,6 @@ async fn answer(router: &Router, inv: &Invocation, text: &str, now: Instant) -> 
     };
     let settings = router.review_settings(inv, server.as_ref(), lang).await;
     let r = review(text, &settings, &History::default());
+    router.metrics.review();
     Response::Message(Message::embed(review_embed(&r, text, lang)).ephemeral())
 }

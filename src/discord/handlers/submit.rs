@@ -84,6 +84,7 @@ async fn submit(
         .review_settings(inv, Some(&settings), card_lang)
         .await;
     let r = review(text, &review_settings, &History::default());
+    router.metrics.review();
     let t = match store
         .submit(GuildId(guild), &inv.member(), text, &r, Utc::now())
         .await

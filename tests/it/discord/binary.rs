@@ -12,6 +12,10 @@ fn tweetguard(args: &[&str], envs: &[(&str, &str)]) -> Output {
         "DISCORD_API_URL",
         "DISCORD_APPLICATION_ID",
         "DATABASE_URL",
+        "DISCORD_PUBLIC_KEY",
+        "HTTP_ADDR",
+        "TRANSPORT",
+        "SHARDS",
     ] {
         cmd.env_remove(var);
     }
@@ -51,4 +55,51 @@ fn help_never_shows_the_token() {
     ] {
         assert!(out.contains(setting), "{setting} missing from --help");
     }
+}
+
+#[test]
+fn http_transport_needs_a_well_formed_public_key() {
+    let envs = [
+        ("DISCORD_TOKEN", "t.o.k"),
+        ("DATABASE_URL", "sqlite://unused.db"),
+    ];
+    let o = tweetguard(&["serve", "--transport", "http"], &envs);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("DISCORD_PUBLIC_KEY"), "{err}");
+    for bad in ["xyz", "00", &"zz".repeat(32)] {
+        let mut envs = envs.to_vec();
+        envs.push(("DISCORD_PUBLIC_KEY", bad));
+        let o = tweetguard(&["serve", "--transport", "http"], &envs);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("invalid DISCORD_PUBLIC_KEY"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn healthcheck_fails_when_nothing_listens() {
+    let port = super::process::free_port().to_string();
+    let o = tweetguard(
+        &["healthcheck", "--http-addr", &format!("127.0.0.1:{port}")],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn serve_says_when_http_addr_is_taken_and_exits_2() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let addr = taken.local_addr().expect("its address").to_string();
+    let o = tweetguard(
+        &["serve", "--http-addr", &addr],
+        &[
+            ("DISCORD_TOKEN", "t.o.k"),
+            ("DATABASE_URL", "sqlite://tg.db"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cannot listen on HTTP_ADDR"), "{err}");
 }

@@ -435,9 +435,7 @@ fn the_settings_and_guidelines_render_in_french_and_in_english() {
         guild_locale: None,
         is_admin: false,
     };
-    let json = |r: tweetguard::discord::response::Response| {
-        serde_json::to_value(&r).expect("json")
-    };
+    let json = |r: tweetguard::discord::response::Response| serde_json::to_value(&r).expect("json");
     insta::with_settings!({snapshot_path => "../snapshots"}, {
         insta::assert_json_snapshot!("settings_fr", fr);
         insta::assert_json_snapshot!("settings_en", en);

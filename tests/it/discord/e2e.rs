@@ -50,6 +50,8 @@ impl Bot {
             &url,
             "--database-url",
             &db_url,
+            "--http-addr",
+            "127.0.0.1:0",
         ];
         argv.extend(extra.iter().map(String::as_str));
         let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{e}"));
@@ -450,7 +452,8 @@ async fn latency_of_1000_submits_and_votes() {
         async move {
             let sent = fake.send_interaction(payload).expect("sent");
             let r = fake.callback_of(id, WAIT).await.expect("a callback");
-            (r, r_at_micros(sent, &r))
+            let micros = r_at_micros(sent, &r);
+            (r, micros)
         }
     };
     for i in 0..334u64 {

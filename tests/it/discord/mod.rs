@@ -4,7 +4,12 @@
 mod binary;
 mod commands;
 mod e2e;
+mod endpoint;
 pub mod fake;
 pub mod fixtures;
+mod load;
 mod manifests;
+pub mod process;
+mod served;
+pub mod signing;
 mod workflow;

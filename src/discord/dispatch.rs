@@ -1,0 +1,211 @@
+//! One interaction, from its arrival to its answer, whichever transport brought it: the one
+//! place that opens the interaction's span, asks the [`Router`], keeps Discord's 3-second
+//! deadline (a slow answer is deferred, then follows over REST), counts it in the metrics and
+//! in the in-flight set that shutdown waits for.
+//!
+//! The transports differ only in how the first answer (the "callback") leaves: the gateway
+//! POSTs it to `/interactions/{id}/{token}/callback`, the HTTP endpoint returns it as the
+//! response body. Each passes that as the `callback` closure.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serenity::all::InteractionId;
+use serenity::http::Http;
+use tracing::Instrument;
+
+use super::cards;
+use super::inflight::{InFlight, InFlightGuard};
+use super::response::{Response, EPHEMERAL};
+use super::router::{Action, Invocation, Router};
+
+/// Discord drops an interaction not acknowledged within 3 s; past this, acknowledge first.
+pub const DEFER_AFTER: Duration = Duration::from_millis(2000);
+
+/// How an interaction was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answered {
+    /// The answer itself was the callback.
+    AtOnce,
+    /// A deferred callback ("thinking…", ephemeral) went first, then the answer replaced it
+    /// (`PATCH …/messages/@original`).
+    Deferred,
+}
+
+/// Hands interactions to the router and tracks them. Share one per process.
+#[derive(Debug, Clone)]
+pub struct Dispatcher {
+    pub router: Arc<Router>,
+    pub in_flight: InFlight,
+    /// Past this, a slow answer is deferred ([`DEFER_AFTER`]; shorter in tests).
+    pub defer_after: Duration,
+}
+
+impl Dispatcher {
+    pub fn new(router: Arc<Router>) -> Dispatcher {
+        Dispatcher {
+            router,
+            in_flight: InFlight::new(),
+            defer_after: DEFER_AFTER,
+        }
+    }
+
+    /// Count one interaction in flight from now (before the transport spawns its handling).
+    pub fn enter(&self) -> InFlightGuard {
+        self.in_flight.enter()
+    }
+
+    /// Answer `inv`: the router's response goes through `callback` (within
+    /// [`Self::defer_after`], else a deferral does and the answer follows over `http`).
+    /// Logged in an `interaction` span and counted in the metrics, by kind and outcome.
+    pub async fn dispatch<E, C, F>(
+        &self,
+        http: &Arc<Http>,
+        inv: &Invocation,
+        callback: C,
+    ) -> Result<Answered, E>
+    where
+        E: From<serenity::Error> + std::fmt::Display,
+        C: FnOnce(Response) -> F,
+        F: Future<Output = Result<(), E>>,
+    {
+        let span = tracing::info_span!(
+            "interaction",
+            id = inv.id,
+            kind = inv.kind(),
+            command = inv.name(),
+            guild = inv.guild_id,
+            user = inv.user_id,
+            locale = %inv.locale,
+        );
+        async {
+            let metrics = &self.router.metrics;
+            let started = Instant::now();
+            metrics.in_flight(1);
+            let on_message = match &inv.action {
+                Action::Component { .. } => true,
+                Action::Modal { custom_id, .. } => custom_id.starts_with(cards::PREFIX),
+                _ => false,
+            };
+            let sent = respond_with(
+                http,
+                &inv.token,
+                on_message,
+                self.router.handle(inv, Some(http)),
+                self.defer_after,
+                callback,
+            )
+            .await;
+            let micros = started.elapsed().as_micros() as u64;
+            metrics.in_flight(-1);
+            let outcome = match &sent {
+                Ok(Answered::AtOnce) => {
+                    tracing::info!(micros, "answered");
+                    "answered"
+                }
+                Ok(Answered::Deferred) => {
+                    tracing::info!(micros, deferred = true, "answered");
+                    "deferred"
+                }
+                Err(e) => {
+                    tracing::warn!(micros, error = %e, "could not answer");
+                    metrics.failure();
+                    "failed"
+                }
+            };
+            metrics.interaction(inv.kind(), outcome, micros);
+            sent
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// Send `response` as the callback of interaction `id`, within Discord's 3 seconds: when it
+/// takes longer than `defer_after` (a slow database, say), acknowledge with a deferred
+/// ephemeral response first and edit the original message with the answer when it comes.
+/// `http` needs the application id (set from READY) for the edit.
+pub async fn respond(
+    http: &Http,
+    id: InteractionId,
+    token: &str,
+    response: impl Future<Output = Response>,
+    defer_after: Duration,
+) -> Result<Answered, serenity::Error> {
+    respond_to(http, id, token, false, response, defer_after).await
+}
+
+/// [`respond`], for an interaction on a message the bot sent (a card's button, or a form one
+/// opened) when `on_message`: a slow answer is then deferred as an update (type 6), and the
+/// answer edits the card (`@original`) or, for a refusal, comes as an ephemeral follow-up.
+pub async fn respond_to(
+    http: &Http,
+    id: InteractionId,
+    token: &str,
+    on_message: bool,
+    response: impl Future<Output = Response>,
+    defer_after: Duration,
+) -> Result<Answered, serenity::Error> {
+    respond_with(
+        http,
+        token,
+        on_message,
+        response,
+        defer_after,
+        |r| async move {
+            http.create_interaction_response(id, token, &r, vec![])
+                .await
+        },
+    )
+    .await
+}
+
+/// [`respond_to`] with the callback sent by `callback` (a REST call for the gateway, the HTTP
+/// response body for the interactions endpoint); follow-ups after a deferral go over `http`.
+pub async fn respond_with<E, C, F>(
+    http: &Http,
+    token: &str,
+    on_message: bool,
+    response: impl Future<Output = Response>,
+    defer_after: Duration,
+    callback: C,
+) -> Result<Answered, E>
+where
+    E: From<serenity::Error>,
+    C: FnOnce(Response) -> F,
+    F: Future<Output = Result<(), E>>,
+{
+    tokio::pin!(response);
+    let ready = tokio::select! {
+        r = &mut response => Some(r),
+        () = tokio::time::sleep(defer_after) => None,
+    };
+    if let Some(r) = ready {
+        callback(r).await?;
+        return Ok(Answered::AtOnce);
+    }
+    if on_message {
+        callback(Response::DeferUpdate).await?;
+        match response.await {
+            Response::UpdateMessage(msg) => {
+                http.edit_original_interaction_response(token, &msg, vec![])
+                    .await?;
+            }
+            Response::Message(msg) => {
+                http.create_followup_message(token, &msg, vec![]).await?;
+            }
+            other => tracing::warn!(kind = other.kind(), "this answer can't follow a deferral"),
+        }
+        return Ok(Answered::Deferred);
+    }
+    callback(Response::Defer { ephemeral: true }).await?;
+    let (Response::Message(mut msg) | Response::UpdateMessage(mut msg)) = response.await else {
+        return Ok(Answered::Deferred);
+    };
+    // Visibility was settled by the deferral; an edit may not set the ephemeral flag.
+    msg.flags &= !EPHEMERAL;
+    http.edit_original_interaction_response(token, &msg, vec![])
+        .await?;
+    Ok(Answered::Deferred)
+}
