@@ -14,6 +14,19 @@ fn sub(name: &str, options: Value) -> Value {
     json!([{"name": name, "type": 1, "options": options}])
 }
 
+/// `/signature set signature:<sig>`.
+fn set_signature(id: u64, who: &Member, sig: &str) -> Value {
+    fixtures::slash(
+        id,
+        who,
+        "signature",
+        sub(
+            "set",
+            json!([{"name": "signature", "type": 3, "value": sig}]),
+        ),
+    )
+}
+
 fn content(r: &Request) -> &str {
     r.body["data"]["content"].as_str().unwrap_or("")
 }
@@ -38,31 +51,11 @@ async fn a_registered_signature_is_recognised_and_proposed() {
     assert_private(&r);
     assert!(content(&r).contains("pas de signature"), "{}", content(&r));
 
-    let r = bot
-        .ask(fixtures::slash(
-            2,
-            &me,
-            "signature",
-            sub(
-                "set",
-                json!([{"name": "signature", "type": 3, "value": "@everyone"}]),
-            ),
-        ))
-        .await;
+    let r = bot.ask(set_signature(2, &me, "@everyone")).await;
     assert_private(&r);
     assert!(content(&r).contains("ni @"), "{}", content(&r));
 
-    let r = bot
-        .ask(fixtures::slash(
-            3,
-            &me,
-            "signature",
-            sub(
-                "set",
-                json!([{"name": "signature", "type": 3, "value": "-Sylvain"}]),
-            ),
-        ))
-        .await;
+    let r = bot.ask(set_signature(3, &me, "-Sylvain")).await;
     assert!(content(&r).contains("-Sylvain"), "{}", content(&r));
 
     // An unsigned tweet: the review proposes the registered signature; a signed one passes.

@@ -89,18 +89,8 @@ async fn submit_posts_a_card_and_two_reviewers_approve_it() {
     );
 
     // The card, in the review channel, pinging nobody.
-    let posted = bot
-        .fake
-        .next_request(
-            |r| {
-                r.method == "POST"
-                    && r.path == format!("/api/v10/channels/{REVIEW_CHANNEL}/messages")
-            },
-            std::time::Duration::from_secs(5),
-        )
-        .await
-        .expect("the card is posted in the review channel");
-    let cardj = &posted.body;
+    let posted = posted_card(&bot).await;
+    let cardj = &posted;
     assert_eq!(cardj["allowed_mentions"], json!({"parse": []}), "{cardj:#}");
     let description = cardj["embeds"][0]["description"].as_str().unwrap_or("");
     assert!(description.contains(r"\*\*nouvelle\*\*"), "{description}");
@@ -174,7 +164,12 @@ async fn submit_posts_a_card_and_two_reviewers_approve_it() {
         .all(|b| b["disabled"] == true));
     assert!(data.get("content").is_none(), "the note stays: {data:#}");
 
-    // The store agrees: approved, two approvals, one outbox entry.
+    assert_approved_once(&bot).await;
+    bot.stop().await;
+}
+
+/// The store agrees with the card: proposal 1 approved, two approvals, one outbox entry.
+async fn assert_approved_once(bot: &Bot) {
     let store = store::open(&bot.db_url).await.expect("the bot's store");
     let p = store
         .proposal(ProposalId(1))
@@ -188,7 +183,6 @@ async fn submit_posts_a_card_and_two_reviewers_approve_it() {
         outbox.map(|o| (o.status, o.revision)),
         Some((OutboxStatus::Pending, 1))
     );
-    bot.stop().await;
 }
 
 #[tokio::test]
@@ -485,19 +479,7 @@ async fn a_restart_between_two_votes_keeps_everything() {
     assert_eq!(r.body["type"], 7, "{:#}", r.body);
     assert!(approvals_field(&r.body["data"]).contains("2/2"));
 
-    let store = store::open(&bot.db_url).await.expect("the bot's store");
-    let p = store
-        .proposal(ProposalId(1))
-        .await
-        .expect("readable")
-        .expect("proposal 1");
-    assert_eq!(p.status, Status::Approved);
-    assert_eq!(p.approvals().count(), 2);
-    assert!(store
-        .outbox(ProposalId(1))
-        .await
-        .expect("readable")
-        .is_some());
+    assert_approved_once(&bot).await;
     bot.stop().await;
 }
 
