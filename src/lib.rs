@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod discord;
 pub mod i18n;
+pub mod publish;
 pub mod review;
 pub mod store;
 pub mod workflow;
