@@ -7,7 +7,7 @@
 //! and a repeat can never make a second one.
 
 use async_trait::async_trait;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use rand::Rng;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
@@ -204,8 +204,12 @@ impl Publisher for BlueskyPublisher {
         "bluesky"
     }
 
-    fn key(&self, _: GuildId, _: ProposalId, _: u32, now: DateTime<Utc>) -> String {
-        tid(now, rand::thread_rng().gen_range(0..1024))
+    /// A TID of `now`, moved by the proposal's id in microseconds: two proposals prepared in
+    /// the same instant (two workers, a test's fixed clock) never share a record key, which
+    /// would make one's lookup find the other's post.
+    fn key(&self, _: GuildId, proposal: ProposalId, _: u32, _: &str, now: DateTime<Utc>) -> String {
+        let offset = TimeDelta::microseconds(proposal.0.rem_euclid(1_000_000));
+        tid(now + offset, rand::thread_rng().gen_range(0..1024))
     }
 
     fn check(&self, text: &str) -> Result<(), PublishError> {
@@ -254,10 +258,21 @@ impl Publisher for BlueskyPublisher {
         )
         .await;
         match got {
-            Ok(record) => match record.get("uri").and_then(Value::as_str) {
-                Some(uri) => Lookup::Found(Self::posted(&session, &req.key, uri.to_owned())),
-                None => Lookup::Unknown("getRecord answered without a URI".into()),
-            },
+            Ok(record) => {
+                let text = record.pointer("/value/text").and_then(Value::as_str);
+                match record.get("uri").and_then(Value::as_str) {
+                    Some(uri) if text == Some(req.text.as_str()) => {
+                        Lookup::Found(Self::posted(&session, &req.key, uri.to_owned()))
+                    }
+                    // Our key holds another text: not ours, and ours can't be there either;
+                    // a person looks rather than the worker guessing.
+                    Some(uri) => Lookup::Unknown(format!(
+                        "record key {} holds another post ({uri})",
+                        req.key
+                    )),
+                    None => Lookup::Unknown("getRecord answered without a URI".into()),
+                }
+            }
             Err(PublishError::NotPosted { reason, .. })
                 if reason.contains("RecordNotFound") || reason.starts_with("HTTP 404") =>
             {

@@ -45,8 +45,15 @@ impl Publisher for MastodonPublisher {
         "mastodon"
     }
 
-    fn key(&self, guild: GuildId, proposal: ProposalId, revision: u32, _: DateTime<Utc>) -> String {
-        stable_key("mastodon", guild, proposal, revision)
+    fn key(
+        &self,
+        guild: GuildId,
+        proposal: ProposalId,
+        revision: u32,
+        text: &str,
+        _: DateTime<Utc>,
+    ) -> String {
+        stable_key("mastodon", guild, proposal, revision, text)
     }
 
     fn check(&self, text: &str) -> Result<(), PublishError> {
@@ -86,7 +93,7 @@ impl Publisher for MastodonPublisher {
     async fn lookup(&self, req: &PostRequest) -> Lookup {
         let age = req
             .sent_at
-            .and_then(|t| (Utc::now() - t).to_std().ok())
+            .and_then(|t| (req.now - t).to_std().ok())
             .unwrap_or(Duration::ZERO);
         if age > KEY_WINDOW {
             return Lookup::Unknown(

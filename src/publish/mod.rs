@@ -44,6 +44,8 @@ pub struct PostRequest {
     pub key: String,
     /// When the last request was marked as sent, for a lookup (`None`: never sent).
     pub sent_at: Option<DateTime<Utc>>,
+    /// The worker's clock (time is an argument, so tests are deterministic).
+    pub now: DateTime<Utc>,
 }
 
 /// A post that exists.
@@ -115,6 +117,7 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
         guild: GuildId,
         proposal: ProposalId,
         revision: u32,
+        text: &str,
         now: DateTime<Utc>,
     ) -> String;
 
@@ -131,14 +134,21 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
     async fn lookup(&self, req: &PostRequest) -> Lookup;
 }
 
-/// A deterministic idempotency key for a proposal's revision on a network.
+/// A deterministic idempotency key for a proposal's revision on a network. The text's hash is
+/// in it too: a database started afresh reuses proposal ids, and the same key for another
+/// text would make Mastodon answer with the old post.
 pub(crate) fn stable_key(
     network: &str,
     guild: GuildId,
     proposal: ProposalId,
     revision: u32,
+    text: &str,
 ) -> String {
-    format!("tweetguard-{guild}-{proposal}-r{revision}-{network}")
+    let hash = crate::workflow::content_hash(text);
+    format!(
+        "tweetguard-{guild}-{proposal}-r{revision}-{network}-{}",
+        &hash[..16]
+    )
 }
 
 /// The shared HTTP client: bounded waits, so a hung server turns into an unknown outcome
@@ -312,9 +322,19 @@ mod tests {
 
     #[test]
     fn keys_are_stable_per_revision_and_network() {
-        let k = stable_key("mastodon", GuildId(1), ProposalId(2), 3);
-        assert_eq!(k, stable_key("mastodon", GuildId(1), ProposalId(2), 3));
-        assert_ne!(k, stable_key("mastodon", GuildId(1), ProposalId(2), 4));
-        assert_ne!(k, stable_key("x", GuildId(1), ProposalId(2), 3));
+        let k = stable_key("mastodon", GuildId(1), ProposalId(2), 3, "hi");
+        assert_eq!(
+            k,
+            stable_key("mastodon", GuildId(1), ProposalId(2), 3, "hi")
+        );
+        assert_ne!(
+            k,
+            stable_key("mastodon", GuildId(1), ProposalId(2), 4, "hi")
+        );
+        assert_ne!(k, stable_key("x", GuildId(1), ProposalId(2), 3, "hi"));
+        assert_ne!(
+            k,
+            stable_key("mastodon", GuildId(1), ProposalId(2), 3, "ho")
+        );
     }
 }

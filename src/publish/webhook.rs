@@ -42,8 +42,15 @@ impl Publisher for WebhookPublisher {
         "webhook"
     }
 
-    fn key(&self, guild: GuildId, proposal: ProposalId, revision: u32, _: DateTime<Utc>) -> String {
-        stable_key("webhook", guild, proposal, revision)
+    fn key(
+        &self,
+        guild: GuildId,
+        proposal: ProposalId,
+        revision: u32,
+        text: &str,
+        _: DateTime<Utc>,
+    ) -> String {
+        stable_key("webhook", guild, proposal, revision, text)
     }
 
     fn check(&self, text: &str) -> Result<(), PublishError> {

@@ -388,7 +388,13 @@ impl Worker {
         now: DateTime<Utc>,
     ) -> Result<NetResult, StoreError> {
         let network = p.network();
-        let key = p.key(entry.guild, entry.proposal, entry.revision, now);
+        let key = p.key(
+            entry.guild,
+            entry.proposal,
+            entry.revision,
+            &entry.text,
+            now,
+        );
         let row = self
             .store
             .prepare_publication(entry, network, &key, now)
@@ -400,6 +406,7 @@ impl Worker {
             text: entry.text.clone(),
             key: row.key.clone(),
             sent_at: None,
+            now,
         };
         let finish = |result: PublicationResult| async move {
             self.store

@@ -83,8 +83,15 @@ impl Publisher for XPublisher {
         "x"
     }
 
-    fn key(&self, guild: GuildId, proposal: ProposalId, revision: u32, _: DateTime<Utc>) -> String {
-        stable_key("x", guild, proposal, revision)
+    fn key(
+        &self,
+        guild: GuildId,
+        proposal: ProposalId,
+        revision: u32,
+        text: &str,
+        _: DateTime<Utc>,
+    ) -> String {
+        stable_key("x", guild, proposal, revision, text)
     }
 
     #[instrument(level = "info", skip_all, fields(network = "x", proposal = %req.proposal))]
