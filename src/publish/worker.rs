@@ -154,14 +154,17 @@ impl Worker {
         &self.id
     }
 
-    /// Runs until `shutdown` completes: [`Worker::resume`] first, then [`Worker::run_once`]
-    /// every `poll`. Errors are logged and the loop goes on (the database may come back).
+    /// Runs until `shutdown` completes: every `poll`, [`Worker::resume`] (its own entries a
+    /// failed round left `publishing`, and dead workers' stale ones: no process has to restart
+    /// for them to be settled) then [`Worker::run_once`]. Rounds are sequential, so none of
+    /// this worker's own entries is in flight when it resumes. Errors are logged and the loop
+    /// goes on (the database may come back).
     pub async fn run(&self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
-        if let Err(e) = self.resume(Utc::now()).await {
-            warn!(error = %e, "resuming interrupted posts failed; will retry when they go stale");
-        }
         loop {
+            if let Err(e) = self.resume(Utc::now()).await {
+                warn!(error = %e, "resuming interrupted posts failed");
+            }
             if let Err(e) = self.run_once(Utc::now()).await {
                 warn!(error = %e, "publishing round failed");
             }

@@ -201,7 +201,10 @@ mod tests {
         let long_link = format!("https://example.com/{}", "a".repeat(200));
         let text = format!("{} {long_link}", "é".repeat(476));
         assert_eq!(
-            mastodon_length(&text, &[text.len() - long_link.len()..text.len()]),
+            mastodon_length(
+                &text,
+                std::slice::from_ref(&(text.len() - long_link.len()..text.len()))
+            ),
             500
         );
         assert!(rules(&text, &[Network::Mastodon]).is_empty());
