@@ -50,8 +50,9 @@ struct State {
     auth_failures: Mutex<u32>,
     /// Mastodon: Idempotency-Key -> index in `posts`.
     keys: Mutex<HashMap<String, usize>>,
-    /// Bluesky: issued session tokens; record key -> index in `posts`.
+    /// Bluesky: issued session tokens (and expired ones); record key -> index in `posts`.
     sessions: Mutex<Vec<String>>,
+    expired: Mutex<Vec<String>>,
     rkeys: Mutex<HashMap<String, usize>>,
 }
 
@@ -93,6 +94,12 @@ impl Fake {
     /// How many posts carry `text`.
     pub fn count(&self, text: &str) -> usize {
         self.posts().iter().filter(|p| p.text == text).count()
+    }
+
+    /// Bluesky: every session issued so far expires (the next call says `ExpiredToken`).
+    pub fn expire_sessions(&self) {
+        let old: Vec<String> = lock(&self.state.sessions).drain(..).collect();
+        lock(&self.state.expired).extend(old);
     }
 
     pub fn auth_failures(&self) -> u32 {
@@ -396,6 +403,17 @@ async fn bsky_create(
     axum::Json(body): axum::Json<Value>,
 ) -> Response {
     if !bsky_authed(&state, &headers) {
+        let token = headers
+            .get("authorization")
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if lock(&state.expired).iter().any(|t| t == token) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                json!({"error": "ExpiredToken", "message": "Token has expired"}),
+            );
+        }
         return unauthorized(&state);
     }
     if body["repo"] != BSKY_DID || body["collection"] != "app.bsky.feed.post" {

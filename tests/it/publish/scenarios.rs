@@ -542,3 +542,30 @@ async fn a_text_over_a_networks_limit_is_refused_before_sending() {
     );
     db.finish().await;
 }
+
+#[tokio::test]
+async fn an_expired_bluesky_session_logs_in_again_without_a_second_post() {
+    let net = Net::bluesky().await;
+    let db = TestDb::sqlite().await;
+    let store = dyn_store(&db);
+    let w = worker(
+        store.clone(),
+        vec![net.publisher.clone()],
+        Arc::default(),
+        "w1",
+    );
+    let first = approved(&*store, "Before expiry ^SG").await;
+    w.run_once(at(3)).await.expect("round");
+    net.fake.expire_sessions();
+    let second = approved(&*store, "After expiry ^SG").await;
+    w.run_once(at(4)).await.expect("round");
+    for (id, text) in [(first, "Before expiry ^SG"), (second, "After expiry ^SG")] {
+        assert_eq!(
+            (status(&*store, id).await, net.fake.count(text)),
+            (Status::Posted, 1),
+            "{text}"
+        );
+    }
+    assert_eq!(net.fake.auth_failures(), 0);
+    db.finish().await;
+}
