@@ -26,7 +26,8 @@ use chrono::{DateTime, Utc};
 pub use config::{ConfigError, PublishArgs};
 pub use secret::Secret;
 pub use worker::{
-    confirm_posted, post_again, retry, schedule, Announcer, LogAnnouncer, Worker, WorkerOptions,
+    confirm_posted, post_again, retry, review_networks, schedule, targets, Announcer, LogAnnouncer,
+    Worker, WorkerOptions, TARGETS,
 };
 
 use crate::workflow::{GuildId, ProposalId};

@@ -206,36 +206,8 @@ impl Worker {
         Ok(n)
     }
 
-    /// The publishers a server posts to: its `publish_targets` setting, or every configured
-    /// one. A target that is not configured here is an error for a person to fix, not a
-    /// silent skip (the team expects that post).
     fn targets(&self, settings: &GuildSettings) -> Result<Vec<Arc<dyn Publisher>>, String> {
-        let Some(value) = settings.extra.get("publish_targets") else {
-            return if self.publishers.is_empty() {
-                Err("no network is configured (X, Mastodon, Bluesky or a webhook)".into())
-            } else {
-                Ok(self.publishers.clone())
-            };
-        };
-        let names = value
-            .as_array()
-            .ok_or("the server's publish_targets setting is not a list")?;
-        if names.is_empty() {
-            return Err("the server's publish_targets setting lists no network".into());
-        }
-        names
-            .iter()
-            .map(|n| {
-                let name = n.as_str().unwrap_or_default();
-                self.publishers
-                    .iter()
-                    .find(|p| p.network() == name)
-                    .cloned()
-                    .ok_or_else(|| {
-                        format!("{name:?} is a publish target of this server but is not configured")
-                    })
-            })
-            .collect()
+        targets(settings, &self.publishers)
     }
 
     async fn announce_now(&self, id: ProposalId) {
@@ -509,6 +481,57 @@ impl Worker {
             }
         }
     }
+}
+
+/// The publishers a server posts to: its `publish_targets` setting (a JSON array of network
+/// names), or every configured one when it has none. A target that is not configured is an
+/// error for a person to fix, not a silent skip: the team expects that post.
+pub fn targets(
+    settings: &GuildSettings,
+    publishers: &[Arc<dyn Publisher>],
+) -> Result<Vec<Arc<dyn Publisher>>, String> {
+    let Some(value) = settings.extra.get(TARGETS) else {
+        return if publishers.is_empty() {
+            Err("no network is configured (X, Mastodon, Bluesky or a webhook)".into())
+        } else {
+            Ok(publishers.to_vec())
+        };
+    };
+    let names = value
+        .as_array()
+        .ok_or("the server's publish_targets setting is not a list")?;
+    if names.is_empty() {
+        return Err("the server's publish_targets setting lists no network".into());
+    }
+    names
+        .iter()
+        .map(|n| {
+            let name = n.as_str().unwrap_or_default();
+            publishers
+                .iter()
+                .find(|p| p.network() == name)
+                .cloned()
+                .ok_or_else(|| {
+                    format!("{name:?} is a publish target of this server but is not configured")
+                })
+        })
+        .collect()
+}
+
+/// The key of a server's targets in [`GuildSettings::extra`]: `["x", "mastodon"]`.
+pub const TARGETS: &str = "publish_targets";
+
+/// The networks whose limits a server's reviews check ([`crate::review::Settings::networks`]):
+/// those it posts to (a webhook has no limits of its own).
+pub fn review_networks(
+    settings: &GuildSettings,
+    publishers: &[Arc<dyn Publisher>],
+) -> Vec<crate::review::networks::Network> {
+    targets(settings, publishers)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| crate::review::networks::Network::parse(p.network()))
+        .collect()
 }
 
 fn admin_only(by: &Member) -> Result<(), StoreError> {

@@ -420,6 +420,16 @@ async fn a_server_posts_to_its_own_targets_and_an_unconfigured_one_is_an_error()
     );
     w.run_once(at(3)).await.expect("round");
     assert_eq!((x.fake.count(text), mastodon.fake.count(text)), (0, 1));
+    let both = [x.publisher.clone(), mastodon.publisher.clone()];
+    assert_eq!(
+        publish::review_networks(&settings, &both),
+        [tweetguard::review::networks::Network::Mastodon],
+        "the review checks the networks the server posts to"
+    );
+    assert_eq!(
+        publish::review_networks(&GuildSettings::default(), &both).len(),
+        2
+    );
     assert_eq!(status(&*store, id).await, Status::Posted);
     settings
         .extra
