@@ -112,11 +112,22 @@ fn all_or_none<const N: usize>(
 }
 
 impl PublishArgs {
-    /// The worker's id: `PUBLISH_WORKER_ID`, else the host's name.
+    /// The worker's id: `PUBLISH_WORKER_ID`, else the host's name (`HOSTNAME`, else
+    /// `/etc/hostname`): stable across restarts, so a restarted process resumes its own
+    /// half-done posts at once. Two processes on one host need their own `PUBLISH_WORKER_ID`
+    /// (sharing one is still safe, never a double post, but each then looks up the other's
+    /// posts in flight).
     pub fn worker_id(&self) -> String {
+        let host = || {
+            std::env::var("HOSTNAME")
+                .ok()
+                .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+        };
         present_str(&self.publish_worker_id)
             .map(str::to_owned)
-            .or_else(|| std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()))
+            .or_else(host)
             .unwrap_or_else(|| "tweetguard".into())
     }
 

@@ -97,6 +97,24 @@ async fn every_failure_ends_in_one_post_or_needs_reconcile() {
             let expect_reconcile = network == "x" && mode == Fail::Before500;
             assert_eq!(end == Status::NeedsReconcile, expect_reconcile, "{case}");
             assert_eq!(net.fake.auth_failures(), 0, "{case}");
+            // The fake failed the way the scenario says, and the worker read it so.
+            let said = store
+                .outbox(id)
+                .await
+                .expect("outbox")
+                .expect("entry")
+                .last_error;
+            let expected = match mode {
+                Fail::Before500 | Fail::After500 => "HTTP 500",
+                Fail::DropAfter => "connection failed after sending",
+                Fail::TimeoutAfter => "no answer in time",
+                Fail::RateLimit(_) => "HTTP 429",
+                Fail::Refuse403 => "HTTP 403",
+            };
+            assert!(
+                said.as_deref().is_some_and(|e| e.contains(expected)),
+                "{case}: {said:?}"
+            );
             db.finish().await;
         }
     }
