@@ -88,6 +88,45 @@ impl Net {
         Net { fake, publisher }
     }
 
+    /// The three social networks' fakes with publishers holding a wrong secret each.
+    pub async fn all_with_wrong_secrets() -> Vec<Net> {
+        let (x, m, b) = (
+            Fake::x().await,
+            Fake::mastodon().await,
+            Fake::bluesky().await,
+        );
+        vec![
+            Net {
+                publisher: only(PublishArgs {
+                    x_api_url: x.url.clone(),
+                    x_consumer_key: Some(Secret::new(fakes::X_CONSUMER_KEY)),
+                    x_consumer_secret: Some(Secret::new("not-the-secret")),
+                    x_access_token: Some(Secret::new(fakes::X_ACCESS_TOKEN)),
+                    x_access_secret: Some(Secret::new(fakes::X_ACCESS_SECRET)),
+                    ..args()
+                }),
+                fake: x,
+            },
+            Net {
+                publisher: only(PublishArgs {
+                    mastodon_url: Some(m.url.clone()),
+                    mastodon_token: Some(Secret::new("not-the-token")),
+                    ..args()
+                }),
+                fake: m,
+            },
+            Net {
+                publisher: only(PublishArgs {
+                    bluesky_service: b.url.clone(),
+                    bluesky_identifier: Some(fakes::BSKY_IDENTIFIER.into()),
+                    bluesky_app_password: Some(Secret::new("not-the-password")),
+                    ..args()
+                }),
+                fake: b,
+            },
+        ]
+    }
+
     /// Each of the three social networks, for scenarios that hold for all.
     pub async fn all() -> Vec<Net> {
         vec![Net::x().await, Net::mastodon().await, Net::bluesky().await]

@@ -597,3 +597,35 @@ async fn an_expired_bluesky_session_logs_in_again_without_a_second_post() {
     assert_eq!(net.fake.auth_failures(), 0);
     db.finish().await;
 }
+
+#[tokio::test]
+async fn wrong_credentials_are_refused_by_the_fakes_and_wait_for_a_person() {
+    for net in Net::all_with_wrong_secrets().await {
+        let network = net.publisher.network();
+        let db = TestDb::sqlite().await;
+        let store = dyn_store(&db);
+        let id = approved(&*store, "Wrong secret ^SG").await;
+        let w = worker(
+            store.clone(),
+            vec![net.publisher.clone()],
+            Arc::default(),
+            "w1",
+        );
+        for minute in ROUNDS {
+            w.run_once(at(minute)).await.expect("round");
+        }
+        assert_eq!(status(&*store, id).await, Status::Failed, "{network}");
+        let entry = store.outbox(id).await.expect("outbox").expect("entry");
+        assert_eq!(
+            entry.attempts, 1,
+            "{network}: a refusal is not retried by itself"
+        );
+        assert!(net.fake.posts().is_empty(), "{network}");
+        assert_eq!(
+            net.fake.auth_failures(),
+            1,
+            "{network}: the fake checked the credentials"
+        );
+        db.finish().await;
+    }
+}
