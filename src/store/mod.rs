@@ -9,6 +9,11 @@
 //! (one vote per member and revision, one audit entry per version, one outbox entry per
 //! proposal) backs this up, so no interleaving of clicks, processes or retries can count a vote
 //! twice or reserve two posts.
+//!
+//! Posting adds one rule (`publications.rs`): a publication is marked `sending`, with its
+//! key, in a committed transaction before its request leaves, and every write of a publishing
+//! worker is conditioned on its claim on the outbox entry, so a crash leaves "maybe posted"
+//! for a lookup, never for a blind resend, and a worker taken over can't write.
 
 pub mod export;
 mod sql;
@@ -130,7 +135,7 @@ pub trait Store: Send + Sync {
     /// The publication of `claim`'s proposal on `network`, created `pending` with `key` (a
     /// record key or idempotency key) when it does not exist yet: the key is committed before
     /// anything is sent, so a lookup after a crash uses the same one. An existing row keeps its
-    /// key. Refused (`Conflict`-free: [`StoreError::LostClaim`]) when `claim` is no longer held.
+    /// key. Refused with [`StoreError::LostClaim`] when `claim` is no longer held.
     async fn prepare_publication(
         &self,
         claim: &OutboxEntry,
