@@ -15,6 +15,7 @@ pub mod discord;
 pub mod i18n;
 pub mod metrics;
 pub mod ops;
+pub mod publish;
 pub mod review;
 pub mod store;
 pub mod workflow;

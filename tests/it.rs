@@ -20,6 +20,8 @@ mod kill;
 mod length;
 #[path = "it/lexicons.rs"]
 mod lexicons;
+#[path = "it/publish/mod.rs"]
+mod publish;
 #[path = "it/purity.rs"]
 mod purity;
 #[path = "it/render.rs"]

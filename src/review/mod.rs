@@ -11,6 +11,7 @@ mod language;
 pub mod length;
 pub mod lexicon;
 pub mod messages;
+pub mod networks;
 mod promotion;
 mod reach;
 mod relay;
@@ -57,6 +58,9 @@ pub const RULES: &[&str] = &[
     "tone.informal",
     "tone.length",
     "tone.empty",
+    "network.x-cashtags",
+    "network.mastodon-length",
+    "network.bluesky-length",
 ];
 
 /// One of the guidelines of the article the product comes from. The ids are stable: they are
@@ -214,6 +218,9 @@ pub struct Settings {
     /// The company's name: talking only about it is self-talk; naming it as the subject of
     /// "is pleased to" is the third person.
     pub company: Option<String>,
+    /// The networks the text will be posted to, whose own limits are checked too
+    /// (`network.*` rules). Empty by default: only the tweet's length applies.
+    pub networks: Vec<networks::Network>,
     team_words: Option<Arc<Lexicon>>,
 }
 
@@ -227,6 +234,7 @@ impl Default for Settings {
             signature_required: true,
             signature: None,
             company: None,
+            networks: Vec::new(),
             team_words: None,
         }
     }
@@ -445,6 +453,7 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
         generosity::check(&ctx, &mut findings);
         tone::check(&ctx, &mut findings);
         tone::check_length(&ctx, weighted, &mut findings);
+        networks::check(&ctx, &mut findings);
     }
     findings.sort_by(|a, b| {
         (a.guideline, a.severity, a.spans.first().map(|s| s.start)).cmp(&(

@@ -9,6 +9,11 @@
 //! (one vote per member and revision, one audit entry per version, one outbox entry per
 //! proposal) backs this up, so no interleaving of clicks, processes or retries can count a vote
 //! twice or reserve two posts.
+//!
+//! Posting adds one rule (`publications.rs`): a publication is marked `sending`, with its
+//! key, in a committed transaction before its request leaves, and every write of a publishing
+//! worker is conditioned on its claim on the outbox entry, so a crash leaves "maybe posted"
+//! for a lookup, never for a blind resend, and a worker taken over can't write.
 
 pub mod export;
 mod sql;
@@ -124,6 +129,91 @@ pub trait Store: Send + Sync {
 
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    // --- Publishing, per network (publications.rs) -------------------------------------------
+
+    /// The per-network publications of a proposal, by network name.
+    async fn publications(&self, id: ProposalId) -> Result<Vec<Publication>, StoreError>;
+
+    /// The publication of `claim`'s proposal on `network`, created `pending` with `key` (a
+    /// record key or idempotency key) when it does not exist yet: the key is committed before
+    /// anything is sent, so a lookup after a crash uses the same one. An existing row keeps its
+    /// key. Refused with [`StoreError::LostClaim`] when `claim` is no longer held.
+    async fn prepare_publication(
+        &self,
+        claim: &OutboxEntry,
+        network: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError>;
+
+    /// Marks a `pending` or `failed` publication `sending`, just before the request: from here
+    /// on, a crash leaves "maybe posted". Refused with [`StoreError::LostClaim`] when `claim`
+    /// is no longer held, or the publication is not in a state that may be sent.
+    async fn start_publication(
+        &self,
+        claim: &OutboxEntry,
+        network: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError>;
+
+    /// Records what the network said (or what a lookup found) about a `sending` or `unknown`
+    /// publication, under the same condition on the claim.
+    async fn finish_publication(
+        &self,
+        claim: &OutboxEntry,
+        network: &str,
+        result: &PublicationResult,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError>;
+
+    /// Takes over entries left `publishing`: those claimed by `worker` itself (its previous
+    /// life), and those whose claim is older than `stale_before` (a dead worker's). Each is
+    /// re-claimed (new `attempts`, so the old claim no longer holds) and returned.
+    async fn resume_posts(
+        &self,
+        worker: &str,
+        stale_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxEntry>, StoreError>;
+
+    /// An admin's Retry on a `failed` proposal: its outbox entry is due now.
+    async fn retry_post(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        by: &Member,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry, StoreError>;
+
+    /// An admin's decision on a proposal that needs reconciling, in one transaction: posted
+    /// after all (`Some(remote id or URL)`; the unresolved publications become `posted`) or not
+    /// (`None`: they become `failed` and the outbox entry is due now, to post again).
+    async fn reconcile_post(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        by: &Member,
+        posted: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, StoreError>;
+
+    /// Sets (`Some`) or clears (`None`) the time a proposal is to be posted at. Open or approved
+    /// (not yet posted) proposals only.
+    async fn set_schedule(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// When a proposal is to be posted, if it was scheduled.
+    async fn schedule(&self, id: ProposalId) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    /// Expires the open proposals whose scheduled time has come (they were not approved in
+    /// time, and are never posted late); returns the transitions made.
+    async fn expire_missed(&self, now: DateTime<Utc>) -> Result<Vec<Transition>, StoreError>;
 }
 
 /// Why a store operation did not happen.
@@ -147,6 +237,10 @@ pub enum StoreError {
     Database(#[source] sqlx::Error),
     #[error("database migration failed")]
     Migrate(#[source] sqlx::migrate::MigrateError),
+    /// A publishing worker's claim on an outbox entry was taken over (it was thought dead) or
+    /// the entry left `publishing`: the worker must stop touching it.
+    #[error("this post is no longer claimed by this worker")]
+    LostClaim,
 }
 
 impl StoreError {
@@ -323,6 +417,75 @@ impl PublishOutcome {
             },
         }
     }
+}
+
+/// Where one proposal stands on one network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicationStatus {
+    /// Key chosen, nothing sent.
+    Pending,
+    /// The request is (or was, before a crash) on its way: maybe posted.
+    Sending,
+    Posted,
+    /// Certainly not posted.
+    Failed,
+    /// A lookup could not tell: a person decides.
+    Unknown,
+}
+
+impl PublicationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublicationStatus::Pending => "pending",
+            PublicationStatus::Sending => "sending",
+            PublicationStatus::Posted => "posted",
+            PublicationStatus::Failed => "failed",
+            PublicationStatus::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PublicationStatus> {
+        [
+            PublicationStatus::Pending,
+            PublicationStatus::Sending,
+            PublicationStatus::Posted,
+            PublicationStatus::Failed,
+            PublicationStatus::Unknown,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// A proposal's post on one network (`x`, `mastodon`, `bluesky`, `webhook`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publication {
+    pub proposal: ProposalId,
+    pub network: String,
+    pub status: PublicationStatus,
+    /// Bluesky's record key or Mastodon's Idempotency-Key, chosen before the first send.
+    pub key: String,
+    pub remote_id: Option<String>,
+    /// The post's public address, for the card.
+    pub url: Option<String>,
+    /// Requests sent (lookups not counted).
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What became of one publication.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PublicationResult {
+    Posted {
+        remote_id: String,
+        url: Option<String>,
+    },
+    /// Certainly not posted: may be sent again.
+    Failed { error: String },
+    /// Nobody can tell.
+    Unknown { detail: String },
 }
 
 /// Which audit entries to export.

@@ -17,7 +17,7 @@ use tracing::{debug, warn};
 
 use super::{
     AuditQuery, AuditRecord, CardRef, GuildSettings, OutboxEntry, OutboxStatus, ProposalFilter,
-    ProposalSummary, PublishOutcome, Store, StoreError,
+    ProposalSummary, Publication, PublicationResult, PublishOutcome, Store, StoreError,
 };
 use crate::review::Review;
 use crate::workflow::{
@@ -95,6 +95,11 @@ impl Backend {
             Backend::Sqlite => Embedded(&[
                 (1, "init", include_str!("migrations/sqlite/0001_init.sql")),
                 (2, "cards", include_str!("migrations/sqlite/0002_cards.sql")),
+                (
+                    3,
+                    "publications",
+                    include_str!("migrations/sqlite/0003_publications.sql"),
+                ),
             ]),
             Backend::Postgres => Embedded(&[
                 (1, "init", include_str!("migrations/postgres/0001_init.sql")),
@@ -102,6 +107,11 @@ impl Backend {
                     2,
                     "cards",
                     include_str!("migrations/postgres/0002_cards.sql"),
+                ),
+                (
+                    3,
+                    "publications",
+                    include_str!("migrations/postgres/0003_publications.sql"),
                 ),
             ]),
         }
@@ -266,6 +276,10 @@ macro_rules! write_tx {
         }
     }};
 }
+
+// Per-network publications and schedules: uses `write_tx!` and the helpers of this file.
+#[path = "publications.rs"]
+mod publications;
 
 /// A short, growing, jittered pause so racing writers don't collide again in lockstep.
 async fn backoff(attempt: u32) {
@@ -644,6 +658,7 @@ async fn write(
         .execute(&mut *conn)
         .await
         .map_err(db)?;
+        publications::hold_until_scheduled(conn, p.id).await?;
     } else if let Some(status) = OutboxStatus::following(p.status) {
         sqlx::query(
             "UPDATE outbox SET status = $1, updated_at = $2 WHERE proposal_id = $3 AND status <> $1",
@@ -671,6 +686,12 @@ async fn apply_in(
         .await?
         .filter(|p| guild.is_none_or(|g| g == p.guild))
         .ok_or(WorkflowError::NoSuchProposal)?;
+    if before.status.is_open() && publications::checks_schedule(event) {
+        let at = publications::scheduled_at(conn, id).await?;
+        if let Some(late) = publications::too_late(at, now) {
+            return Err(late.into());
+        }
+    }
     let policy = policy_of(conn, before.guild).await?;
     let t = apply(Some(&before), event, &policy, now)?;
     write(conn, Some(&before), &t).await?;
@@ -1072,6 +1093,96 @@ impl Store for SqlStore {
             .await
             .map_err(db)?;
         Ok(())
+    }
+
+    async fn publications(&self, id: ProposalId) -> Result<Vec<Publication>, StoreError> {
+        self.publications_of(id).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(proposal = %claim.proposal, network))]
+    async fn prepare_publication(
+        &self,
+        claim: &OutboxEntry,
+        network: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError> {
+        self.prepare_publication_in(claim, network, key, now).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(proposal = %claim.proposal, network))]
+    async fn start_publication(
+        &self,
+        claim: &OutboxEntry,
+        network: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError> {
+        self.start_publication_in(claim, network, now).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(proposal = %claim.proposal, network))]
+    async fn finish_publication(
+        &self,
+        claim: &OutboxEntry,
+        network: &str,
+        result: &PublicationResult,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError> {
+        self.finish_publication_in(claim, network, result, now)
+            .await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(worker))]
+    async fn resume_posts(
+        &self,
+        worker: &str,
+        stale_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.resume_posts_in(worker, stale_before, now).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(guild = %guild, proposal = %id))]
+    async fn retry_post(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        by: &Member,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry, StoreError> {
+        self.retry_post_in(guild, id, by, now).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(guild = %guild, proposal = %id))]
+    async fn reconcile_post(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        by: &Member,
+        posted: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, StoreError> {
+        self.reconcile_post_in(guild, id, by, posted, now).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(guild = %guild, proposal = %id))]
+    async fn set_schedule(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.set_schedule_in(guild, id, at, now).await
+    }
+
+    async fn schedule(&self, id: ProposalId) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.schedule_of(id).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn expire_missed(&self, now: DateTime<Utc>) -> Result<Vec<Transition>, StoreError> {
+        self.expire_missed_in(now).await
     }
 }
 

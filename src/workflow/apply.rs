@@ -50,7 +50,10 @@ pub fn apply(
         && now >= expires
         && !matches!(
             event,
-            Event::Expire | Event::Withdraw { .. } | Event::Reject { .. }
+            Event::Expire
+                | Event::MissedSchedule { .. }
+                | Event::Withdraw { .. }
+                | Event::Reject { .. }
         )
     {
         return Err(WorkflowError::Expired { at: expires });
@@ -148,6 +151,17 @@ pub fn apply(
                 return Err(WorkflowError::NotYetDue { due: expires });
             }
             next.status = Status::Expired;
+            notices.push(Notice::Expired);
+        }
+        Event::MissedSchedule { at } => {
+            if now < *at {
+                return Err(WorkflowError::NotYetDue { due: *at });
+            }
+            next.status = Status::Expired;
+            detail = Some(format!(
+                "not approved by its scheduled time {}",
+                at.to_rfc3339()
+            ));
             notices.push(Notice::Expired);
         }
         Event::PublishStarted => next.status = Status::Publishing,

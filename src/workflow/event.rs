@@ -49,6 +49,11 @@ pub enum Event {
     },
     /// The bot's sweeper, once the proposal waited too long.
     Expire,
+    /// The bot's sweeper: the proposal was to be posted at `at` and is still not approved, so
+    /// it expires rather than going out late (recorded as an expiry).
+    MissedSchedule {
+        at: chrono::DateTime<chrono::Utc>,
+    },
     /// The publisher claimed the outbox entry and is about to post.
     PublishStarted,
     PublishPosted {
@@ -87,7 +92,7 @@ impl Event {
             Event::Reject { .. } => Action::Reject,
             Event::Withdraw { .. } => Action::Withdraw,
             Event::Override { .. } => Action::Override,
-            Event::Expire => Action::Expire,
+            Event::Expire | Event::MissedSchedule { .. } => Action::Expire,
             Event::PublishStarted => Action::PublishStarted,
             Event::PublishPosted { .. } => Action::PublishPosted,
             Event::PublishFailed { .. } => Action::PublishFailed,
@@ -108,6 +113,7 @@ impl Event {
             | Event::Override { by, .. } => Some(by),
             Event::Reconciled { by, .. } => by.as_ref(),
             Event::Expire
+            | Event::MissedSchedule { .. }
             | Event::PublishStarted
             | Event::PublishPosted { .. }
             | Event::PublishFailed { .. }

@@ -800,3 +800,23 @@ fn a_policy_reads_with_defaults_for_missing_fields() {
     assert_eq!(p.required_approvals, 2);
     assert_eq!(p.expiry_hours, 168);
 }
+
+#[test]
+fn a_proposal_that_missed_its_schedule_expires_but_not_before_and_not_once_approved() {
+    let p = submitted(Verdict::Ready);
+    let at = later(2);
+    let missed = Event::MissedSchedule { at };
+    assert_eq!(
+        apply(Some(&p), &missed, &policy(), at - TimeDelta::seconds(1)).err(),
+        Some(WorkflowError::NotYetDue { due: at })
+    );
+    let t = apply(Some(&p), &missed, &policy(), at).expect("expire");
+    assert_eq!(t.proposal.status, Status::Expired);
+    assert_eq!(t.entry.action, Action::Expire);
+    assert_eq!(t.notices, vec![Notice::Expired]);
+    let approved = after(p, &[approve(2), approve(3)]);
+    assert!(matches!(
+        apply(Some(&approved), &missed, &policy(), later(3)),
+        Err(WorkflowError::NotNow { .. })
+    ));
+}

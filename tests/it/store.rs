@@ -2,8 +2,8 @@
 
 use tweetguard::review::Verdict;
 use tweetguard::store::{
-    AuditQuery, CardRef, GuildSettings, OutboxStatus, ProposalFilter, PublishOutcome, Store,
-    StoreError,
+    AuditQuery, CardRef, GuildSettings, OutboxStatus, ProposalFilter, PublicationResult,
+    PublicationStatus, PublishOutcome, Store, StoreError,
 };
 use tweetguard::workflow::{
     Action, Event, GuildId, MemberId, Policy, Proposal, ProposalId, ReconcileOutcome, Status,
@@ -474,6 +474,188 @@ async fn a_card_is_remembered_and_a_repost_replaces_it(store: &dyn Store) {
     assert_eq!(store.card(p.id).await.expect("card"), Some(moved));
 }
 
+async fn publications_are_prepared_once_and_fenced_by_the_claim(store: &dyn Store) {
+    let p = approved(store).await;
+    let claim = store
+        .claim_post("w1", at(3))
+        .await
+        .expect("claim")
+        .expect("due");
+    let first = store
+        .prepare_publication(&claim, "bluesky", "3kaaaaaaaaa22", at(3))
+        .await
+        .expect("prepare");
+    assert_eq!(first.status, PublicationStatus::Pending);
+    let again = store
+        .prepare_publication(&claim, "bluesky", "3kbbbbbbbbb22", at(4))
+        .await
+        .expect("prepare again");
+    assert_eq!(again.key, "3kaaaaaaaaa22", "the key chosen first is kept");
+    let sending = store
+        .start_publication(&claim, "bluesky", at(4))
+        .await
+        .expect("start");
+    assert_eq!(
+        (sending.status, sending.attempts),
+        (PublicationStatus::Sending, 1)
+    );
+    assert!(
+        matches!(
+            store.start_publication(&claim, "bluesky", at(4)).await,
+            Err(StoreError::LostClaim)
+        ),
+        "maybe sent: never sent again without a lookup"
+    );
+    // Another worker takes the stale claim over: the first one's writes are refused.
+    assert!(
+        store
+            .resume_posts("w2", at(3), at(5))
+            .await
+            .expect("resume")
+            .is_empty(),
+        "not stale yet"
+    );
+    let taken = store
+        .resume_posts("w2", at(4), at(20))
+        .await
+        .expect("resume");
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].claimed_by.as_deref(), Some("w2"));
+    let posted = PublicationResult::Posted {
+        remote_id: "at://did/app.bsky.feed.post/3kaaaaaaaaa22".into(),
+        url: Some("https://bsky.app/profile/me/post/3kaaaaaaaaa22".into()),
+    };
+    assert!(matches!(
+        store
+            .finish_publication(&claim, "bluesky", &posted, at(21))
+            .await,
+        Err(StoreError::LostClaim)
+    ));
+    let done = store
+        .finish_publication(&taken[0], "bluesky", &posted, at(21))
+        .await
+        .expect("finish");
+    assert_eq!(done.status, PublicationStatus::Posted);
+    assert_eq!(store.publications(p.id).await.expect("list"), vec![done]);
+}
+
+async fn a_schedule_holds_the_post_and_a_missed_one_expires(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    store
+        .set_schedule(GUILD, p.id, Some(at(60)), at(0))
+        .await
+        .expect("schedule");
+    store
+        .apply(GUILD, p.id, &approve(2, 1), at(1))
+        .await
+        .expect("approve");
+    store
+        .apply(GUILD, p.id, &approve(3, 1), at(2))
+        .await
+        .expect("approve");
+    assert_eq!(
+        store.claim_post("w1", at(59)).await.expect("claim"),
+        None,
+        "not before its time"
+    );
+    assert!(store
+        .claim_post("w1", at(60))
+        .await
+        .expect("claim")
+        .is_some());
+    let refused = refused(store.set_schedule(GUILD, p.id, Some(at(90)), at(61)).await);
+    assert!(matches!(refused, WorkflowError::NotNow { .. }));
+    let q = submit(store, Verdict::Ready).await;
+    store
+        .set_schedule(GUILD, q.id, Some(at(30)), at(0))
+        .await
+        .expect("schedule");
+    assert!(store.expire_missed(at(29)).await.expect("sweep").is_empty());
+    let expired = store.expire_missed(at(30)).await.expect("sweep");
+    assert_eq!(expired.len(), 1);
+    assert_eq!(expired[0].proposal.status, Status::Expired);
+    assert!(
+        store.expire_missed(at(31)).await.expect("sweep").is_empty(),
+        "once"
+    );
+    assert!(matches!(
+        store.set_schedule(GuildId(3), q.id, None, at(31)).await,
+        Err(StoreError::Refused(WorkflowError::NoSuchProposal))
+    ));
+}
+
+async fn retry_and_reconcile_are_admin_decisions(store: &dyn Store) {
+    let p = approved(store).await;
+    let claim = store
+        .claim_post("w1", at(3))
+        .await
+        .expect("claim")
+        .expect("due");
+    store
+        .prepare_publication(&claim, "x", "k", at(3))
+        .await
+        .expect("prepare");
+    let fail = PublishOutcome::Failed {
+        error: "HTTP 403".into(),
+        retry_at: None,
+    };
+    store.record_post(p.id, &fail, at(4)).await.expect("record");
+    assert_eq!(
+        store.claim_post("w1", at(100)).await.expect("claim"),
+        None,
+        "no automatic retry"
+    );
+    let no = refused(store.retry_post(GUILD, p.id, &member(2), at(5)).await);
+    assert_eq!(no, WorkflowError::NotAdmin);
+    let entry = store
+        .retry_post(GUILD, p.id, &admin(9), at(5))
+        .await
+        .expect("retry");
+    assert_eq!((entry.status, entry.due_at), (OutboxStatus::Pending, at(5)));
+    let claim = store
+        .claim_post("w1", at(5))
+        .await
+        .expect("claim")
+        .expect("due now");
+    store
+        .start_publication(&claim, "x", at(5))
+        .await
+        .expect("start");
+    let unknown = PublicationResult::Unknown {
+        detail: "timeout".into(),
+    };
+    store
+        .finish_publication(&claim, "x", &unknown, at(6))
+        .await
+        .expect("finish");
+    let outcome = PublishOutcome::Unknown {
+        detail: "timeout".into(),
+    };
+    store
+        .record_post(p.id, &outcome, at(6))
+        .await
+        .expect("record");
+    let no = refused(
+        store
+            .reconcile_post(GUILD, p.id, &member(2), None, at(7))
+            .await,
+    );
+    assert_eq!(no, WorkflowError::NotAdmin);
+    let t = store
+        .reconcile_post(GUILD, p.id, &admin(9), None, at(7))
+        .await
+        .expect("post again");
+    assert_eq!(t.proposal.status, Status::Failed);
+    let pubs = store.publications(p.id).await.expect("list");
+    assert_eq!(
+        pubs[0].status,
+        PublicationStatus::Failed,
+        "sent again, never looked up twice"
+    );
+    let entry = store.outbox(p.id).await.expect("outbox").expect("entry");
+    assert_eq!((entry.status, entry.due_at), (OutboxStatus::Pending, at(7)));
+}
+
 /// Runs each contract function against a fresh SQLite file and a fresh PostgreSQL database.
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
@@ -518,4 +700,7 @@ contract!(
     the_audit_trail_is_exported_in_order_and_since_a_date,
     an_expired_proposal_cannot_be_voted_on,
     a_card_is_remembered_and_a_repost_replaces_it,
+    publications_are_prepared_once_and_fenced_by_the_claim,
+    a_schedule_holds_the_post_and_a_missed_one_expires,
+    retry_and_reconcile_are_admin_decisions,
 );

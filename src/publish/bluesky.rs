@@ -1,0 +1,321 @@
+//! Bluesky (AT Protocol): a session (`com.atproto.server.createSession`), then
+//! `com.atproto.repo.createRecord` of an `app.bsky.feed.post` with a record key we chose.
+//!
+//! There is no idempotency key, but a record key can exist only once: the worker stores the
+//! key (a TID made from the time it was prepared) before the first send, so after an unknown
+//! outcome `com.atproto.repo.getRecord` by that key says for certain whether the post exists,
+//! and a repeat can never make a second one.
+
+use async_trait::async_trait;
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use rand::Rng;
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+use tracing::{debug, instrument};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::facets;
+use super::{send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
+use crate::workflow::{GuildId, ProposalId};
+
+/// The public service most accounts live on.
+pub const DEFAULT_SERVICE: &str = "https://bsky.social";
+/// Bluesky's limit, in graphemes (what a reader sees as one character).
+pub const MAX_GRAPHEMES: usize = 300;
+const COLLECTION: &str = "app.bsky.feed.post";
+
+/// The logged-in account.
+#[derive(Debug, Clone)]
+struct Session {
+    access: Secret,
+    did: String,
+    handle: String,
+}
+
+/// Posts as one Bluesky account (an app password, never the main one).
+#[derive(Debug)]
+pub struct BlueskyPublisher {
+    http: reqwest::Client,
+    service: String,
+    identifier: String,
+    password: Secret,
+    session: Mutex<Option<Session>>,
+}
+
+/// A TID (timestamp identifier): microseconds since the epoch and a random clock id, in
+/// sortable base32, 13 characters: what Bluesky's own clients use as record keys.
+pub fn tid(now: DateTime<Utc>, clock_id: u16) -> String {
+    const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
+    let micros = u64::try_from(now.timestamp_micros()).unwrap_or(0) & ((1 << 53) - 1);
+    let mut v = (micros << 10) | u64::from(clock_id & 0x3ff);
+    let mut out = [b'2'; 13];
+    for slot in out.iter_mut().rev() {
+        *slot = ALPHABET[(v & 31) as usize];
+        v >>= 5;
+    }
+    out.iter().map(|&b| b as char).collect()
+}
+
+/// Whether the text is within Bluesky's limit.
+pub fn graphemes(text: &str) -> usize {
+    text.graphemes(true).count()
+}
+
+impl BlueskyPublisher {
+    pub fn new(
+        http: reqwest::Client,
+        service: &str,
+        identifier: &str,
+        password: Secret,
+    ) -> BlueskyPublisher {
+        BlueskyPublisher {
+            http,
+            service: service.trim_end_matches('/').to_owned(),
+            identifier: identifier.trim().to_owned(),
+            password,
+            session: Mutex::new(None),
+        }
+    }
+
+    fn xrpc(&self, method: &str) -> String {
+        format!("{}/xrpc/{method}", self.service)
+    }
+
+    /// The current session, logging in when there is none (or `fresh`, after an expired
+    /// token). Logging in posts nothing, so any failure here is "certainly not posted".
+    async fn session(&self, fresh: bool) -> Result<Session, PublishError> {
+        let mut slot = self.session.lock().await;
+        if let (Some(s), false) = (slot.as_ref(), fresh) {
+            return Ok(s.clone());
+        }
+        let answer = send(
+            self.http
+                .post(self.xrpc("com.atproto.server.createSession"))
+                .json(&json!({"identifier": self.identifier, "password": self.password.expose()})),
+        )
+        .await
+        .map_err(|e| match e {
+            PublishError::Unknown { reason } => PublishError::NotPosted {
+                reason: format!("login: {reason}"),
+                retry_after: None,
+                retryable: true,
+            },
+            PublishError::NotPosted {
+                reason,
+                retry_after,
+                retryable,
+            } => PublishError::NotPosted {
+                reason: format!("login: {reason}"),
+                retry_after,
+                retryable,
+            },
+        })?;
+        let field = |name: &str| answer.get(name).and_then(Value::as_str).map(str::to_owned);
+        let session = match (field("accessJwt"), field("did")) {
+            (Some(access), Some(did)) => Session {
+                access: Secret::new(access),
+                handle: field("handle").unwrap_or_else(|| did.clone()),
+                did,
+            },
+            _ => return Err(PublishError::refused("login: no session in the answer")),
+        };
+        *slot = Some(session.clone());
+        Ok(session)
+    }
+
+    /// A DID for a handle, or `None` (then the mention stays plain text).
+    async fn resolve(&self, handle: &str) -> Option<String> {
+        let answer = send(
+            self.http
+                .get(self.xrpc("com.atproto.identity.resolveHandle"))
+                .query(&[("handle", handle)]),
+        )
+        .await
+        .ok()?;
+        answer.get("did").and_then(Value::as_str).map(str::to_owned)
+    }
+
+    async fn facets(&self, text: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        for found in facets::detect(text) {
+            let did = match &found.feature {
+                facets::Feature::Mention(handle) => {
+                    let did = self.resolve(handle).await;
+                    if did.is_none() {
+                        debug!(handle, "mention not resolved; left as text");
+                    }
+                    did
+                }
+                _ => None,
+            };
+            out.extend(facets::facet(&found, did.as_deref()));
+        }
+        out
+    }
+
+    async fn create(
+        &self,
+        session: &Session,
+        req: &PostRequest,
+        facets: &[Value],
+    ) -> Result<Value, PublishError> {
+        let mut record = json!({
+            "$type": COLLECTION,
+            "text": req.text,
+            "createdAt": Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+        });
+        if !facets.is_empty() {
+            record["facets"] = Value::Array(facets.to_vec());
+        }
+        send(
+            self.http
+                .post(self.xrpc("com.atproto.repo.createRecord"))
+                .bearer_auth(session.access.expose())
+                .json(&json!({
+                    "repo": session.did,
+                    "collection": COLLECTION,
+                    "rkey": req.key,
+                    "record": record,
+                })),
+        )
+        .await
+    }
+
+    fn posted(session: &Session, rkey: &str, uri: String) -> Posted {
+        Posted {
+            remote_id: uri,
+            url: Some(format!(
+                "https://bsky.app/profile/{}/post/{rkey}",
+                session.handle
+            )),
+        }
+    }
+}
+
+/// A refusal because the access token expired: certain, and worth one new login.
+fn expired(e: &PublishError) -> bool {
+    matches!(e, PublishError::NotPosted { reason, .. }
+        if reason.contains("ExpiredToken") || reason.contains("InvalidToken"))
+}
+
+#[async_trait]
+impl Publisher for BlueskyPublisher {
+    fn network(&self) -> &'static str {
+        "bluesky"
+    }
+
+    /// A TID of `now`, moved by the proposal's id in microseconds: two proposals prepared in
+    /// the same instant (two workers, a test's fixed clock) never share a record key, which
+    /// would make one's lookup find the other's post.
+    fn key(&self, _: GuildId, proposal: ProposalId, _: u32, _: &str, now: DateTime<Utc>) -> String {
+        let offset = TimeDelta::microseconds(proposal.0.rem_euclid(1_000_000));
+        tid(now + offset, rand::thread_rng().gen_range(0..1024))
+    }
+
+    fn check(&self, text: &str) -> Result<(), PublishError> {
+        let n = graphemes(text);
+        if n > MAX_GRAPHEMES {
+            return Err(PublishError::refused(format!(
+                "{n} characters: Bluesky takes at most {MAX_GRAPHEMES}"
+            )));
+        }
+        Ok(())
+    }
+
+    #[instrument(level = "info", skip_all, fields(network = "bluesky", proposal = %req.proposal))]
+    async fn post(&self, req: &PostRequest) -> Result<Posted, PublishError> {
+        self.check(&req.text)?;
+        let facets = self.facets(&req.text).await;
+        let mut session = self.session(false).await?;
+        let answer = match self.create(&session, req, &facets).await {
+            Err(e) if expired(&e) => {
+                session = self.session(true).await?;
+                self.create(&session, req, &facets).await?
+            }
+            other => other?,
+        };
+        let uri = answer
+            .get("uri")
+            .and_then(Value::as_str)
+            .ok_or_else(|| PublishError::unknown("Bluesky answered without a record URI"))?;
+        Ok(Self::posted(&session, &req.key, uri.to_owned()))
+    }
+
+    #[instrument(level = "info", skip_all, fields(network = "bluesky", proposal = %req.proposal))]
+    async fn lookup(&self, req: &PostRequest) -> Lookup {
+        let session = match self.session(false).await {
+            Ok(s) => s,
+            Err(e) => return Lookup::Unknown(e.to_string()),
+        };
+        let got = send(
+            self.http
+                .get(self.xrpc("com.atproto.repo.getRecord"))
+                .query(&[
+                    ("repo", session.did.as_str()),
+                    ("collection", COLLECTION),
+                    ("rkey", req.key.as_str()),
+                ]),
+        )
+        .await;
+        match got {
+            Ok(record) => {
+                let text = record.pointer("/value/text").and_then(Value::as_str);
+                match record.get("uri").and_then(Value::as_str) {
+                    Some(uri) if text == Some(req.text.as_str()) => {
+                        Lookup::Found(Self::posted(&session, &req.key, uri.to_owned()))
+                    }
+                    // Our key holds another text: not ours, and ours can't be there either;
+                    // a person looks rather than the worker guessing.
+                    Some(uri) => Lookup::Unknown(format!(
+                        "record key {} holds another post ({uri})",
+                        req.key
+                    )),
+                    None => Lookup::Unknown("getRecord answered without a URI".into()),
+                }
+            }
+            Err(PublishError::NotPosted { reason, .. })
+                if reason.contains("RecordNotFound") || reason.starts_with("HTTP 404") =>
+            {
+                Lookup::Absent
+            }
+            Err(e) => Lookup::Unknown(e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_tid_is_13_sortable_characters() {
+        let t = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 30, 0)
+            .single()
+            .expect("date");
+        let a = tid(t, 0);
+        let b = tid(t + chrono::TimeDelta::microseconds(1), 0);
+        assert_eq!(a.len(), 13);
+        assert!(a < b, "{a} < {b}");
+        assert!(
+            a.starts_with(|c: char| "234567abcdefghij".contains(c)),
+            "top bit is 0: {a}"
+        );
+        assert_ne!(tid(t, 1), a);
+    }
+
+    #[test]
+    fn the_limit_counts_graphemes_not_bytes() {
+        let family = "👨‍👩‍👧‍👦";
+        assert_eq!(graphemes(&family.repeat(300)), 300);
+        let p = BlueskyPublisher::new(
+            reqwest::Client::new(),
+            DEFAULT_SERVICE,
+            "me",
+            Secret::new("pw"),
+        );
+        assert!(p.check(&family.repeat(300)).is_ok());
+        assert!(p.check(&"é".repeat(301)).is_err());
+    }
+}

@@ -1,0 +1,111 @@
+//! A Discord webhook as a "network": a dry run, or an announcement channel.
+//!
+//! `?wait=true` makes Discord answer with the message, and `allowed_mentions` is always empty:
+//! a tweet's `@everyone` or role mention must never ping anyone. A webhook can't be searched,
+//! so an unknown outcome goes to a person.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use tracing::instrument;
+
+use super::{send, stable_key, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
+use crate::workflow::{GuildId, ProposalId};
+
+/// Posts to one webhook. The URL holds the webhook's token: it is a [`Secret`].
+#[derive(Debug)]
+pub struct WebhookPublisher {
+    http: reqwest::Client,
+    url: Secret,
+}
+
+impl WebhookPublisher {
+    pub fn new(http: reqwest::Client, url: Secret) -> WebhookPublisher {
+        WebhookPublisher { http, url }
+    }
+
+    fn url(&self) -> String {
+        let u = self.url.expose();
+        let sep = if u.contains('?') { '&' } else { '?' };
+        format!("{u}{sep}wait=true")
+    }
+}
+
+/// The webhook message's body: the text, pinging nobody.
+pub fn body(text: &str) -> serde_json::Value {
+    json!({ "content": text, "allowed_mentions": { "parse": [] } })
+}
+
+#[async_trait]
+impl Publisher for WebhookPublisher {
+    fn network(&self) -> &'static str {
+        "webhook"
+    }
+
+    fn key(
+        &self,
+        guild: GuildId,
+        proposal: ProposalId,
+        revision: u32,
+        text: &str,
+        _: DateTime<Utc>,
+    ) -> String {
+        stable_key("webhook", guild, proposal, revision, text)
+    }
+
+    fn check(&self, text: &str) -> Result<(), PublishError> {
+        if text.chars().count() > 2000 {
+            return Err(PublishError::refused("over Discord's 2,000 characters"));
+        }
+        Ok(())
+    }
+
+    #[instrument(level = "info", skip_all, fields(network = "webhook", proposal = %req.proposal))]
+    async fn post(&self, req: &PostRequest) -> Result<Posted, PublishError> {
+        let answer = send(self.http.post(self.url()).json(&body(&req.text))).await?;
+        let id = answer
+            .get("id")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| PublishError::unknown("Discord answered without a message id"))?;
+        let url = match (
+            answer.get("guild_id").and_then(|v| v.as_str()),
+            answer.get("channel_id").and_then(|v| v.as_str()),
+        ) {
+            (Some(g), Some(c)) => Some(format!("https://discord.com/channels/{g}/{c}/{id}")),
+            _ => None,
+        };
+        Ok(Posted {
+            remote_id: id.to_owned(),
+            url,
+        })
+    }
+
+    async fn lookup(&self, _: &PostRequest) -> Lookup {
+        Lookup::Unknown("a webhook's messages can't be searched: check the channel".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_pings_nobody() {
+        let b = body("@everyone hello <@&123>");
+        assert_eq!(b["allowed_mentions"]["parse"], json!([]));
+        assert_eq!(b["content"], "@everyone hello <@&123>");
+    }
+
+    #[test]
+    fn the_url_waits_and_never_prints() {
+        let w = WebhookPublisher::new(
+            reqwest::Client::new(),
+            Secret::new("https://discord.com/api/webhooks/1/tok?thread_id=2"),
+        );
+        assert_eq!(
+            w.url(),
+            "https://discord.com/api/webhooks/1/tok?thread_id=2&wait=true"
+        );
+        assert!(!format!("{w:?}").contains("tok"));
+    }
+}

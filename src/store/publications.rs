@@ -1,0 +1,536 @@
+//! Publishing, per network, and schedules: the SQL behind the `Store` methods the publishing
+//! worker and the admins' buttons use.
+//!
+//! A child of `sql` (for its transaction macro and helpers). The exactly-once argument rests
+//! on two conditions checked inside each write transaction:
+//! - the worker still holds its claim on the outbox entry (same `claimed_by` and `attempts`,
+//!   the entry still `publishing`): a worker taken over after it was thought dead can't write;
+//! - a publication is marked `sending` (committed) before its request leaves, and only from
+//!   `pending` or `failed`: after a crash, `sending` means "maybe posted" and is resolved by a
+//!   lookup, never by sending again.
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+use tracing::debug;
+
+use super::{
+    apply_in, backoff, db, from_micros, get, load, micros_now, outbox_entry, to_micros, u32_of,
+    Backend, SqlStore, MAX_ATTEMPTS, OUTBOX_COLUMNS,
+};
+use crate::store::{
+    OutboxEntry, OutboxStatus, Publication, PublicationResult, PublicationStatus, StoreError,
+};
+use crate::workflow::{
+    Action, Event, GuildId, Member, ProposalId, ReconcileOutcome, Status, Transition, WorkflowError,
+};
+
+const PUBLICATION_COLUMNS: &str =
+    "proposal_id, network, status, key, remote_id, url, attempts, last_error, updated_at";
+
+fn publication(r: &AnyRow) -> Result<Publication, StoreError> {
+    let status: String = get(r, "status")?;
+    Ok(Publication {
+        proposal: ProposalId(get(r, "proposal_id")?),
+        network: get(r, "network")?,
+        status: PublicationStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown publication {status:?}")))?,
+        key: get(r, "key")?,
+        remote_id: get(r, "remote_id")?,
+        url: get(r, "url")?,
+        attempts: u32_of(get(r, "attempts")?, "publication attempts")?,
+        last_error: get(r, "last_error")?,
+        updated_at: from_micros(get(r, "updated_at")?)?,
+    })
+}
+
+/// Fails with [`StoreError::LostClaim`] unless `claim` still holds its outbox entry; on
+/// PostgreSQL the entry stays locked until commit, so a take-over waits for this write.
+async fn held(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    claim: &OutboxEntry,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT status, claimed_by, attempts FROM outbox WHERE id = $1{}",
+        backend.lock()
+    );
+    let row = sqlx::query(&sql)
+        .bind(claim.id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::LostClaim)?;
+    let status: String = get(&row, "status")?;
+    let by: Option<String> = get(&row, "claimed_by")?;
+    let attempts = u32_of(get(&row, "attempts")?, "attempts")?;
+    if status == OutboxStatus::Publishing.as_str()
+        && by == claim.claimed_by
+        && attempts == claim.attempts
+    {
+        Ok(())
+    } else {
+        Err(StoreError::LostClaim)
+    }
+}
+
+async fn read_publication(
+    conn: &mut AnyConnection,
+    id: ProposalId,
+    network: &str,
+) -> Result<Option<Publication>, StoreError> {
+    let sql = format!(
+        "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE proposal_id = $1 AND network = $2"
+    );
+    sqlx::query(&sql)
+        .bind(id.0)
+        .bind(network.to_owned())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(publication)
+        .transpose()
+}
+
+/// The scheduled time of a proposal, if any.
+pub(super) async fn scheduled_at(
+    conn: &mut AnyConnection,
+    id: ProposalId,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let row = sqlx::query("SELECT scheduled_at FROM schedules WHERE proposal_id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+    row.map(|r| from_micros(get(&r, "scheduled_at")?))
+        .transpose()
+}
+
+/// A new outbox entry is not due before the proposal's scheduled time.
+pub(super) async fn hold_until_scheduled(
+    conn: &mut AnyConnection,
+    id: ProposalId,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE outbox SET due_at = (SELECT scheduled_at FROM schedules WHERE proposal_id = $1) \
+         WHERE proposal_id = $1 AND due_at < (SELECT scheduled_at FROM schedules WHERE proposal_id = $1)",
+    )
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+/// Reads a proposal of `guild` for a write, or "no such proposal".
+async fn locked(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    guild: GuildId,
+    id: ProposalId,
+) -> Result<crate::workflow::Proposal, StoreError> {
+    Ok(load(conn, backend, id, true)
+        .await?
+        .filter(|p| p.guild == guild)
+        .ok_or(WorkflowError::NoSuchProposal)?)
+}
+
+async fn outbox_of(conn: &mut AnyConnection, id: ProposalId) -> Result<OutboxEntry, StoreError> {
+    let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE proposal_id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+        .ok_or_else(|| StoreError::Corrupt(format!("proposal {id} has no outbox entry")))?;
+    outbox_entry(&row)
+}
+
+impl SqlStore {
+    pub(super) async fn publications_of(
+        &self,
+        id: ProposalId,
+    ) -> Result<Vec<Publication>, StoreError> {
+        let sql = format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE proposal_id = $1 ORDER BY network"
+        );
+        sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(publication)
+            .collect()
+    }
+
+    pub(super) async fn prepare_publication_in(
+        &self,
+        claim: &OutboxEntry,
+        network: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError> {
+        let now = micros_now(now);
+        write_tx!(self, |conn| async {
+            held(conn, self.backend, claim).await?;
+            if let Some(p) = read_publication(conn, claim.proposal, network).await? {
+                return Ok(p);
+            }
+            sqlx::query(
+                "INSERT INTO publications (proposal_id, network, status, key, attempts, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, 0, $5, $5)",
+            )
+            .bind(claim.proposal.0)
+            .bind(network.to_owned())
+            .bind(PublicationStatus::Pending.as_str())
+            .bind(key.to_owned())
+            .bind(to_micros(now))
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            read_publication(conn, claim.proposal, network)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("publication vanished".into()))
+        })
+    }
+
+    pub(super) async fn start_publication_in(
+        &self,
+        claim: &OutboxEntry,
+        network: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError> {
+        let now = micros_now(now);
+        write_tx!(self, |conn| async {
+            held(conn, self.backend, claim).await?;
+            let done = sqlx::query(
+                "UPDATE publications SET status = $1, attempts = attempts + 1, updated_at = $2 \
+                 WHERE proposal_id = $3 AND network = $4 AND status IN ($5, $6)",
+            )
+            .bind(PublicationStatus::Sending.as_str())
+            .bind(to_micros(now))
+            .bind(claim.proposal.0)
+            .bind(network.to_owned())
+            .bind(PublicationStatus::Pending.as_str())
+            .bind(PublicationStatus::Failed.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::LostClaim);
+            }
+            read_publication(conn, claim.proposal, network)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("publication vanished".into()))
+        })
+    }
+
+    pub(super) async fn finish_publication_in(
+        &self,
+        claim: &OutboxEntry,
+        network: &str,
+        result: &PublicationResult,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, StoreError> {
+        let now = micros_now(now);
+        let (status, remote_id, url, error) = match result {
+            PublicationResult::Posted { remote_id, url } => (
+                PublicationStatus::Posted,
+                Some(remote_id.clone()),
+                url.clone(),
+                None,
+            ),
+            PublicationResult::Failed { error } => {
+                (PublicationStatus::Failed, None, None, Some(error.clone()))
+            }
+            PublicationResult::Unknown { detail } => {
+                (PublicationStatus::Unknown, None, None, Some(detail.clone()))
+            }
+        };
+        write_tx!(self, |conn| async {
+            held(conn, self.backend, claim).await?;
+            let done = sqlx::query(
+                "UPDATE publications SET status = $1, remote_id = COALESCE($2, remote_id), \
+                 url = COALESCE($3, url), last_error = $4, updated_at = $5 \
+                 WHERE proposal_id = $6 AND network = $7 AND status IN ($8, $9)",
+            )
+            .bind(status.as_str())
+            .bind(remote_id.clone())
+            .bind(url.clone())
+            .bind(error.clone())
+            .bind(to_micros(now))
+            .bind(claim.proposal.0)
+            .bind(network.to_owned())
+            .bind(PublicationStatus::Sending.as_str())
+            .bind(PublicationStatus::Unknown.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::LostClaim);
+            }
+            read_publication(conn, claim.proposal, network)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("publication vanished".into()))
+        })
+    }
+
+    pub(super) async fn resume_posts_in(
+        &self,
+        worker: &str,
+        stale_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let now = micros_now(now);
+        let sql = format!(
+            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status = $1 \
+             AND (claimed_by = $2 OR claimed_at IS NULL OR claimed_at < $3) ORDER BY id{}",
+            self.backend.skip_locked()
+        );
+        write_tx!(self, |conn| async {
+            let rows = sqlx::query(&sql)
+                .bind(OutboxStatus::Publishing.as_str())
+                .bind(worker.to_owned())
+                .bind(to_micros(stale_before))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(db)?;
+            let mut taken = Vec::new();
+            for row in &rows {
+                let mut entry = outbox_entry(row)?;
+                let done = sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, claimed_by = $1, claimed_at = $2 \
+                     WHERE id = $3 AND attempts = $4 AND status = $5",
+                )
+                .bind(worker.to_owned())
+                .bind(to_micros(now))
+                .bind(entry.id)
+                .bind(i64::from(entry.attempts))
+                .bind(OutboxStatus::Publishing.as_str())
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+                if done.rows_affected() == 1 {
+                    entry.attempts += 1;
+                    entry.claimed_by = Some(worker.to_owned());
+                    taken.push(entry);
+                }
+            }
+            Ok::<_, StoreError>(taken)
+        })
+    }
+
+    pub(super) async fn retry_post_in(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        by: &Member,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry, StoreError> {
+        let now = micros_now(now);
+        write_tx!(self, |conn| async {
+            let p = locked(conn, self.backend, guild, id).await?;
+            if !by.is_admin {
+                return Err(WorkflowError::NotAdmin.into());
+            }
+            if p.status != Status::Failed {
+                return Err(WorkflowError::NotNow {
+                    status: p.status,
+                    action: Action::PublishStarted,
+                }
+                .into());
+            }
+            sqlx::query(
+                "UPDATE outbox SET status = $1, due_at = $2, updated_at = $2 \
+                 WHERE proposal_id = $3 AND status IN ($1, $4)",
+            )
+            .bind(OutboxStatus::Pending.as_str())
+            .bind(to_micros(now))
+            .bind(id.0)
+            .bind(OutboxStatus::Failed.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            outbox_of(conn, id).await
+        })
+    }
+
+    pub(super) async fn reconcile_post_in(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        by: &Member,
+        posted: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, StoreError> {
+        let now = micros_now(now);
+        let event = Event::Reconciled {
+            by: Some(by.clone()),
+            outcome: match posted {
+                Some(remote_id) => ReconcileOutcome::Posted {
+                    remote_id: remote_id.to_owned(),
+                },
+                None => ReconcileOutcome::NotPosted,
+            },
+        };
+        let note = format!("decided by {}", by.id);
+        write_tx!(self, |conn| async {
+            let t = apply_in(conn, self.backend, Some(guild), id, &event, now).await?;
+            let to = if posted.is_some() {
+                PublicationStatus::Posted
+            } else {
+                PublicationStatus::Failed
+            };
+            sqlx::query(
+                "UPDATE publications SET status = $1, last_error = $2, updated_at = $3 \
+                 WHERE proposal_id = $4 AND status IN ($5, $6)",
+            )
+            .bind(to.as_str())
+            .bind(note.clone())
+            .bind(to_micros(now))
+            .bind(id.0)
+            .bind(PublicationStatus::Sending.as_str())
+            .bind(PublicationStatus::Unknown.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            if posted.is_none() {
+                sqlx::query(
+                    "UPDATE outbox SET status = $1, due_at = $2, updated_at = $2 \
+                     WHERE proposal_id = $3",
+                )
+                .bind(OutboxStatus::Pending.as_str())
+                .bind(to_micros(now))
+                .bind(id.0)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+            }
+            Ok::<_, StoreError>(t)
+        })
+    }
+
+    pub(super) async fn set_schedule_in(
+        &self,
+        guild: GuildId,
+        id: ProposalId,
+        at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = micros_now(now);
+        let at = at.map(micros_now);
+        write_tx!(self, |conn| async {
+            let p = locked(conn, self.backend, guild, id).await?;
+            if !(p.status.is_open() || p.status == Status::Approved) {
+                return Err(WorkflowError::NotNow {
+                    status: p.status,
+                    action: Action::Edit,
+                }
+                .into());
+            }
+            match at {
+                Some(at) => {
+                    sqlx::query(
+                        "INSERT INTO schedules (proposal_id, scheduled_at, updated_at) \
+                         VALUES ($1, $2, $3) ON CONFLICT (proposal_id) DO UPDATE \
+                         SET scheduled_at = excluded.scheduled_at, updated_at = excluded.updated_at",
+                    )
+                    .bind(id.0)
+                    .bind(to_micros(at))
+                    .bind(to_micros(now))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
+                    if p.status == Status::Approved {
+                        sqlx::query(
+                            "UPDATE outbox SET due_at = $1, updated_at = $2 \
+                             WHERE proposal_id = $3 AND status = $4",
+                        )
+                        .bind(to_micros(at))
+                        .bind(to_micros(now))
+                        .bind(id.0)
+                        .bind(OutboxStatus::Pending.as_str())
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db)?;
+                    }
+                }
+                None => {
+                    sqlx::query("DELETE FROM schedules WHERE proposal_id = $1")
+                        .bind(id.0)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db)?;
+                }
+            }
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    pub(super) async fn schedule_of(
+        &self,
+        id: ProposalId,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        scheduled_at(&mut conn, id).await
+    }
+
+    pub(super) async fn expire_missed_in(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Transition>, StoreError> {
+        let now = micros_now(now);
+        let due = sqlx::query(
+            "SELECT s.proposal_id, s.scheduled_at FROM schedules s \
+             JOIN proposals p ON p.id = s.proposal_id \
+             WHERE p.status IN ($1, $2) AND s.scheduled_at <= $3 ORDER BY s.proposal_id",
+        )
+        .bind(Status::Pending.as_str())
+        .bind(Status::ChangesRequested.as_str())
+        .bind(to_micros(now))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let mut done = Vec::new();
+        for row in &due {
+            let id = ProposalId(get(row, "proposal_id")?);
+            let at = from_micros(get(row, "scheduled_at")?)?;
+            let event = Event::MissedSchedule { at };
+            match write_tx!(self, |conn| apply_in(
+                conn,
+                self.backend,
+                None,
+                id,
+                &event,
+                now
+            )) {
+                Ok(t) => done.push(t),
+                // Someone approved, withdrew or rescheduled it meanwhile.
+                Err(StoreError::Refused(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
+    }
+}
+
+/// Whether an event on an open proposal comes too late for its schedule.
+pub(super) fn checks_schedule(event: &Event) -> bool {
+    !matches!(
+        event,
+        Event::Expire
+            | Event::MissedSchedule { .. }
+            | Event::Withdraw { .. }
+            | Event::Reject { .. }
+    )
+}
+
+/// The refusal for an event on an open proposal once its scheduled time has passed: it was not
+/// approved in time, and approving it now would post it late.
+pub(super) fn too_late(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<WorkflowError> {
+    at.filter(|at| now >= *at)
+        .map(|at| WorkflowError::Expired { at })
+}

@@ -1,0 +1,519 @@
+//! Fake X, Mastodon, Bluesky and Discord-webhook servers on 127.0.0.1: they check auth the
+//! way the real ones do (an OAuth 1.0a signature recomputed from the request, a bearer token,
+//! a session token they issued), keep every post they accepted, and fail on demand.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use serde_json::{json, Value};
+use tweetguard::publish::oauth1;
+
+/// What the next post request meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fail {
+    /// 500 without storing the post.
+    Before500,
+    /// Stores the post, then answers 500 (a crashed handler, a proxy).
+    After500,
+    /// 403, nothing stored (a final refusal: suspended app, policy).
+    Refuse403,
+    /// 429 with `Retry-After: secs`, nothing stored.
+    RateLimit(u64),
+    /// Stores the post, then drops the connection without an answer.
+    DropAfter,
+    /// Stores the post, then answers only after the client gave up.
+    TimeoutAfter,
+}
+
+/// One accepted post.
+#[derive(Debug, Clone)]
+pub struct Post {
+    pub id: String,
+    pub text: String,
+    /// The request body as received (Bluesky's record with its facets, the webhook's
+    /// `allowed_mentions`...).
+    pub body: Value,
+}
+
+#[derive(Default)]
+struct State {
+    base: Mutex<String>,
+    posts: Mutex<Vec<Post>>,
+    failures: Mutex<VecDeque<Fail>>,
+    /// Requests refused for bad credentials: a test that expects none checks it is zero.
+    auth_failures: Mutex<u32>,
+    /// Mastodon: Idempotency-Key -> index in `posts`.
+    keys: Mutex<HashMap<String, usize>>,
+    /// Bluesky: issued session tokens (and expired ones); record key -> index in `posts`.
+    sessions: Mutex<Vec<String>>,
+    expired: Mutex<Vec<String>>,
+    rkeys: Mutex<HashMap<String, usize>>,
+}
+
+/// A running fake; stops with the test's runtime.
+#[derive(Clone)]
+pub struct Fake {
+    pub url: String,
+    state: Arc<State>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Fake {
+    async fn start(app: impl FnOnce(Arc<State>) -> Router) -> Fake {
+        let state = Arc::new(State::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        *lock(&state.base) = url.clone();
+        let router = app(state.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Fake { url, state }
+    }
+
+    /// Fail the next post requests, in order.
+    pub fn fail_next(&self, failures: &[Fail]) {
+        lock(&self.state.failures).extend(failures.iter().copied());
+    }
+
+    pub fn posts(&self) -> Vec<Post> {
+        lock(&self.state.posts).clone()
+    }
+
+    /// How many posts carry `text`.
+    pub fn count(&self, text: &str) -> usize {
+        self.posts().iter().filter(|p| p.text == text).count()
+    }
+
+    /// Bluesky: every session issued so far expires (the next call says `ExpiredToken`).
+    pub fn expire_sessions(&self) {
+        let old: Vec<String> = lock(&self.state.sessions).drain(..).collect();
+        lock(&self.state.expired).extend(old);
+    }
+
+    pub fn auth_failures(&self) -> u32 {
+        *lock(&self.state.auth_failures)
+    }
+
+    pub async fn x() -> Fake {
+        Fake::start(|s| {
+            Router::new()
+                .route("/2/tweets", post(x_post))
+                .route("/2/users/me", get(x_me))
+                .route("/2/users/{id}/tweets", get(x_timeline))
+                .with_state(s)
+        })
+        .await
+    }
+
+    pub async fn mastodon() -> Fake {
+        Fake::start(|s| {
+            Router::new()
+                .route("/api/v1/statuses", post(mastodon_post))
+                .with_state(s)
+        })
+        .await
+    }
+
+    pub async fn bluesky() -> Fake {
+        Fake::start(|s| {
+            Router::new()
+                .route("/xrpc/com.atproto.server.createSession", post(bsky_session))
+                .route("/xrpc/com.atproto.repo.createRecord", post(bsky_create))
+                .route("/xrpc/com.atproto.repo.getRecord", get(bsky_get))
+                .route(
+                    "/xrpc/com.atproto.identity.resolveHandle",
+                    get(bsky_resolve),
+                )
+                .with_state(s)
+        })
+        .await
+    }
+
+    pub async fn webhook() -> Fake {
+        Fake::start(|s| {
+            Router::new()
+                .route("/api/webhooks/1/secret-token", any(webhook_post))
+                .with_state(s)
+        })
+        .await
+    }
+}
+
+// ---- Credentials the fakes accept -----------------------------------------------------------
+
+pub const X_CONSUMER_KEY: &str = "ck-test";
+pub const X_CONSUMER_SECRET: &str = "cs-test";
+pub const X_ACCESS_TOKEN: &str = "42-at-test";
+pub const X_ACCESS_SECRET: &str = "as-test";
+pub const X_USER_ID: &str = "42";
+pub const MASTODON_TOKEN: &str = "mastodon-token";
+pub const BSKY_IDENTIFIER: &str = "team.example.com";
+pub const BSKY_PASSWORD: &str = "app-pass-word";
+pub const BSKY_DID: &str = "did:plc:team";
+
+/// Handles the fake Bluesky resolves, and their DIDs.
+pub const BSKY_HANDLES: &[(&str, &str)] = &[("alice.example.com", "did:plc:alice")];
+
+type S = axum::extract::State<Arc<State>>;
+
+fn error(status: StatusCode, body: Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+fn unauthorized(state: &State) -> Response {
+    *lock(&state.auth_failures) += 1;
+    error(StatusCode::UNAUTHORIZED, json!({"error": "Unauthorized"}))
+}
+
+/// Runs the next failure, if any, around `store` (which stores the post and gives the answer).
+async fn with_failure(state: &State, store: impl FnOnce() -> Response) -> Response {
+    let next = lock(&state.failures).pop_front();
+    match next {
+        None => store(),
+        Some(Fail::Before500) => error(StatusCode::INTERNAL_SERVER_ERROR, json!({"error": "boom"})),
+        Some(Fail::Refuse403) => error(StatusCode::FORBIDDEN, json!({"error": "Forbidden"})),
+        Some(Fail::RateLimit(secs)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", secs.to_string())],
+            axum::Json(json!({"error": "RateLimitExceeded"})),
+        )
+            .into_response(),
+        Some(Fail::After500) => {
+            let _ = store();
+            error(StatusCode::INTERNAL_SERVER_ERROR, json!({"error": "boom"}))
+        }
+        Some(Fail::DropAfter) => {
+            let _ = store();
+            // Unwinds the connection's task: the socket closes with no answer.
+            std::panic::resume_unwind(Box::new("fake: connection dropped"));
+        }
+        Some(Fail::TimeoutAfter) => {
+            let answer = store();
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            answer
+        }
+    }
+}
+
+fn query(uri: &Uri) -> Vec<(String, String)> {
+    uri.query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let dec = |s: &str| oauth1::decode(&s.replace('+', " ")).unwrap_or_default();
+            (dec(k), dec(v))
+        })
+        .collect()
+}
+
+// ---- X ----------------------------------------------------------------------------------------
+
+/// Recomputes the OAuth 1.0a signature of the request, as X does.
+fn x_signed(state: &State, method: &Method, uri: &Uri, headers: &HeaderMap) -> bool {
+    let Some(header) = headers.get("authorization").and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let Some(mut params) = oauth1::parse_authorization(header) else {
+        return false;
+    };
+    let Some(pos) = params.iter().position(|(k, _)| k == "oauth_signature") else {
+        return false;
+    };
+    let (_, signature) = params.remove(pos);
+    let has = |k: &str, v: &str| params.iter().any(|(pk, pv)| pk == k && pv == v);
+    if !has("oauth_consumer_key", X_CONSUMER_KEY)
+        || !has("oauth_token", X_ACCESS_TOKEN)
+        || !has("oauth_signature_method", "HMAC-SHA1")
+        || !params
+            .iter()
+            .any(|(k, v)| k == "oauth_nonce" && !v.is_empty())
+        || !params.iter().any(|(k, _)| k == "oauth_timestamp")
+    {
+        return false;
+    }
+    params.extend(query(uri));
+    let url = format!("{}{}", lock(&state.base), uri.path());
+    let base = oauth1::base_string(method.as_str(), &url, &params);
+    oauth1::sign(&base, X_CONSUMER_SECRET, X_ACCESS_SECRET) == signature
+}
+
+async fn x_post(
+    axum::extract::State(state): S,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !x_signed(&state, &method, &uri, &headers) {
+        return unauthorized(&state);
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return error(StatusCode::BAD_REQUEST, json!({"title": "Invalid Request"}));
+    };
+    let text = body["text"].as_str().unwrap_or_default().to_owned();
+    if lock(&state.posts).iter().any(|p| p.text == text) {
+        return error(
+            StatusCode::FORBIDDEN,
+            json!({"detail": "You are not allowed to create a Tweet with duplicate content."}),
+        );
+    }
+    let st = state.clone();
+    with_failure(&state, move || {
+        let mut posts = lock(&st.posts);
+        let id = format!("{}", 1000 + posts.len());
+        posts.push(Post {
+            id: id.clone(),
+            text: text.clone(),
+            body,
+        });
+        axum::Json(json!({"data": {"id": id, "text": text}})).into_response()
+    })
+    .await
+}
+
+async fn x_me(
+    axum::extract::State(state): S,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if !x_signed(&state, &method, &uri, &headers) {
+        return unauthorized(&state);
+    }
+    axum::Json(json!({"data": {"id": X_USER_ID, "username": "team"}})).into_response()
+}
+
+async fn x_timeline(
+    axum::extract::State(state): S,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if !x_signed(&state, &method, &uri, &headers) {
+        return unauthorized(&state);
+    }
+    if id != X_USER_ID {
+        return error(StatusCode::NOT_FOUND, json!({"title": "Not Found"}));
+    }
+    let data: Vec<Value> = lock(&state.posts)
+        .iter()
+        .rev()
+        .map(|p| json!({"id": p.id, "text": p.text}))
+        .collect();
+    axum::Json(json!({"data": data})).into_response()
+}
+
+// ---- Mastodon ---------------------------------------------------------------------------------
+
+async fn mastodon_post(
+    axum::extract::State(state): S,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let bearer = headers.get("authorization").and_then(|h| h.to_str().ok());
+    if bearer != Some(&format!("Bearer {MASTODON_TOKEN}")) {
+        return unauthorized(&state);
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": "bad body"}),
+        );
+    };
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned);
+    let base = lock(&state.base).clone();
+    let status_of =
+        |p: &Post| json!({"id": p.id, "url": format!("{base}/@team/{}", p.id), "content": p.text});
+    // The same key answers with the status it already made, failures or not.
+    if let Some(k) = &key {
+        if let Some(&i) = lock(&state.keys).get(k) {
+            let p = lock(&state.posts)[i].clone();
+            return axum::Json(status_of(&p)).into_response();
+        }
+    }
+    let st = state.clone();
+    with_failure(&state, move || {
+        let mut posts = lock(&st.posts);
+        let p = Post {
+            id: format!("{}", 2000 + posts.len()),
+            text: body["status"].as_str().unwrap_or_default().to_owned(),
+            body,
+        };
+        if let Some(k) = key {
+            lock(&st.keys).insert(k, posts.len());
+        }
+        posts.push(p.clone());
+        axum::Json(status_of(&p)).into_response()
+    })
+    .await
+}
+
+// ---- Bluesky ----------------------------------------------------------------------------------
+
+async fn bsky_session(
+    axum::extract::State(state): S,
+    axum::Json(body): axum::Json<Value>,
+) -> Response {
+    if body["identifier"] != BSKY_IDENTIFIER || body["password"] != BSKY_PASSWORD {
+        *lock(&state.auth_failures) += 1;
+        return error(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "AuthenticationRequired", "message": "Invalid identifier or password"}),
+        );
+    }
+    let mut sessions = lock(&state.sessions);
+    let jwt = format!("jwt-{}", sessions.len() + 1);
+    sessions.push(jwt.clone());
+    axum::Json(json!({"accessJwt": jwt, "refreshJwt": "refresh", "did": BSKY_DID, "handle": BSKY_IDENTIFIER}))
+        .into_response()
+}
+
+fn bsky_authed(state: &State, headers: &HeaderMap) -> bool {
+    let Some(token) = headers
+        .get("authorization")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    lock(&state.sessions).iter().any(|s| s == token)
+}
+
+async fn bsky_create(
+    axum::extract::State(state): S,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<Value>,
+) -> Response {
+    if !bsky_authed(&state, &headers) {
+        let token = headers
+            .get("authorization")
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if lock(&state.expired).iter().any(|t| t == token) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                json!({"error": "ExpiredToken", "message": "Token has expired"}),
+            );
+        }
+        return unauthorized(&state);
+    }
+    if body["repo"] != BSKY_DID || body["collection"] != "app.bsky.feed.post" {
+        return error(StatusCode::BAD_REQUEST, json!({"error": "InvalidRequest"}));
+    }
+    let rkey = body["rkey"].as_str().unwrap_or_default().to_owned();
+    if rkey.len() != 13 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "InvalidRequest", "message": "bad rkey"}),
+        );
+    }
+    // As seen on the real service: a record key that exists gives a 500.
+    if lock(&state.rkeys).contains_key(&rkey) {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": "InternalServerError"}),
+        );
+    }
+    let st = state.clone();
+    with_failure(&state, move || {
+        let mut posts = lock(&st.posts);
+        let uri = format!("at://{BSKY_DID}/app.bsky.feed.post/{rkey}");
+        lock(&st.rkeys).insert(rkey, posts.len());
+        posts.push(Post {
+            id: uri.clone(),
+            text: body["record"]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            body: body["record"].clone(),
+        });
+        axum::Json(json!({"uri": uri, "cid": "bafy"})).into_response()
+    })
+    .await
+}
+
+async fn bsky_get(axum::extract::State(state): S, uri: Uri) -> Response {
+    let q = query(&uri);
+    let get = |k: &str| q.iter().find(|(qk, _)| qk == k).map(|(_, v)| v.clone());
+    if get("repo").as_deref() != Some(BSKY_DID) {
+        return error(StatusCode::BAD_REQUEST, json!({"error": "InvalidRequest"}));
+    }
+    let rkey = get("rkey").unwrap_or_default();
+    let found = lock(&state.rkeys).get(&rkey).copied();
+    match found {
+        Some(i) => {
+            let p = lock(&state.posts)[i].clone();
+            axum::Json(json!({"uri": p.id, "cid": "bafy", "value": p.body})).into_response()
+        }
+        None => error(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "RecordNotFound", "message": "Could not locate record"}),
+        ),
+    }
+}
+
+async fn bsky_resolve(uri: Uri) -> Response {
+    let q = query(&uri);
+    let handle = q
+        .iter()
+        .find(|(k, _)| k == "handle")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    match BSKY_HANDLES.iter().find(|(h, _)| *h == handle) {
+        Some((_, did)) => axum::Json(json!({"did": did})).into_response(),
+        None => error(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "InvalidRequest", "message": "Unable to resolve handle"}),
+        ),
+    }
+}
+
+// ---- Discord webhook --------------------------------------------------------------------------
+
+async fn webhook_post(
+    axum::extract::State(state): S,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    if method != Method::POST || !query(&uri).iter().any(|(k, v)| k == "wait" && v == "true") {
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!({"message": "expected POST ?wait=true"}),
+        );
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return error(StatusCode::BAD_REQUEST, json!({"message": "bad body"}));
+    };
+    let st = state.clone();
+    with_failure(&state, move || {
+        let mut posts = lock(&st.posts);
+        let id = format!("{}", 3000 + posts.len());
+        posts.push(Post {
+            id: id.clone(),
+            text: body["content"].as_str().unwrap_or_default().to_owned(),
+            body,
+        });
+        axum::Json(json!({"id": id, "channel_id": "77", "guild_id": "66"})).into_response()
+    })
+    .await
+}

@@ -1,0 +1,205 @@
+//! Posting, end to end against fake networks on 127.0.0.1: exactly one post per approved
+//! proposal whatever fails, or "needs reconcile" for a person; crashes resumed; two workers on
+//! one database.
+
+pub mod fakes;
+mod scenarios;
+mod workers;
+
+use std::sync::{Arc, Mutex};
+
+use tweetguard::publish::{Announcer, PublishArgs, Publisher, Secret, Worker, WorkerOptions};
+use tweetguard::review::Verdict;
+use tweetguard::store::{Publication, Store};
+use tweetguard::workflow::{Event, GuildId, ProposalId, Status, Transition};
+
+use crate::common::{at, member, review};
+use fakes::Fake;
+
+pub const GUILD: GuildId = GuildId(1_300_000_000_000_000_001);
+pub const AUTHOR: u64 = 1_200_000_000_000_000_001;
+
+/// A fake network and the real publisher pointed at it (built from `PublishArgs`, as `serve`
+/// builds them), with a one-second HTTP timeout.
+pub struct Net {
+    pub fake: Fake,
+    pub publisher: Arc<dyn Publisher>,
+}
+
+fn args() -> PublishArgs {
+    PublishArgs {
+        x_api_url: "https://api.x.com".into(),
+        bluesky_service: "https://bsky.social".into(),
+        publish_timeout_secs: 1,
+        ..PublishArgs::default()
+    }
+}
+
+fn only(args: PublishArgs) -> Arc<dyn Publisher> {
+    let mut p = args.publishers().expect("valid settings");
+    assert_eq!(p.len(), 1);
+    p.remove(0)
+}
+
+impl Net {
+    pub async fn x() -> Net {
+        let fake = Fake::x().await;
+        let publisher = only(PublishArgs {
+            x_api_url: fake.url.clone(),
+            x_consumer_key: Some(Secret::new(fakes::X_CONSUMER_KEY)),
+            x_consumer_secret: Some(Secret::new(fakes::X_CONSUMER_SECRET)),
+            x_access_token: Some(Secret::new(fakes::X_ACCESS_TOKEN)),
+            x_access_secret: Some(Secret::new(fakes::X_ACCESS_SECRET)),
+            ..args()
+        });
+        Net { fake, publisher }
+    }
+
+    pub async fn mastodon() -> Net {
+        let fake = Fake::mastodon().await;
+        let publisher = only(PublishArgs {
+            mastodon_url: Some(fake.url.clone()),
+            mastodon_token: Some(Secret::new(fakes::MASTODON_TOKEN)),
+            ..args()
+        });
+        Net { fake, publisher }
+    }
+
+    pub async fn bluesky() -> Net {
+        let fake = Fake::bluesky().await;
+        let publisher = only(PublishArgs {
+            bluesky_service: fake.url.clone(),
+            bluesky_identifier: Some(fakes::BSKY_IDENTIFIER.into()),
+            bluesky_app_password: Some(Secret::new(fakes::BSKY_PASSWORD)),
+            ..args()
+        });
+        Net { fake, publisher }
+    }
+
+    pub async fn webhook() -> Net {
+        let fake = Fake::webhook().await;
+        let publisher = only(PublishArgs {
+            publish_webhook_url: Some(Secret::new(format!(
+                "{}/api/webhooks/1/secret-token",
+                fake.url
+            ))),
+            ..args()
+        });
+        Net { fake, publisher }
+    }
+
+    /// The three social networks' fakes with publishers holding a wrong secret each.
+    pub async fn all_with_wrong_secrets() -> Vec<Net> {
+        let (x, m, b) = (
+            Fake::x().await,
+            Fake::mastodon().await,
+            Fake::bluesky().await,
+        );
+        vec![
+            Net {
+                publisher: only(PublishArgs {
+                    x_api_url: x.url.clone(),
+                    x_consumer_key: Some(Secret::new(fakes::X_CONSUMER_KEY)),
+                    x_consumer_secret: Some(Secret::new("not-the-secret")),
+                    x_access_token: Some(Secret::new(fakes::X_ACCESS_TOKEN)),
+                    x_access_secret: Some(Secret::new(fakes::X_ACCESS_SECRET)),
+                    ..args()
+                }),
+                fake: x,
+            },
+            Net {
+                publisher: only(PublishArgs {
+                    mastodon_url: Some(m.url.clone()),
+                    mastodon_token: Some(Secret::new("not-the-token")),
+                    ..args()
+                }),
+                fake: m,
+            },
+            Net {
+                publisher: only(PublishArgs {
+                    bluesky_service: b.url.clone(),
+                    bluesky_identifier: Some(fakes::BSKY_IDENTIFIER.into()),
+                    bluesky_app_password: Some(Secret::new("not-the-password")),
+                    ..args()
+                }),
+                fake: b,
+            },
+        ]
+    }
+
+    /// Each of the three social networks, for scenarios that hold for all.
+    pub async fn all() -> Vec<Net> {
+        vec![Net::x().await, Net::mastodon().await, Net::bluesky().await]
+    }
+}
+
+/// Remembers every announcement, in order.
+#[derive(Default)]
+pub struct Recorder {
+    pub seen: Mutex<Vec<(ProposalId, Status, Vec<Publication>)>>,
+}
+
+#[async_trait::async_trait]
+impl Announcer for Recorder {
+    async fn announce(&self, t: &Transition, publications: &[Publication]) {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).push((
+            t.proposal.id,
+            t.proposal.status,
+            publications.to_vec(),
+        ));
+    }
+}
+
+impl Recorder {
+    pub fn statuses(&self, id: ProposalId) -> Vec<Status> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|(p, _, _)| *p == id)
+            .map(|(_, s, _)| *s)
+            .collect()
+    }
+}
+
+pub fn worker(
+    store: Arc<dyn Store>,
+    publishers: Vec<Arc<dyn Publisher>>,
+    announcer: Arc<Recorder>,
+    id: &str,
+) -> Worker {
+    Worker::new(store, publishers, announcer, id).with_options(WorkerOptions::default())
+}
+
+/// A proposal submitted at `at(0)` and approved by two reviewers at `at(2)`.
+pub async fn approved(store: &dyn Store, text: &str) -> ProposalId {
+    let p = store
+        .submit(GUILD, &member(AUTHOR), text, &review(Verdict::Ready), at(0))
+        .await
+        .expect("submit")
+        .proposal;
+    for (i, reviewer) in [2, 3].into_iter().enumerate() {
+        store
+            .apply(
+                GUILD,
+                p.id,
+                &Event::Approve {
+                    by: member(reviewer),
+                    revision: 1,
+                },
+                at(1 + i as i64),
+            )
+            .await
+            .expect("approve");
+    }
+    p.id
+}
+
+pub async fn status(store: &dyn Store, id: ProposalId) -> Status {
+    store
+        .proposal(id)
+        .await
+        .expect("read")
+        .expect("exists")
+        .status
+}
