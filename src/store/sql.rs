@@ -213,14 +213,16 @@ impl SqlStore {
         // PostgreSQL serialises concurrent migrators with an advisory lock; SQLite has none, so
         // two processes starting on a new file at once can collide: the loser tries again and
         // then finds the migrations applied.
-        let mut attempt = 0;
+        let mut attempt: u32 = 0;
         while let Err(e) = migrator.run(&writer).await {
             attempt += 1;
-            if attempt >= 3 {
+            // Each migration is its own transaction, so a loaded machine can interleave the two
+            // starters more than once: a few more tries, each after the other had time.
+            if attempt >= 8 {
                 return Err(StoreError::Migrate(e));
             }
             warn!(error = %e, "migration failed; trying again");
-            tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+            tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
         }
         Ok(SqlStore {
             pool,

@@ -20,7 +20,7 @@ pub const GUILD: GuildId = GuildId(1_300_000_000_000_000_001);
 pub const AUTHOR: u64 = 1_200_000_000_000_000_001;
 
 /// A fake network and the real publisher pointed at it (built from `PublishArgs`, as `serve`
-/// builds them), with a one-second HTTP timeout.
+/// builds them), with a three-second HTTP timeout (long enough for a loaded CI machine, short enough for the timeout scenarios).
 pub struct Net {
     pub fake: Fake,
     pub publisher: Arc<dyn Publisher>,
@@ -30,7 +30,7 @@ fn args() -> PublishArgs {
     PublishArgs {
         x_api_url: "https://api.x.com".into(),
         bluesky_service: "https://bsky.social".into(),
-        publish_timeout_secs: 1,
+        publish_timeout_secs: 3,
         ..PublishArgs::default()
     }
 }
