@@ -20,7 +20,7 @@ pub enum Command {
     /// Review a tweet (TEXT, or standard input) and print what a community manager would say.
     Review(review::ReviewArgs),
     /// Run the Discord bot: answer `/review` and the "Review as tweet" menu.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Register the bot's commands (`commands/*.json`) with Discord (bulk overwrite).
     Register(serve::RegisterArgs),
     /// Write the approval audit trail (JSON lines or CSV) to standard output, for a person or

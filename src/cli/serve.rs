@@ -12,6 +12,7 @@ use clap::{Args, ValueEnum};
 use serenity::model::id::ApplicationId;
 use tokio::sync::watch;
 
+use crate::discord::announce::DiscordAnnouncer;
 use crate::discord::dispatch::Dispatcher;
 use crate::discord::gateway::{self, Connection, GatewayStatus};
 use crate::discord::http::{self as endpoint, Endpoint, PublicKeyError};
@@ -22,6 +23,8 @@ use crate::discord::router::{Router, RouterConfig};
 use crate::discord::shards::ShardRange;
 use crate::discord::{DiscordError, Token};
 use crate::ops::{self, Health};
+use crate::publish::config::{ConfigError, PublishArgs};
+use crate::publish::worker::Worker;
 use crate::review::Settings;
 use crate::store::{SqlStore, Store, StoreError};
 use crate::workflow::{Policy, RoleId};
@@ -96,6 +99,9 @@ impl Transport {
 pub struct ServeArgs {
     #[command(flatten)]
     pub discord: DiscordArgs,
+    /// Where approved tweets are posted (X, Mastodon, Bluesky, a Discord webhook).
+    #[command(flatten)]
+    pub publish: PublishArgs,
     /// How interactions arrive: `gateway` (a WebSocket to Discord) or `http` (Discord POSTs
     /// them to /interactions on HTTP_ADDR; needs DISCORD_PUBLIC_KEY).
     #[arg(long, env = "TRANSPORT", value_enum, default_value = "gateway")]
@@ -182,6 +188,8 @@ pub enum ServeError {
     },
     #[error("the HTTP server failed: {0}")]
     Server(#[source] std::io::Error),
+    #[error(transparent)]
+    Publish(#[from] ConfigError),
 }
 
 impl From<serenity::Error> for ServeError {
@@ -215,6 +223,7 @@ impl ServeArgs {
                     ..Policy::default()
                 },
             },
+            publishers: Vec::new(),
         }
     }
 }
@@ -262,8 +271,11 @@ pub async fn serve(
         .map(str::trim)
         .filter(|u| !u.is_empty())
         .unwrap_or(DEFAULT_DATABASE_URL);
+    let publishers = args.publish.publishers()?;
     let store = Arc::new(SqlStore::open(url).await?);
-    let router = Arc::new(Router::with_store(args.router_config(), store.clone()));
+    let mut config = args.router_config();
+    config.publishers = publishers.clone();
+    let router = Arc::new(Router::with_store(config, store.clone()));
     let dispatcher = Arc::new(Dispatcher::new(router.clone()));
     let listener = match tokio::net::TcpListener::bind(args.http_addr.trim()).await {
         Ok(l) => l,
@@ -276,6 +288,27 @@ pub async fn serve(
         }
     };
     let store_dyn: Arc<dyn Store> = store.clone();
+    // Approved tweets are posted by this process's worker; without a network configured they
+    // wait in the outbox (a person can see them with /queue status:approved).
+    let worker = if publishers.is_empty() {
+        tracing::info!("no network configured for posting: approved tweets wait in the outbox");
+        None
+    } else {
+        let announcer = Arc::new(DiscordAnnouncer {
+            http: rest.clone(),
+            store: store_dyn.clone(),
+            metrics: router.metrics.clone(),
+        });
+        let worker = Worker::new(
+            store_dyn.clone(),
+            publishers,
+            announcer,
+            args.publish.worker_id(),
+        )
+        .with_wake(router.post_wake.clone());
+        let stop = changed(stop_rx.clone());
+        Some(tokio::spawn(async move { worker.run(stop).await }))
+    };
     let mut health = Health::new(router.metrics.clone(), Some(store_dyn));
     health.draining = draining;
     tracing::info!(
@@ -324,6 +357,12 @@ pub async fn serve(
             served
         }
     };
+    if let Some(worker) = worker {
+        // It finishes the post in hand (its claim is recorded either way) and stops.
+        if tokio::time::timeout(DRAIN_TIMEOUT, worker).await.is_err() {
+            tracing::warn!("the publishing worker did not stop in time");
+        }
+    }
     store.close().await;
     tracing::info!("stopped");
     result

@@ -8,6 +8,7 @@
 use serde_json::{json, Value};
 
 use crate::review::{Language, Verdict};
+use crate::store::{Publication, PublicationStatus};
 use crate::workflow::{Proposal, Status, VoteKind};
 
 use super::embeds::{escape_markdown, limits, quote, review_title, severity_icon, truncate};
@@ -28,10 +29,29 @@ pub enum Button {
     /// An admin approves a revision whose review is blocked, giving a reason: only on cards
     /// whose review is blocked.
     Override,
+    /// An admin sends a failed post again (only on a failed proposal).
+    Retry,
+    /// An admin checked the account: the post whose outcome was unknown is there.
+    ConfirmPosted,
+    /// An admin checked: it is not there; send it again.
+    PostAgain,
 }
 
 impl Button {
-    pub const ALL: [Button; 6] = [
+    pub const ALL: [Button; 9] = [
+        Button::Approve,
+        Button::RequestChanges,
+        Button::Reject,
+        Button::Edit,
+        Button::Withdraw,
+        Button::Override,
+        Button::Retry,
+        Button::ConfirmPosted,
+        Button::PostAgain,
+    ];
+
+    /// The review's buttons, on every card (disabled once the proposal is decided).
+    const REVIEW: [Button; 6] = [
         Button::Approve,
         Button::RequestChanges,
         Button::Reject,
@@ -39,6 +59,15 @@ impl Button {
         Button::Withdraw,
         Button::Override,
     ];
+
+    /// The admins' buttons for a post that went wrong, by the proposal's status.
+    fn for_posting(status: Status) -> &'static [Button] {
+        match status {
+            Status::Failed => &[Button::Retry],
+            Status::NeedsReconcile => &[Button::ConfirmPosted, Button::PostAgain],
+            _ => &[],
+        }
+    }
 
     /// The word in the `custom_id`.
     pub fn id(self) -> &'static str {
@@ -49,6 +78,9 @@ impl Button {
             Button::Edit => "edit",
             Button::Withdraw => "withdraw",
             Button::Override => "override",
+            Button::Retry => "retry",
+            Button::ConfirmPosted => "confirm",
+            Button::PostAgain => "again",
         }
     }
 
@@ -60,8 +92,9 @@ impl Button {
         match self {
             Button::Approve => 3,
             Button::RequestChanges => 1,
-            Button::Reject | Button::Override => 4,
+            Button::Reject | Button::Override | Button::PostAgain => 4,
             Button::Edit | Button::Withdraw => 2,
+            Button::Retry | Button::ConfirmPosted => 1,
         }
     }
 
@@ -73,6 +106,9 @@ impl Button {
             Button::Edit => "card.button.edit",
             Button::Withdraw => "card.button.withdraw",
             Button::Override => "card.button.override",
+            Button::Retry => "card.button.retry",
+            Button::ConfirmPosted => "card.button.confirm",
+            Button::PostAgain => "card.button.again",
         }
     }
 
@@ -106,6 +142,49 @@ const FINDINGS_SHOWN: usize = 5;
 
 /// The card of `p` in `lang`, `required` approvals needed.
 pub fn card(p: &Proposal, required: u32, lang: Language) -> Message {
+    card_with(p, required, lang, &[])
+}
+
+/// One line per network: where the post is, or what stands in its way.
+fn posts(publications: &[Publication], lang: Language) -> String {
+    publications
+        .iter()
+        .map(|p| {
+            let state = match (p.status, p.url.as_deref()) {
+                (PublicationStatus::Posted, Some(url)) => url.to_string(),
+                (PublicationStatus::Posted, None) => {
+                    text("card.post.posted", lang).to_string()
+                        + &p.remote_id
+                            .as_deref()
+                            .map_or(String::new(), |id| format!(" ({id})"))
+                }
+                (PublicationStatus::Pending | PublicationStatus::Sending, _) => {
+                    text("card.post.sending", lang).to_string()
+                }
+                (PublicationStatus::Failed, _) => fill(
+                    "card.post.failed",
+                    lang,
+                    &[(
+                        "error",
+                        &escape_markdown(p.last_error.as_deref().unwrap_or("?")),
+                    )],
+                ),
+                (PublicationStatus::Unknown, _) => text("card.post.unknown", lang).to_string(),
+            };
+            format!("**{}** · {state}", p.network)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// [`card`] with the proposal's posts (links, errors) and, when a post went wrong, the admins'
+/// buttons to settle it.
+pub fn card_with(
+    p: &Proposal,
+    required: u32,
+    lang: Language,
+    publications: &[Publication],
+) -> Message {
     let rev = p.current();
     let review = &rev.review;
     let note = text("review.truncated", lang);
@@ -213,6 +292,13 @@ pub fn card(p: &Proposal, required: u32, lang: Language) -> Message {
         }
         fields.push(field(text("card.last", lang).into(), value, lang));
     }
+    if !publications.is_empty() {
+        fields.push(field(
+            text("card.posts", lang).into(),
+            posts(publications, lang),
+            lang,
+        ));
+    }
     let mut embed = Embed {
         title: Some(truncate(&title, limits::TITLE, note)),
         description: None,
@@ -237,22 +323,29 @@ pub fn card(p: &Proposal, required: u32, lang: Language) -> Message {
     ));
     let open = p.status.is_open();
     let blocked = review.verdict == Verdict::Blocked && rev.overridden.is_none();
-    let buttons: Vec<Value> = Button::ALL
+    let button = |b: &Button, disabled: bool| {
+        json!({
+            "type": 2,
+            "style": b.style(),
+            "label": text(b.label_key(), lang),
+            "custom_id": b.custom_id(p.id.0, rev.number),
+            "disabled": disabled,
+        })
+    };
+    let review_row: Vec<Value> = Button::REVIEW
         .iter()
         .filter(|b| **b != Button::Override || blocked)
-        .map(|b| {
-            json!({
-                "type": 2,
-                "style": b.style(),
-                "label": text(b.label_key(), lang),
-                "custom_id": b.custom_id(p.id.0, rev.number),
-                "disabled": !open,
-            })
-        })
+        .map(|b| button(b, !open))
         .collect();
+    let mut components = vec![json!({"type": 1, "components": review_row})];
+    let posting = Button::for_posting(p.status);
+    if !posting.is_empty() {
+        let row: Vec<Value> = posting.iter().map(|b| button(b, false)).collect();
+        components.push(json!({"type": 1, "components": row}));
+    }
     Message {
         embeds: vec![embed],
-        components: vec![json!({"type": 1, "components": buttons})],
+        components,
         ..Message::default()
     }
 }

@@ -109,6 +109,19 @@ pub const KEYS: &[&str] = &[
     "proposal.card-link",
     "proposal.history",
     "proposal.earlier",
+    "card.button.retry",
+    "card.button.confirm",
+    "card.button.again",
+    "card.posts",
+    "card.post.posted",
+    "card.post.sending",
+    "card.post.failed",
+    "card.post.unknown",
+    "submit.modal.when",
+    "submit.when-invalid",
+    "submit.when-past",
+    "submit.when-far",
+    "card.scheduled",
 ];
 
 #[cfg(test)]

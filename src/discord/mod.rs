@@ -15,6 +15,7 @@
 //! - [`ratelimit`]: per-member limits.
 //! - [`messages`]: the bot's words in French and English (`messages.toml`).
 
+pub mod announce;
 pub mod cards;
 pub mod dispatch;
 pub mod embeds;

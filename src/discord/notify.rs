@@ -13,12 +13,12 @@ use serenity::http::Http;
 use serenity::model::id::{ChannelId, MessageId};
 use tracing::Instrument;
 
-use super::cards::{card, message_link};
+use super::cards::{card_with, message_link};
 use super::response::Message;
 use super::server::ServerSettings;
 use crate::review::Language;
 use crate::store::{Store, StoreError};
-use crate::workflow::{Notice, Proposal, ProposalId};
+use crate::workflow::{Notice, Proposal, ProposalId, Status};
 
 /// Why a card could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -97,10 +97,7 @@ pub async fn refresh_card(
     };
     let server = ServerSettings::from_stored(store.settings(p.guild).await?);
     let lang = server.language.unwrap_or(Language::En);
-    let mut msg = card(&p, server.policy.required_approvals, lang);
-    // The note the author gave at submission is the card's content: an edit without content
-    // keeps it.
-    msg.content = None;
+    let msg = render(store, &p, server.policy.required_approvals, lang).await;
     http.edit_message(
         ChannelId::new(at.channel_id.max(1)),
         MessageId::new(at.message_id.max(1)),
@@ -109,6 +106,26 @@ pub async fn refresh_card(
     )
     .await?;
     Ok(true)
+}
+
+/// The card of `p` as it stands: once the proposal is being posted, with its posts (links,
+/// errors) and the admins' buttons. Without `content`, so an edit keeps the author's note.
+pub async fn render(store: &dyn Store, p: &Proposal, required: u32, lang: Language) -> Message {
+    let posting = matches!(
+        p.status,
+        Status::Publishing | Status::Posted | Status::Failed | Status::NeedsReconcile
+    );
+    let publications = if posting {
+        store.publications(p.id).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not read the posts for the card");
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
+    let mut msg = card_with(p, required, lang, &publications);
+    msg.content = None;
+    msg
 }
 
 /// The link to `id`'s card, when it is known.

@@ -433,6 +433,9 @@ pub struct RouterConfig {
     pub review_rate: RateLimit,
     /// The single-server defaults, saved for a server on its first use of the workflow.
     pub workflow: WorkflowDefaults,
+    /// The networks configured for posting: their limits join a server's reviews when it
+    /// posts there.
+    pub publishers: Vec<Arc<dyn crate::publish::Publisher>>,
 }
 
 /// The approval workflow's settings from the command line (`REVIEW_CHANNEL_ID`, ...): a
@@ -450,6 +453,9 @@ pub struct Router {
     pub(crate) review_limiter: MemberLimiter,
     /// The approval workflow's store; without it `/submit` and the cards say so.
     pub(crate) store: Option<Arc<dyn Store>>,
+    /// Rung when a post becomes due (an approval, an admin's retry): this process's
+    /// publishing worker starts a round at once.
+    pub post_wake: Arc<tokio::sync::Notify>,
     /// The process's counters (`/metrics`): handlers count reviews and votes here.
     pub metrics: Arc<crate::metrics::Metrics>,
 }
@@ -470,6 +476,7 @@ impl Router {
             config,
             store: None,
             metrics: Arc::default(),
+            post_wake: Arc::default(),
         }
     }
 
@@ -524,6 +531,12 @@ impl Router {
             None => self.config.review.clone(),
         };
         settings.reply_language = Some(reply);
+        if let Some(server) = server {
+            settings.networks = crate::publish::worker::review_networks(
+                &server.to_stored(),
+                &self.config.publishers,
+            );
+        }
         if let (Some(store), Some(guild)) = (self.store.as_deref(), inv.guild_id) {
             match store
                 .signature(GuildId(guild), crate::workflow::MemberId(inv.user_id))

@@ -19,6 +19,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::Notify;
+
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use tracing::{info, instrument, warn};
@@ -110,6 +112,9 @@ pub struct Worker {
     options: WorkerOptions,
     /// Networks that said "come back later", until when: other posts wait too.
     paused: Mutex<HashMap<&'static str, DateTime<Utc>>>,
+    /// Rung when this process approves a proposal (or an admin retries): the next round starts
+    /// at once instead of at the next `poll`.
+    wake: Arc<Notify>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -142,7 +147,14 @@ impl Worker {
             id: id.into(),
             options: WorkerOptions::default(),
             paused: Mutex::new(HashMap::new()),
+            wake: Arc::new(Notify::new()),
         }
+    }
+
+    /// Starts a round whenever `wake` is notified (the Discord side rings it on approval).
+    pub fn with_wake(mut self, wake: Arc<Notify>) -> Worker {
+        self.wake = wake;
+        self
     }
 
     pub fn with_options(mut self, options: WorkerOptions) -> Worker {
@@ -171,6 +183,7 @@ impl Worker {
             tokio::select! {
                 _ = &mut shutdown => break,
                 _ = tokio::time::sleep(self.options.poll) => {}
+                _ = self.wake.notified() => {}
             }
         }
     }

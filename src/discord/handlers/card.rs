@@ -9,12 +9,13 @@ use std::sync::Arc;
 use chrono::Utc;
 use serenity::http::Http;
 
-use crate::discord::cards::{card, Button};
+use crate::discord::cards::Button;
 use crate::discord::embeds::notice;
 use crate::discord::messages::text;
 use crate::discord::notify;
 use crate::discord::response::{Message, Modal, Response};
 use crate::discord::router::{Action, Invocation, Router};
+use crate::publish::worker;
 use crate::review::{review, History};
 use crate::store::{Store, StoreError};
 use crate::workflow::{Event, GuildId, ProposalId, WorkflowError};
@@ -96,6 +97,12 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 &[("reason", text("card.modal.reason", lang), None, MAX_REASON)],
             ));
         }
+        (
+            Target::Button(b @ (Button::Retry | Button::ConfirmPosted | Button::PostAgain), p, _),
+            false,
+        ) => {
+            return posting(router, store, inv, b, p).await;
+        }
         (Target::Button(Button::Edit, p, r), false) => {
             return edit_modal(store, inv, p, r).await;
         }
@@ -150,6 +157,9 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
     {
         Ok(t) => {
             tracing::info!(proposal = id, status = %t.proposal.status, "card action applied");
+            if t.enqueue_post {
+                router.post_wake.notify_one();
+            }
             if let Some(http) = http {
                 let link = notify::card_link(store, &t.proposal).await;
                 notify::spawn_author_notice(
@@ -166,15 +176,57 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
             ) {
                 router.metrics.vote();
             }
-            let mut msg = card(
+            let msg = notify::render(
+                store,
                 &t.proposal,
                 settings.policy.required_approvals,
                 inv.public_language(),
-            );
-            // Keep the card's note (its content): an update without content leaves it as is.
-            msg.content = None;
+            )
+            .await;
             Response::UpdateMessage(msg)
         }
+        Err(e) => refused(&e, inv),
+    }
+}
+
+/// An admin's button on a post that went wrong: Retry (failed), Confirm posted or Post again
+/// (outcome unknown). The worker does the sending; the card shows the new state at once.
+async fn posting(
+    router: &Router,
+    store: &dyn Store,
+    inv: &Invocation,
+    button: Button,
+    id: i64,
+) -> Response {
+    let (guild, id, by, now) = (
+        GuildId(inv.guild_id.unwrap_or_default()),
+        ProposalId(id),
+        inv.member(),
+        Utc::now(),
+    );
+    let done = match button {
+        Button::Retry => worker::retry(store, guild, id, &by, now).await.map(|_| ()),
+        Button::ConfirmPosted => worker::confirm_posted(store, guild, id, &by, None, now)
+            .await
+            .map(|_| ()),
+        _ => worker::post_again(store, guild, id, &by, now)
+            .await
+            .map(|_| ()),
+    };
+    if let Err(e) = done {
+        return refused(&e, inv);
+    }
+    tracing::info!(proposal = %id, action = button.id(), "posting settled by an admin");
+    router.post_wake.notify_one();
+    let required = match router.server(store, inv).await {
+        Ok(s) => s.policy.required_approvals,
+        Err(e) => return refused(&e, inv),
+    };
+    match store.proposal(id).await {
+        Ok(Some(p)) => Response::UpdateMessage(
+            notify::render(store, &p, required, inv.public_language()).await,
+        ),
+        Ok(None) => refused(&StoreError::Refused(WorkflowError::NoSuchProposal), inv),
         Err(e) => refused(&e, inv),
     }
 }

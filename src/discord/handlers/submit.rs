@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use serenity::http::Http;
 use serenity::model::id::ChannelId;
 
@@ -12,6 +12,7 @@ use crate::discord::embeds::{escape_markdown, notice};
 use crate::discord::messages::{fill, text};
 use crate::discord::response::{Message, Modal, Response};
 use crate::discord::router::{Invocation, Router};
+use crate::publish::worker;
 use crate::review::{review, History};
 use crate::store::CardRef;
 use crate::workflow::GuildId;
@@ -36,23 +37,59 @@ pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) 
         return Response::Message(notice("submit.guild-only", lang, &[]));
     }
     let note = inv.string_option("note");
+    let when = inv.string_option("when");
     match inv.string_option("text") {
-        Some(t) if !t.trim().is_empty() => submit(router, inv, http, t, note).await,
+        Some(t) if !t.trim().is_empty() => submit(router, inv, http, t, note, when).await,
         _ => Response::Modal(
             Modal::paragraphs(
                 MODAL,
                 text("submit.modal.title", lang),
                 &[("text", text("card.modal.text", lang), None, MAX_TEXT)],
             )
-            .optional("note", text("submit.modal.note", lang), note, MAX_NOTE),
+            .optional("note", text("submit.modal.note", lang), note, MAX_NOTE)
+            .optional("when", text("submit.modal.when", lang), when, MAX_WHEN),
         ),
     }
+}
+
+/// The longest `when` (the manifest says so too).
+const MAX_WHEN: usize = 40;
+
+/// When a proposal is to be posted, as a member types it: RFC 3339 (`2026-12-24T09:00:00+01:00`)
+/// or a UTC date and time (`2026-12-24 09:00`). In the future, within a year. The error is a
+/// message key.
+pub fn parse_when(typed: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, &'static str> {
+    let typed = typed.trim();
+    let at = DateTime::parse_from_rfc3339(typed)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            [
+                "%Y-%m-%d %H:%M",
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M:%S",
+                "%Y-%m-%dT%H:%M:%S",
+            ]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(typed, f).ok())
+            .map(|n| n.and_utc())
+        })
+        .ok_or("submit.when-invalid")?;
+    if at <= now + TimeDelta::minutes(1) {
+        return Err("submit.when-past");
+    }
+    if at > now + TimeDelta::days(365) {
+        return Err("submit.when-far");
+    }
+    Ok(at)
 }
 
 /// The form `/submit` opened.
 pub async fn modal(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
     match inv.field("text") {
-        Some(t) if !t.trim().is_empty() => submit(router, inv, http, t, inv.field("note")).await,
+        Some(t) if !t.trim().is_empty() => {
+            submit(router, inv, http, t, inv.field("note"), inv.field("when")).await
+        }
         _ => Response::Message(notice("submit.missing-text", inv.language(), &[])),
     }
 }
@@ -63,8 +100,20 @@ async fn submit(
     http: Option<&Arc<Http>>,
     text: &str,
     note: Option<&str>,
+    when: Option<&str>,
 ) -> Response {
     let lang = inv.language();
+    let now = Utc::now();
+    // A bad time is said before anything is stored.
+    let at = match when.map(str::trim).filter(|w| !w.is_empty()) {
+        Some(w) => match parse_when(w, now) {
+            Ok(at) => Some(at),
+            Err(key) => {
+                return Response::Message(notice(key, lang, &[("when", &escape_markdown(w))]))
+            }
+        },
+        None => None,
+    };
     let Some(guild) = inv.guild_id else {
         return Response::Message(notice("submit.guild-only", lang, &[]));
     };
@@ -97,9 +146,16 @@ async fn submit(
     };
     let id = t.proposal.id;
     tracing::info!(proposal = %id, channel, "proposal submitted");
+    if let Some(at) = at {
+        if let Err(e) = worker::schedule(store, GuildId(guild), id, Some(at), now).await {
+            tracing::warn!(error = %e, proposal = %id, "could not schedule the proposal");
+            return private(e.message(lang));
+        }
+    }
     let mut msg = card(&t.proposal, settings.policy.required_approvals, card_lang);
+    let mut content = Vec::new();
     if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
-        msg.content = Some(fill(
+        content.push(fill(
             "card.note",
             card_lang,
             &[
@@ -107,6 +163,16 @@ async fn submit(
                 ("note", &escape_markdown(note)),
             ],
         ));
+    }
+    if let Some(at) = at {
+        content.push(fill(
+            "card.scheduled",
+            card_lang,
+            &[("at", &format!("<t:{}:f>", at.timestamp()))],
+        ));
+    }
+    if !content.is_empty() {
+        msg.content = Some(content.join("\n"));
     }
     let Some(http) = http else {
         return Response::Message(notice(
@@ -146,5 +212,23 @@ async fn submit(
                 &[("id", &id.to_string())],
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_posting_time_is_utc_in_the_future_within_a_year() {
+        let now: DateTime<Utc> = "2026-12-01T10:00:00Z".parse().expect("time");
+        let at = |s: &str| parse_when(s, now);
+        let expected: DateTime<Utc> = "2026-12-24T09:00:00Z".parse().expect("time");
+        assert_eq!(at("2026-12-24 09:00"), Ok(expected));
+        assert_eq!(at(" 2026-12-24T09:00 "), Ok(expected));
+        assert_eq!(at("2026-12-24T10:00:00+01:00"), Ok(expected));
+        assert_eq!(at("demain matin"), Err("submit.when-invalid"));
+        assert_eq!(at("2026-12-01 10:00"), Err("submit.when-past"));
+        assert_eq!(at("2028-01-01 10:00"), Err("submit.when-far"));
     }
 }

@@ -436,3 +436,56 @@ fn the_settings_and_guidelines_render_in_french_and_in_english() {
         insta::assert_json_snapshot!("guidelines_tone_en", json(guidelines::slash(&ask("en-US", Some("tone")))));
     });
 }
+
+#[tokio::test]
+async fn a_proposal_can_carry_its_posting_time() {
+    let bot = Bot::start(&[]).await;
+    let me = Member::new(1, "fr");
+    let submit = |id: u64, when: &str| {
+        fixtures::slash(
+            id,
+            &me,
+            "submit",
+            json!([{"name": "text", "type": 3, "value": "Bonne fin d'année à tous ^AB"},
+                   {"name": "when", "type": 3, "value": when}]),
+        )
+    };
+    let r = bot.ask(submit(50, "2001-01-01 09:00")).await;
+    assert_private(&r);
+    assert!(content(&r).contains("déjà passé"), "{}", content(&r));
+    let r = bot.ask(submit(51, "bientôt")).await;
+    assert!(
+        content(&r).contains("Je ne comprends pas"),
+        "{}",
+        content(&r)
+    );
+    let at = chrono::Utc::now() + chrono::TimeDelta::days(3);
+    let when = at.format("%Y-%m-%d %H:%M").to_string();
+    let r = bot.ask(submit(52, &when)).await;
+    assert!(content(&r).contains("n°1"), "{}", content(&r));
+    let card = bot
+        .fake
+        .next_request(
+            |r| r.method == "POST" && r.path.ends_with("/messages"),
+            std::time::Duration::from_secs(5),
+        )
+        .await
+        .expect("the card");
+    let timestamp =
+        at.timestamp() - i64::from(at.format("%S").to_string().parse::<u8>().unwrap_or(0));
+    assert!(
+        card.body["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&format!("<t:{timestamp}:f>")),
+        "{:#}",
+        card.body
+    );
+    let store = tweetguard::store::open(&bot.db_url).await.expect("store");
+    let scheduled = store
+        .schedule(tweetguard::workflow::ProposalId(1))
+        .await
+        .expect("readable");
+    assert_eq!(scheduled.map(|t| t.timestamp()), Some(timestamp));
+    bot.stop().await;
+}

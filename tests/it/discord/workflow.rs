@@ -23,10 +23,15 @@ const CONTRACTOR: u64 = 13;
 const TWEET: &str = "@everyone <@&123> Notre **nouvelle** appli est disponible sur iOS et Android.";
 
 async fn start() -> Bot {
+    start_with(&[]).await
+}
+
+/// The bot with the review channel and roles of these tests, and `extra` flags.
+async fn start_with(extra: &[&str]) -> Bot {
     let channel = REVIEW_CHANNEL.to_string();
     let roles = format!("{REVIEWER},{LEGAL}");
     let contractors = CONTRACTOR.to_string();
-    Bot::start(&[
+    let mut argv = vec![
         "--review-channel-id",
         &channel,
         "--reviewer-role-ids",
@@ -35,8 +40,9 @@ async fn start() -> Bot {
         &contractors,
         "--required-approvals",
         "2",
-    ])
-    .await
+    ];
+    argv.extend_from_slice(extra);
+    Bot::start(&argv).await
 }
 
 fn submit(id: u64, who: &Member, text: &str) -> Value {
@@ -586,5 +592,130 @@ async fn an_admin_overrides_a_blocked_review_with_a_reason() {
     let r = bot.ask(click(526, &a, "tg:approve:1:1")).await;
     assert_eq!(r.body["type"], 7, "{:#}", r.body);
     assert!(approvals_field(&r.body["data"]).contains("2/2"));
+    bot.stop().await;
+}
+
+/// Submit, two approvals, and the bot posts the approved text once (to a fake Mastodon on
+/// 127.0.0.1), edits the card with the post's link, and tells the author.
+#[tokio::test]
+async fn an_approved_proposal_is_posted_once_and_its_card_links_to_the_post() {
+    use crate::publish::fakes::{Fake, MASTODON_TOKEN};
+    let mastodon = Fake::mastodon().await;
+    let bot = start_with(&[
+        "--mastodon-url",
+        &mastodon.url,
+        "--mastodon-token",
+        MASTODON_TOKEN,
+    ])
+    .await;
+    let author = Member::new(1, "fr");
+    let text = "Merci à @alice pour ce retour : on corrige dès cette semaine. Vos idées ? ^AB";
+    bot.ask(submit(531, &author, text)).await;
+    posted_card(&bot).await;
+    for (id, who) in [(532, 5), (533, 6)] {
+        let m = Member::new(who, "fr").with_roles(&[REVIEWER]);
+        let r = bot.ask(click(id, &m, "tg:approve:1:1")).await;
+        assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    }
+    let wait = std::time::Duration::from_secs(15);
+    let edited = bot
+        .fake
+        .next_request(
+            |r| {
+                r.method == "PATCH"
+                    && r.path == format!("/api/v10/channels/{REVIEW_CHANNEL}/messages/7002")
+                    && r.body["embeds"][0]["title"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("publiée")
+            },
+            wait,
+        )
+        .await
+        .expect("the card shows the post");
+    let fields = edited.body["embeds"][0]["fields"].to_string();
+    assert!(fields.contains("**mastodon** · http"), "{fields}");
+    assert_eq!(edited.body["allowed_mentions"], json!({"parse": []}));
+    assert_eq!(mastodon.count(text), 1, "posted exactly once");
+    let dm = bot
+        .fake
+        .next_request(
+            |r| {
+                r.method == "POST"
+                    && r.path
+                        == format!("/api/v10/channels/{}/messages", super::fake::DM_CHANNEL_ID)
+                    && r.body["content"].as_str().unwrap_or("").contains("publiée")
+            },
+            wait,
+        )
+        .await
+        .expect("the author hears it is posted");
+    assert_eq!(dm.body["allowed_mentions"], json!({"parse": []}));
+    let store = store::open(&bot.db_url).await.expect("the bot's store");
+    let p = store
+        .proposal(ProposalId(1))
+        .await
+        .expect("readable")
+        .expect("proposal 1");
+    assert_eq!(p.status, Status::Posted);
+    bot.stop().await;
+    assert_eq!(mastodon.count(text), 1, "and never again");
+}
+
+/// A refused post leaves the proposal failed, with a Retry button that only an admin may use;
+/// the retry posts it, once.
+#[tokio::test]
+async fn a_failed_post_is_retried_by_an_admin_from_the_card() {
+    use crate::publish::fakes::{Fail, Fake, MASTODON_TOKEN};
+    let mastodon = Fake::mastodon().await;
+    mastodon.fail_next(&[Fail::Refuse403]);
+    let bot = start_with(&[
+        "--mastodon-url",
+        &mastodon.url,
+        "--mastodon-token",
+        MASTODON_TOKEN,
+    ])
+    .await;
+    let text = "On a lu tous vos messages, merci ! Vos idées pour la suite ? ^AB";
+    bot.ask(submit(541, &Member::new(1, "fr"), text)).await;
+    posted_card(&bot).await;
+    for (id, who) in [(542, 5), (543, 6)] {
+        let m = Member::new(who, "fr").with_roles(&[REVIEWER]);
+        bot.ask(click(id, &m, "tg:approve:1:1")).await;
+    }
+    let wait = std::time::Duration::from_secs(15);
+    let failed = bot
+        .fake
+        .next_request(
+            |r| r.method == "PATCH" && r.body["components"].to_string().contains("tg:retry:1:1"),
+            wait,
+        )
+        .await
+        .expect("the card offers a retry");
+    assert!(failed.body["embeds"][0]["fields"]
+        .to_string()
+        .contains("403"));
+    assert_eq!(mastodon.count(text), 0);
+
+    let reviewer = Member::new(5, "fr").with_roles(&[REVIEWER]);
+    let r = bot.ask(click(544, &reviewer, "tg:retry:1:1")).await;
+    assert_refused(&r, &WorkflowError::NotAdmin.message(Language::Fr));
+    let admin = Member::new(7, "fr").admin();
+    let r = bot.ask(click(545, &admin, "tg:retry:1:1")).await;
+    assert_eq!(r.body["type"], 7, "{:#}", r.body);
+    bot.fake
+        .next_request(
+            |r| {
+                r.method == "PATCH"
+                    && r.body["embeds"][0]["title"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("publiée")
+            },
+            wait,
+        )
+        .await
+        .expect("posted after the retry");
+    assert_eq!(mastodon.count(text), 1);
     bot.stop().await;
 }
