@@ -212,7 +212,9 @@ pub trait Store: Send + Sync {
     async fn schedule(&self, id: ProposalId) -> Result<Option<DateTime<Utc>>, StoreError>;
 
     /// Expires the open proposals whose scheduled time has come (they were not approved in
-    /// time, and are never posted late); returns the transitions made.
+    /// time, and are never posted late), and those whose latest revision waited longer than
+    /// the server's expiry without a decision; returns the transitions made (the author is
+    /// told of each).
     async fn expire_missed(&self, now: DateTime<Utc>) -> Result<Vec<Transition>, StoreError>;
 }
 

@@ -17,10 +17,10 @@ use tracing::debug;
 
 use super::{
     apply_in, backoff, db, from_micros, get, load, micros_now, outbox_entry, to_micros, u32_of,
-    Backend, SqlStore, MAX_ATTEMPTS, OUTBOX_COLUMNS,
+    uid, Backend, SqlStore, MAX_ATTEMPTS, OUTBOX_COLUMNS,
 };
 use crate::store::{
-    OutboxEntry, OutboxStatus, Publication, PublicationResult, PublicationStatus, StoreError,
+    OutboxEntry, OutboxStatus, Publication, PublicationResult, PublicationStatus, Store, StoreError,
 };
 use crate::workflow::{
     Action, Event, GuildId, Member, ProposalId, ReconcileOutcome, Status, Transition, WorkflowError,
@@ -509,6 +509,59 @@ impl SqlStore {
             )) {
                 Ok(t) => done.push(t),
                 // Someone approved, withdrew or rescheduled it meanwhile.
+                Err(StoreError::Refused(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        done.extend(self.expire_waited_too_long(now).await?);
+        Ok(done)
+    }
+
+    /// Open proposals whose latest revision waited longer than their server's expiry (seven
+    /// days by default) without a decision. Each server's policy is read once and the due time
+    /// computed here, so only proposals actually due take the write lock; the workflow checks
+    /// again inside the transaction.
+    async fn expire_waited_too_long(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Transition>, StoreError> {
+        // No policy expires sooner than an hour: younger revisions are not even looked at.
+        let candidates = sqlx::query(
+            "SELECT p.id, p.guild_id, r.created_at FROM proposals p JOIN revisions r \
+             ON r.proposal_id = p.id AND r.number = p.current_revision \
+             WHERE p.status IN ($1, $2) AND r.created_at <= $3 ORDER BY p.id",
+        )
+        .bind(Status::Pending.as_str())
+        .bind(Status::ChangesRequested.as_str())
+        .bind(to_micros(now - chrono::TimeDelta::hours(1)))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let mut policies: std::collections::HashMap<u64, crate::workflow::Policy> =
+            std::collections::HashMap::new();
+        let mut done = Vec::new();
+        for row in &candidates {
+            let id = ProposalId(get(row, "id")?);
+            let guild = uid(get(row, "guild_id")?);
+            let since = from_micros(get(row, "created_at")?)?;
+            if !policies.contains_key(&guild) {
+                let settings = self.settings(GuildId(guild)).await?;
+                policies.insert(guild, settings.policy);
+            }
+            let due = policies.get(&guild).map_or(since, |p| p.expires_at(since));
+            if now < due {
+                continue;
+            }
+            match write_tx!(self, |conn| apply_in(
+                conn,
+                self.backend,
+                None,
+                id,
+                &Event::Expire,
+                now
+            )) {
+                Ok(t) => done.push(t),
+                // Decided, edited or withdrawn meanwhile.
                 Err(StoreError::Refused(_)) => {}
                 Err(e) => return Err(e),
             }

@@ -334,7 +334,7 @@ fn id64(v: u64) -> i64 {
     v as i64
 }
 
-fn uid(v: i64) -> u64 {
+pub(super) fn uid(v: i64) -> u64 {
     v as u64
 }
 

@@ -656,6 +656,26 @@ async fn retry_and_reconcile_are_admin_decisions(store: &dyn Store) {
     assert_eq!((entry.status, entry.due_at), (OutboxStatus::Pending, at(7)));
 }
 
+async fn a_proposal_left_waiting_past_its_servers_expiry_expires_once(store: &dyn Store) {
+    let p = submit(store, Verdict::Ready).await;
+    let week = 7 * 24 * 60;
+    assert!(store
+        .expire_missed(at(week - 1))
+        .await
+        .expect("sweep")
+        .is_empty());
+    let done = store.expire_missed(at(week)).await.expect("sweep");
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].proposal.id, p.id);
+    assert_eq!(done[0].proposal.status, Status::Expired);
+    assert!(store
+        .expire_missed(at(week + 1))
+        .await
+        .expect("sweep")
+        .is_empty());
+    assert_eq!(stored(store, p.id).await.status, Status::Expired);
+}
+
 /// Runs each contract function against a fresh SQLite file and a fresh PostgreSQL database.
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
