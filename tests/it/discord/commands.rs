@@ -14,6 +14,11 @@ fn sub(name: &str, options: Value) -> Value {
     json!([{"name": name, "type": 1, "options": options}])
 }
 
+/// `/settings <name> <options>`.
+fn settings(id: u64, who: &Member, name: &str, options: Value) -> Value {
+    fixtures::slash(id, who, "settings", sub(name, options))
+}
+
 /// `/signature set signature:<sig>`.
 fn set_signature(id: u64, who: &Member, sig: &str) -> Value {
     fixtures::slash(
@@ -90,14 +95,11 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
     let member = Member::new(1, "en-US");
     let admin = Member::new(2, "fr").admin();
     let r = bot
-        .ask(fixtures::slash(
+        .ask(settings(
             10,
             &member,
-            "settings",
-            sub(
-                "approvals",
-                json!([{"name": "count", "type": 4, "value": 1}]),
-            ),
+            "approvals",
+            json!([{"name": "count", "type": 4, "value": 1}]),
         ))
         .await;
     assert_private(&r);
@@ -108,14 +110,11 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
     );
 
     let r = bot
-        .ask(fixtures::slash(
+        .ask(settings(
             11,
             &admin,
-            "settings",
-            sub(
-                "approvals",
-                json!([{"name": "count", "type": 4, "value": 1}]),
-            ),
+            "approvals",
+            json!([{"name": "count", "type": 4, "value": 1}]),
         ))
         .await;
     assert_private(&r);
@@ -145,20 +144,15 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
             json!([{"name": "networks", "type": 3, "value": "mastodon, x"}]),
         ),
     ] {
-        let r = bot
-            .ask(fixtures::slash(id, &admin, "settings", sub(name, options)))
-            .await;
+        let r = bot.ask(settings(id, &admin, name, options)).await;
         assert_eq!(content(&r), "Réglage enregistré.", "{name}: {:#}", r.body);
     }
     let r = bot
-        .ask(fixtures::slash(
+        .ask(settings(
             16,
             &admin,
-            "settings",
-            sub(
-                "publish-to",
-                json!([{"name": "networks", "type": 3, "value": "myspace"}]),
-            ),
+            "publish-to",
+            json!([{"name": "networks", "type": 3, "value": "myspace"}]),
         ))
         .await;
     assert!(
@@ -167,15 +161,12 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
         content(&r)
     );
     let r = bot
-        .ask(fixtures::slash(
+        .ask(settings(
             17,
             &admin,
-            "settings",
-            sub(
-                "quorum",
-                json!([{"name": "role", "type": 8, "value": "78"},
+            "quorum",
+            json!([{"name": "role", "type": 8, "value": "78"},
                                  {"name": "approvals", "type": 4, "value": 0}]),
-            ),
         ))
         .await;
     assert_eq!(content(&r), "Réglage enregistré.");
