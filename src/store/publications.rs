@@ -9,6 +9,8 @@
 //!   `pending` or `failed`: after a crash, `sending` means "maybe posted" and is resolved by a
 //!   lookup, never by sending again.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -23,7 +25,8 @@ use crate::store::{
     OutboxEntry, OutboxStatus, Publication, PublicationResult, PublicationStatus, Store, StoreError,
 };
 use crate::workflow::{
-    Action, Event, GuildId, Member, ProposalId, ReconcileOutcome, Status, Transition, WorkflowError,
+    Action, Event, GuildId, Member, Policy, ProposalId, ReconcileOutcome, Status, Transition,
+    WorkflowError,
 };
 
 const PUBLICATION_COLUMNS: &str =
@@ -537,18 +540,17 @@ impl SqlStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        let mut policies: std::collections::HashMap<u64, crate::workflow::Policy> =
-            std::collections::HashMap::new();
+        let mut policies: HashMap<u64, Policy> = HashMap::new();
         let mut done = Vec::new();
         for row in &candidates {
             let id = ProposalId(get(row, "id")?);
             let guild = uid(get(row, "guild_id")?);
             let since = from_micros(get(row, "created_at")?)?;
-            if !policies.contains_key(&guild) {
-                let settings = self.settings(GuildId(guild)).await?;
-                policies.insert(guild, settings.policy);
-            }
-            let due = policies.get(&guild).map_or(since, |p| p.expires_at(since));
+            let policy = match policies.entry(guild) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(self.settings(GuildId(guild)).await?.policy),
+            };
+            let due = policy.expires_at(since);
             if now < due {
                 continue;
             }
