@@ -16,6 +16,7 @@
 //! - [`messages`]: the bot's words in French and English (`messages.toml`).
 
 pub mod announce;
+pub mod cache;
 pub mod cards;
 pub mod dispatch;
 pub mod embeds;

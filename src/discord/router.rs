@@ -22,6 +22,7 @@ use serenity::model::application::{
 use serenity::model::guild::Member;
 use serenity::model::user::User;
 
+use super::cache::TtlCache;
 use super::handlers;
 use super::ratelimit::{MemberLimiter, RateLimit};
 use super::response::Response;
@@ -453,6 +454,10 @@ pub struct Router {
     pub(crate) review_limiter: MemberLimiter,
     /// The approval workflow's store; without it `/submit` and the cards say so.
     pub(crate) store: Option<Arc<dyn Store>>,
+    /// Quick reviews' copies of servers' review settings, by guild.
+    server_reviews: TtlCache<u64, Settings>,
+    /// Quick reviews' copies of members' signatures, by (guild, member).
+    signatures: TtlCache<(u64, u64), Option<String>>,
     /// Rung when a post becomes due (an approval, an admin's retry): this process's
     /// publishing worker starts a round at once.
     pub post_wake: Arc<tokio::sync::Notify>,
@@ -477,6 +482,8 @@ impl Router {
             store: None,
             metrics: Arc::default(),
             post_wake: Arc::default(),
+            server_reviews: TtlCache::default(),
+            signatures: TtlCache::default(),
         }
     }
 
@@ -513,41 +520,101 @@ impl Router {
         Ok(s)
     }
 
-    /// The review settings for `inv`'s member: the bot's, the server's tuning, the member's
-    /// registered signature, messages in `reply`. A database hiccup degrades to the bot's
-    /// settings: a tone check should not fail because the store is slow.
+    /// The bot's review settings with a server's tuning (length limit, signatures, company,
+    /// team words) and the limits of the networks it posts to.
+    fn tuned(&self, server: &ServerSettings) -> Settings {
+        let mut settings = server
+            .review_settings(&self.config.review)
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "the server's team words don't load; ignored");
+                self.config.review.clone()
+            });
+        settings.networks =
+            crate::publish::worker::review_networks(&server.to_stored(), &self.config.publishers);
+        settings
+    }
+
+    /// The member's registered signature, from the store (`cached`: a copy at most
+    /// [`super::cache::TTL`] old will do). A database hiccup means no signature: a review still comes.
+    async fn signature_of(&self, inv: &Invocation, cached: bool) -> Option<String> {
+        let (store, guild) = (self.store.as_deref()?, inv.guild_id?);
+        let key = (guild, inv.user_id);
+        let now = Instant::now();
+        if cached {
+            if let Some(sig) = self.signatures.get(&key, now) {
+                return sig;
+            }
+        }
+        match store
+            .signature(GuildId(guild), crate::workflow::MemberId(inv.user_id))
+            .await
+        {
+            Ok(sig) => {
+                self.signatures.put(key, sig.clone(), now);
+                sig
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the member's signature");
+                None
+            }
+        }
+    }
+
+    /// The review settings for a proposal by `inv`'s member (submission, edit): the server's
+    /// settings as just read, the member's signature, messages in `reply`.
     pub(crate) async fn review_settings(
         &self,
         inv: &Invocation,
-        server: Option<&ServerSettings>,
+        server: &ServerSettings,
         reply: Language,
     ) -> Settings {
-        let mut settings = match server.map(|s| s.review_settings(&self.config.review)) {
-            Some(Ok(s)) => s,
-            Some(Err(e)) => {
-                tracing::warn!(error = %e, "the server's team words don't load; ignored");
-                self.config.review.clone()
+        let mut settings = self.tuned(server);
+        settings.reply_language = Some(reply);
+        settings.signature = self.signature_of(inv, false).await;
+        settings
+    }
+
+    /// The review settings for a quick review (`/review`, "Review as tweet"): as
+    /// [`Self::review_settings`], from copies at most [`super::cache::TTL`] old, so a tone check costs
+    /// no database round trip. Outside a server (or without a store), the bot's own settings.
+    pub(crate) async fn quick_review_settings(
+        &self,
+        inv: &Invocation,
+        reply: Language,
+    ) -> Settings {
+        let mut settings = match (self.store.as_deref(), inv.guild_id) {
+            (Some(store), Some(guild)) => {
+                let now = Instant::now();
+                match self.server_reviews.get(&guild, now) {
+                    Some(s) => s,
+                    None => match store.settings(GuildId(guild)).await {
+                        Ok(stored) => {
+                            let s = self.tuned(&ServerSettings::from_stored(stored));
+                            self.server_reviews.put(guild, s.clone(), now);
+                            s
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not read the server's settings");
+                            self.config.review.clone()
+                        }
+                    },
+                }
             }
-            None => self.config.review.clone(),
+            _ => self.config.review.clone(),
         };
         settings.reply_language = Some(reply);
-        if let Some(server) = server {
-            settings.networks = crate::publish::worker::review_networks(
-                &server.to_stored(),
-                &self.config.publishers,
-            );
-        }
-        if let (Some(store), Some(guild)) = (self.store.as_deref(), inv.guild_id) {
-            match store
-                .signature(GuildId(guild), crate::workflow::MemberId(inv.user_id))
-                .await
-            {
-                Ok(Some(sig)) => settings.signature = Some(sig),
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "could not read the member's signature"),
-            }
-        }
+        settings.signature = self.signature_of(inv, true).await;
         settings
+    }
+
+    /// This process changed a server's settings: its next quick review reads them again.
+    pub(crate) fn forget_server(&self, guild: u64) {
+        self.server_reviews.forget(&guild);
+    }
+
+    /// This process changed a member's signature.
+    pub(crate) fn forget_signature(&self, guild: u64, member: u64) {
+        self.signatures.forget(&(guild, member));
     }
 
     /// Whether a command of this name has a handler.

@@ -132,7 +132,7 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 Err(e) => return refused(&e, inv),
             };
             let settings = router
-                .review_settings(inv, Some(&server), inv.public_language())
+                .review_settings(inv, &server, inv.public_language())
                 .await;
             let r = review(&new_text, &settings, &History::default());
             router.metrics.review();

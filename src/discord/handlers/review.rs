@@ -8,8 +8,6 @@ use crate::review::{review, History};
 use crate::discord::embeds::{notice, review_embed};
 use crate::discord::response::{Message, Response};
 use crate::discord::router::{Invocation, Router, TargetMessage};
-use crate::discord::server::ServerSettings;
-use crate::workflow::GuildId;
 
 /// The slash command's name (`commands/review.json`).
 pub const SLASH: &str = "review";
@@ -49,18 +47,8 @@ async fn answer(router: &Router, inv: &Invocation, text: &str, now: Instant) -> 
         ));
     }
     // In a server, its tuning (length limit, signatures, team words) and the member's
-    // signature apply; a server that never saved settings isn't written to by a quick check.
-    let server = match (router.store.as_deref(), inv.guild_id) {
-        (Some(store), Some(guild)) => match store.settings(GuildId(guild)).await {
-            Ok(s) => Some(ServerSettings::from_stored(s)),
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read the server's settings");
-                None
-            }
-        },
-        _ => None,
-    };
-    let settings = router.review_settings(inv, server.as_ref(), lang).await;
+    // signature apply.
+    let settings = router.quick_review_settings(inv, lang).await;
     let r = review(text, &settings, &History::default());
     router.metrics.review();
     Response::Message(Message::embed(review_embed(&r, text, lang)).ephemeral())

@@ -146,6 +146,7 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
             tracing::info!(error = %e, "settings refused");
             return Response::Message(Message::text(e.message(lang)).ephemeral());
         }
+        router.forget_server(guild);
         tracing::info!(change = ?inv.subcommand(), "server settings changed");
     }
     let mut msg = Message::embed(summary(&s, &router.config.review, lang)).ephemeral();

@@ -89,6 +89,8 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
             ),
         }),
     };
+    // Whatever happened, this member's next quick review reads the store again.
+    router.forget_signature(guild.0, inv.user_id);
     match result {
         Ok(msg) => Response::Message(msg),
         Err(e) => {

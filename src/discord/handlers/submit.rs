@@ -129,9 +129,7 @@ async fn submit(
     };
     let channel = settings.review_channel.unwrap_or(inv.channel_id);
     let card_lang = inv.public_language();
-    let review_settings = router
-        .review_settings(inv, Some(&settings), card_lang)
-        .await;
+    let review_settings = router.review_settings(inv, &settings, card_lang).await;
     let r = review(text, &review_settings, &History::default());
     router.metrics.review();
     let t = match store
