@@ -486,59 +486,6 @@ fn r_at_micros(sent: std::time::Instant, r: &Request) -> u64 {
     r.at.duration_since(sent).as_micros() as u64
 }
 
-/// A shared buffer the log subscriber writes into.
-#[derive(Clone, Default)]
-struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Everything logged at TRACE level, ours and serenity's, from start to shutdown: every
-/// interaction has its span, and the token appears nowhere.
-#[tokio::test]
-async fn the_token_never_appears_in_the_logs() {
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    // This test's thread only; the current-thread runtime runs serenity's tasks here too.
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let bot = Bot::start(&[]).await;
-    let r = bot
-        .ask(fixtures::review(701, &Member::new(1, "fr"), "Bonjour ^SG"))
-        .await;
-    assert_private_and_silent(&r);
-    bot.stop().await;
-    let text =
-        String::from_utf8_lossy(&logs.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
-    assert!(
-        text.contains("interaction{"),
-        "no interaction span:\n{text}"
-    );
-    assert!(
-        text.contains("command=\"review\"") && text.contains("answered"),
-        "{text}"
-    );
-    assert!(!text.contains(TOKEN), "the token leaked into the logs");
-    assert!(
-        !text.contains("TOKEN.never"),
-        "part of the token leaked into the logs"
-    );
-}
-
 /// A slow answer (a database, later) is deferred before Discord's 3 s, then replaces the
 /// "thinking…" message; a quick one is the callback itself.
 #[tokio::test]

@@ -16,6 +16,8 @@ pub struct Served {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     pub client: reqwest::Client,
+    /// Everything the process logged (standard error) so far.
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
     _dir: tempfile::TempDir,
 }
 
@@ -64,7 +66,10 @@ impl Served {
         let mut child = cmd.spawn().expect("the tweetguard binary starts");
         let stderr = child.stderr.take().expect("piped stderr");
         let (tx, rx) = std::sync::mpsc::channel();
-        // Forward the log (the test's output shows it on failure) and pick up the address.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let kept = log.clone();
+        // Forward the log (the test's output shows it on failure), keep it, and pick up the
+        // address.
         std::thread::spawn(move || {
             use std::io::BufRead;
             for line in std::io::BufReader::new(stderr)
@@ -78,6 +83,9 @@ impl Served {
                     let _ = tx.send(addr.trim_matches('"').to_string());
                 }
                 eprintln!("[tweetguard] {line}");
+                let mut all = kept.lock().unwrap_or_else(|e| e.into_inner());
+                all.push_str(&line);
+                all.push('\n');
             }
         });
         let addr = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(60)))
@@ -95,6 +103,7 @@ impl Served {
                 .timeout(Duration::from_secs(30))
                 .build()
                 .expect("an HTTP client"),
+            log,
             _dir: dir,
         };
         served

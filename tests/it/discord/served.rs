@@ -11,7 +11,7 @@ use tweetguard::workflow::ProposalId;
 
 use super::fake::FakeDiscord;
 use super::fixtures::{self, Member, APP_ID};
-use super::process::Served;
+use super::process::{Served, TOKEN};
 
 const WAIT: Duration = Duration::from_secs(15);
 const REVIEW_CHANNEL: u64 = 930_000_000_000_000_003;
@@ -195,4 +195,52 @@ async fn a_shard_range_connects_and_answers() {
         .await;
     assert_eq!(r.body["type"], 4);
     bot.stop().await;
+}
+
+/// The real binary at TRACE level, ours and serenity's, from start to SIGTERM: the
+/// interaction has its span, and the token appears nowhere. (A process of its own: a
+/// subscriber scoped to one test thread misses events when other tests race to register the
+/// same call sites.)
+#[tokio::test]
+async fn the_token_never_appears_in_the_logs() {
+    let fake = FakeDiscord::start().await;
+    let db = tempfile::tempdir().expect("a temp dir");
+    let db_url = format!("sqlite://{}", db.path().join("tweetguard.db").display());
+    let mut bot = Served::start(
+        "gateway",
+        &fake.api_url(),
+        &db_url,
+        &[("RUST_LOG", "trace")],
+    )
+    .await;
+    fake.wait_ready(WAIT).await.expect("the gateway session");
+    fake.send_interaction(fixtures::review(31, &Member::new(1, "fr"), "Bonjour ^SG"))
+        .expect("sent");
+    let cb = fake.callback_of(31, WAIT).await.expect("a callback");
+    assert_eq!(cb.body["type"], 4);
+    bot.sigterm();
+    let status = bot.wait_exit(WAIT).await.expect("the process exits");
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    // The log reader thread may still be draining the pipe.
+    let deadline = std::time::Instant::now() + WAIT;
+    let text = loop {
+        let text = bot.log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if text.contains("stopped") || std::time::Instant::now() > deadline {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(
+        text.contains("interaction{"),
+        "no interaction span:\n{text}"
+    );
+    assert!(
+        text.contains("command=\"review\"") && text.contains("answered"),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN), "the token leaked into the logs");
+    assert!(
+        !text.contains("TOKEN.process"),
+        "part of the token leaked into the logs"
+    );
 }
