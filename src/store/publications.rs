@@ -544,11 +544,13 @@ impl SqlStore {
             let id = ProposalId(get(row, "id")?);
             let guild = uid(get(row, "guild_id")?);
             let since = from_micros(get(row, "created_at")?)?;
-            if !policies.contains_key(&guild) {
-                let settings = self.settings(GuildId(guild)).await?;
-                policies.insert(guild, settings.policy);
+            let due = match policies.entry(guild) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(self.settings(GuildId(guild)).await?.policy)
+                }
             }
-            let due = policies.get(&guild).map_or(since, |p| p.expires_at(since));
+            .expires_at(since);
             if now < due {
                 continue;
             }

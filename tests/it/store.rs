@@ -723,4 +723,5 @@ contract!(
     publications_are_prepared_once_and_fenced_by_the_claim,
     a_schedule_holds_the_post_and_a_missed_one_expires,
     retry_and_reconcile_are_admin_decisions,
+    a_proposal_left_waiting_past_its_servers_expiry_expires_once,
 );
