@@ -68,14 +68,14 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Fake {
-    async fn start(app: impl FnOnce(Arc<State>) -> Router) -> Fake {
+    async fn start(app: Router<Arc<State>>) -> Fake {
         let state = Arc::new(State::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         *lock(&state.base) = url.clone();
-        let router = app(state.clone());
+        let router = app.with_state(state.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });
@@ -107,27 +107,21 @@ impl Fake {
     }
 
     pub async fn x() -> Fake {
-        Fake::start(|s| {
+        Fake::start(
             Router::new()
                 .route("/2/tweets", post(x_post))
                 .route("/2/users/me", get(x_me))
-                .route("/2/users/{id}/tweets", get(x_timeline))
-                .with_state(s)
-        })
+                .route("/2/users/{id}/tweets", get(x_timeline)),
+        )
         .await
     }
 
     pub async fn mastodon() -> Fake {
-        Fake::start(|s| {
-            Router::new()
-                .route("/api/v1/statuses", post(mastodon_post))
-                .with_state(s)
-        })
-        .await
+        Fake::start(Router::new().route("/api/v1/statuses", post(mastodon_post))).await
     }
 
     pub async fn bluesky() -> Fake {
-        Fake::start(|s| {
+        Fake::start(
             Router::new()
                 .route("/xrpc/com.atproto.server.createSession", post(bsky_session))
                 .route("/xrpc/com.atproto.repo.createRecord", post(bsky_create))
@@ -135,19 +129,13 @@ impl Fake {
                 .route(
                     "/xrpc/com.atproto.identity.resolveHandle",
                     get(bsky_resolve),
-                )
-                .with_state(s)
-        })
+                ),
+        )
         .await
     }
 
     pub async fn webhook() -> Fake {
-        Fake::start(|s| {
-            Router::new()
-                .route("/api/webhooks/1/secret-token", any(webhook_post))
-                .with_state(s)
-        })
-        .await
+        Fake::start(Router::new().route("/api/webhooks/1/secret-token", any(webhook_post))).await
     }
 }
 
@@ -218,6 +206,22 @@ fn query(uri: &Uri) -> Vec<(String, String)> {
             (dec(k), dec(v))
         })
         .collect()
+}
+
+/// The value of `key` in the request's query.
+fn param(uri: &Uri, key: &str) -> Option<String> {
+    query(uri)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
 }
 
 // ---- X ----------------------------------------------------------------------------------------
@@ -325,8 +329,7 @@ async fn mastodon_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let bearer = headers.get("authorization").and_then(|h| h.to_str().ok());
-    if bearer != Some(&format!("Bearer {MASTODON_TOKEN}")) {
+    if bearer(&headers) != Some(MASTODON_TOKEN) {
         return unauthorized(&state);
     }
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
@@ -387,11 +390,7 @@ async fn bsky_session(
 }
 
 fn bsky_authed(state: &State, headers: &HeaderMap) -> bool {
-    let Some(token) = headers
-        .get("authorization")
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-    else {
+    let Some(token) = bearer(headers) else {
         return false;
     };
     lock(&state.sessions).iter().any(|s| s == token)
@@ -403,11 +402,7 @@ async fn bsky_create(
     axum::Json(body): axum::Json<Value>,
 ) -> Response {
     if !bsky_authed(&state, &headers) {
-        let token = headers
-            .get("authorization")
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .unwrap_or_default();
+        let token = bearer(&headers).unwrap_or_default();
         if lock(&state.expired).iter().any(|t| t == token) {
             return error(
                 StatusCode::BAD_REQUEST,
@@ -452,12 +447,10 @@ async fn bsky_create(
 }
 
 async fn bsky_get(axum::extract::State(state): S, uri: Uri) -> Response {
-    let q = query(&uri);
-    let get = |k: &str| q.iter().find(|(qk, _)| qk == k).map(|(_, v)| v.clone());
-    if get("repo").as_deref() != Some(BSKY_DID) {
+    if param(&uri, "repo").as_deref() != Some(BSKY_DID) {
         return error(StatusCode::BAD_REQUEST, json!({"error": "InvalidRequest"}));
     }
-    let rkey = get("rkey").unwrap_or_default();
+    let rkey = param(&uri, "rkey").unwrap_or_default();
     let found = lock(&state.rkeys).get(&rkey).copied();
     match found {
         Some(i) => {
@@ -472,12 +465,7 @@ async fn bsky_get(axum::extract::State(state): S, uri: Uri) -> Response {
 }
 
 async fn bsky_resolve(uri: Uri) -> Response {
-    let q = query(&uri);
-    let handle = q
-        .iter()
-        .find(|(k, _)| k == "handle")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
+    let handle = param(&uri, "handle").unwrap_or_default();
     match BSKY_HANDLES.iter().find(|(h, _)| *h == handle) {
         Some((_, did)) => axum::Json(json!({"did": did})).into_response(),
         None => error(
