@@ -9,7 +9,7 @@ use tweetguard::store::{GuildSettings, PublicationStatus, Store, StoreError};
 use tweetguard::workflow::{Status, WorkflowError};
 
 use super::fakes::{Fail, BSKY_HANDLES};
-use super::{approved, status, worker, Net, Recorder, GUILD};
+use super::{approve, approved, status, submitted, worker, Net, Recorder, GUILD};
 use crate::common::{admin, at, member, TestDb};
 
 fn dyn_store(db: &TestDb) -> Arc<dyn Store> {
@@ -341,29 +341,13 @@ async fn a_scheduled_proposal_posts_at_its_time_or_expires_unapproved() {
     );
     // Approved early: posted at its time, not before.
     let text = "At noon ^SG";
-    let early = store
-        .submit(
-            GUILD,
-            &member(super::AUTHOR),
-            text,
-            &crate::common::review(tweetguard::review::Verdict::Ready),
-            at(0),
-        )
-        .await
-        .expect("submit")
-        .proposal
-        .id;
+    let early = submitted(&*store, text).await;
     publish::schedule(&*store, GUILD, early, Some(at(60)), at(0))
         .await
         .expect("schedule");
     assert_eq!(store.schedule(early).await.expect("read"), Some(at(60)));
     for (i, r) in [2, 3].into_iter().enumerate() {
-        let vote = tweetguard::workflow::Event::Approve {
-            by: member(r),
-            revision: 1,
-        };
-        store
-            .apply(GUILD, early, &vote, at(1 + i as i64))
+        approve(&*store, early, r, 1 + i as i64)
             .await
             .expect("approve");
     }
@@ -373,34 +357,14 @@ async fn a_scheduled_proposal_posts_at_its_time_or_expires_unapproved() {
     assert_eq!(net.fake.count(text), 1);
     // Not approved in time: expires, and a late approval is refused.
     let late_text = "At one ^SG";
-    let late = store
-        .submit(
-            GUILD,
-            &member(super::AUTHOR),
-            late_text,
-            &crate::common::review(tweetguard::review::Verdict::Ready),
-            at(0),
-        )
-        .await
-        .expect("submit")
-        .proposal
-        .id;
+    let late = submitted(&*store, late_text).await;
     publish::schedule(&*store, GUILD, late, Some(at(70)), at(0))
         .await
         .expect("schedule");
-    let vote = tweetguard::workflow::Event::Approve {
-        by: member(2),
-        revision: 1,
-    };
-    store
-        .apply(GUILD, late, &vote, at(65))
+    approve(&*store, late, 2, 65)
         .await
         .expect("approve in time");
-    let vote = tweetguard::workflow::Event::Approve {
-        by: member(3),
-        revision: 1,
-    };
-    let refused = store.apply(GUILD, late, &vote, at(71)).await.err();
+    let refused = approve(&*store, late, 3, 71).await.err();
     assert!(
         matches!(
             refused,
