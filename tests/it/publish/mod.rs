@@ -126,6 +126,11 @@ impl Net {
         ]
     }
 
+    /// A worker named `id` posting to this network only.
+    pub fn worker(&self, store: &Arc<dyn Store>, announcer: Arc<Recorder>, id: &str) -> Worker {
+        worker(store.clone(), vec![self.publisher.clone()], announcer, id)
+    }
+
     /// Each of the three social networks, for scenarios that hold for all.
     pub async fn all() -> Vec<Net> {
         vec![Net::x().await, Net::mastodon().await, Net::bluesky().await]
