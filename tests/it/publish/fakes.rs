@@ -166,8 +166,9 @@ fn unauthorized(state: &State) -> Response {
 }
 
 /// Runs the next failure, if any, around `store` (which stores the post and gives the answer).
-async fn with_failure(state: &State, store: impl FnOnce() -> Response) -> Response {
+async fn with_failure(state: &State, store: impl FnOnce(&State) -> Response) -> Response {
     let next = lock(&state.failures).pop_front();
+    let store = || store(state);
     match next {
         None => store(),
         Some(Fail::Before500) => error(StatusCode::INTERNAL_SERVER_ERROR, json!({"error": "boom"})),
@@ -193,6 +194,24 @@ async fn with_failure(state: &State, store: impl FnOnce() -> Response) -> Respon
             answer
         }
     }
+}
+
+/// Stores a post, its id made from its index by `id`; the index and the post.
+fn add_post(
+    state: &State,
+    id: impl FnOnce(usize) -> String,
+    text: &str,
+    body: Value,
+) -> (usize, Post) {
+    let mut posts = lock(&state.posts);
+    let i = posts.len();
+    let p = Post {
+        id: id(i),
+        text: text.to_owned(),
+        body,
+    };
+    posts.push(p.clone());
+    (i, p)
 }
 
 fn query(uri: &Uri) -> Vec<(String, String)> {
@@ -275,16 +294,9 @@ async fn x_post(
             json!({"detail": "You are not allowed to create a Tweet with duplicate content."}),
         );
     }
-    let st = state.clone();
-    with_failure(&state, move || {
-        let mut posts = lock(&st.posts);
-        let id = format!("{}", 1000 + posts.len());
-        posts.push(Post {
-            id: id.clone(),
-            text: text.clone(),
-            body,
-        });
-        axum::Json(json!({"data": {"id": id, "text": text}})).into_response()
+    with_failure(&state, move |st| {
+        let (_, p) = add_post(st, |i| format!("{}", 1000 + i), &text, body);
+        axum::Json(json!({"data": {"id": p.id, "text": p.text}})).into_response()
     })
     .await
 }
@@ -352,18 +364,12 @@ async fn mastodon_post(
             return axum::Json(status_of(&p)).into_response();
         }
     }
-    let st = state.clone();
-    with_failure(&state, move || {
-        let mut posts = lock(&st.posts);
-        let p = Post {
-            id: format!("{}", 2000 + posts.len()),
-            text: body["status"].as_str().unwrap_or_default().to_owned(),
-            body,
-        };
+    with_failure(&state, move |st| {
+        let text = body["status"].as_str().unwrap_or_default().to_owned();
+        let (i, p) = add_post(st, |i| format!("{}", 2000 + i), &text, body);
         if let Some(k) = key {
-            lock(&st.keys).insert(k, posts.len());
+            lock(&st.keys).insert(k, i);
         }
-        posts.push(p.clone());
         axum::Json(status_of(&p)).into_response()
     })
     .await
@@ -428,19 +434,11 @@ async fn bsky_create(
             json!({"error": "InternalServerError"}),
         );
     }
-    let st = state.clone();
-    with_failure(&state, move || {
-        let mut posts = lock(&st.posts);
+    with_failure(&state, move |st| {
         let uri = format!("at://{BSKY_DID}/app.bsky.feed.post/{rkey}");
-        lock(&st.rkeys).insert(rkey, posts.len());
-        posts.push(Post {
-            id: uri.clone(),
-            text: body["record"]["text"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            body: body["record"].clone(),
-        });
+        let text = body["record"]["text"].as_str().unwrap_or_default();
+        let (i, _) = add_post(st, |_| uri.clone(), text, body["record"].clone());
+        lock(&st.rkeys).insert(rkey, i);
         axum::Json(json!({"uri": uri, "cid": "bafy"})).into_response()
     })
     .await
@@ -492,16 +490,10 @@ async fn webhook_post(
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, json!({"message": "bad body"}));
     };
-    let st = state.clone();
-    with_failure(&state, move || {
-        let mut posts = lock(&st.posts);
-        let id = format!("{}", 3000 + posts.len());
-        posts.push(Post {
-            id: id.clone(),
-            text: body["content"].as_str().unwrap_or_default().to_owned(),
-            body,
-        });
-        axum::Json(json!({"id": id, "channel_id": "77", "guild_id": "66"})).into_response()
+    with_failure(&state, move |st| {
+        let text = body["content"].as_str().unwrap_or_default().to_owned();
+        let (_, p) = add_post(st, |i| format!("{}", 3000 + i), &text, body);
+        axum::Json(json!({"id": p.id, "channel_id": "77", "guild_id": "66"})).into_response()
     })
     .await
 }
