@@ -15,7 +15,7 @@ use tracing::{debug, instrument};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::facets;
-use super::{send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
+use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
 use crate::workflow::{GuildId, ProposalId};
 
 /// The public service most accounts live on.
@@ -234,10 +234,7 @@ impl Publisher for BlueskyPublisher {
             }
             other => other?,
         };
-        let uri = answer
-            .get("uri")
-            .and_then(Value::as_str)
-            .ok_or_else(|| PublishError::unknown("Bluesky answered without a record URI"))?;
+        let uri = answer_str(&answer, "/uri", "Bluesky answered without a record URI")?;
         Ok(Self::posted(&session, &req.key, uri.to_owned()))
     }
 

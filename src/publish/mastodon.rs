@@ -7,12 +7,10 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use serde_json::json;
 use tracing::instrument;
 
-use super::{send, stable_key, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
-use crate::workflow::{GuildId, ProposalId};
+use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
 
 /// Mastodon's default limit, in characters.
 pub const MAX_CHARS: usize = 500;
@@ -45,17 +43,6 @@ impl Publisher for MastodonPublisher {
         "mastodon"
     }
 
-    fn key(
-        &self,
-        guild: GuildId,
-        proposal: ProposalId,
-        revision: u32,
-        text: &str,
-        _: DateTime<Utc>,
-    ) -> String {
-        stable_key("mastodon", guild, proposal, revision, text)
-    }
-
     fn check(&self, text: &str) -> Result<(), PublishError> {
         let n = text.chars().count();
         if n > MAX_CHARS {
@@ -76,10 +63,7 @@ impl Publisher for MastodonPublisher {
                 .json(&json!({ "status": req.text, "visibility": "public" })),
         )
         .await?;
-        let id = answer
-            .get("id")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| PublishError::unknown("Mastodon answered without a status id"))?;
+        let id = answer_str(&answer, "/id", "Mastodon answered without a status id")?;
         Ok(Posted {
             remote_id: id.to_owned(),
             url: answer

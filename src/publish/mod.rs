@@ -112,7 +112,8 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
     fn network(&self) -> &'static str;
 
     /// The key stored before the first send (an idempotency key, a record key): stable for
-    /// the proposal's revision, so a retry or a lookup after a crash uses the same one.
+    /// the proposal's revision, so a retry or a lookup after a crash uses the same one. By
+    /// default the [`stable_key`] under the publisher's [`network`](Publisher::network) name.
     fn key(
         &self,
         guild: GuildId,
@@ -120,7 +121,10 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
         revision: u32,
         text: &str,
         now: DateTime<Utc>,
-    ) -> String;
+    ) -> String {
+        let _ = now;
+        stable_key(self.network(), guild, proposal, revision, text)
+    }
 
     /// Whether `text` can be posted here at all (a length limit); checked before sending.
     fn check(&self, text: &str) -> Result<(), PublishError> {
@@ -235,6 +239,20 @@ pub(crate) async fn send(req: reqwest::RequestBuilder) -> Result<serde_json::Val
     } else {
         Err(PublishError::unknown(reason))
     }
+}
+
+/// The string at `pointer` (as in [`serde_json::Value::pointer`]) in a 2xx answer. Without
+/// it the outcome is unknown, with `missing` as the reason: the server took the request but
+/// did not say what it made.
+pub(crate) fn answer_str<'a>(
+    answer: &'a serde_json::Value,
+    pointer: &str,
+    missing: &str,
+) -> Result<&'a str, PublishError> {
+    answer
+        .pointer(pointer)
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| PublishError::unknown(missing))
 }
 
 /// The start of an error body, on one line, for logs and the card.

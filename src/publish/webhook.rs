@@ -5,12 +5,10 @@
 //! so an unknown outcome goes to a person.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use serde_json::json;
 use tracing::instrument;
 
-use super::{send, stable_key, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
-use crate::workflow::{GuildId, ProposalId};
+use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
 
 /// Posts to one webhook. The URL holds the webhook's token: it is a [`Secret`].
 #[derive(Debug)]
@@ -42,17 +40,6 @@ impl Publisher for WebhookPublisher {
         "webhook"
     }
 
-    fn key(
-        &self,
-        guild: GuildId,
-        proposal: ProposalId,
-        revision: u32,
-        text: &str,
-        _: DateTime<Utc>,
-    ) -> String {
-        stable_key("webhook", guild, proposal, revision, text)
-    }
-
     fn check(&self, text: &str) -> Result<(), PublishError> {
         if text.chars().count() > 2000 {
             return Err(PublishError::refused("over Discord's 2,000 characters"));
@@ -63,10 +50,7 @@ impl Publisher for WebhookPublisher {
     #[instrument(level = "info", skip_all, fields(network = "webhook", proposal = %req.proposal))]
     async fn post(&self, req: &PostRequest) -> Result<Posted, PublishError> {
         let answer = send(self.http.post(self.url()).json(&body(&req.text))).await?;
-        let id = answer
-            .get("id")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| PublishError::unknown("Discord answered without a message id"))?;
+        let id = answer_str(&answer, "/id", "Discord answered without a message id")?;
         let url = match (
             answer.get("guild_id").and_then(|v| v.as_str()),
             answer.get("channel_id").and_then(|v| v.as_str()),

@@ -6,14 +6,13 @@
 //! t.co), so the lookup never says "absent": a person decides.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde_json::json;
 use tokio::sync::OnceCell;
 use tracing::instrument;
 
 use super::oauth1::{self, Credentials};
-use super::{send, stable_key, Lookup, PostRequest, Posted, PublishError, Publisher};
-use crate::workflow::{GuildId, ProposalId};
+use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher};
 
 /// The public API host.
 pub const DEFAULT_API_URL: &str = "https://api.x.com";
@@ -64,10 +63,7 @@ impl XPublisher {
         self.user_id
             .get_or_try_init(|| async {
                 let me = send(self.request(reqwest::Method::GET, "/2/users/me", &[])).await?;
-                me.pointer("/data/id")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-                    .ok_or_else(|| PublishError::unknown("GET /2/users/me gave no id"))
+                answer_str(&me, "/data/id", "GET /2/users/me gave no id").map(str::to_owned)
             })
             .await
     }
@@ -83,17 +79,6 @@ impl Publisher for XPublisher {
         "x"
     }
 
-    fn key(
-        &self,
-        guild: GuildId,
-        proposal: ProposalId,
-        revision: u32,
-        text: &str,
-        _: DateTime<Utc>,
-    ) -> String {
-        stable_key("x", guild, proposal, revision, text)
-    }
-
     #[instrument(level = "info", skip_all, fields(network = "x", proposal = %req.proposal))]
     async fn post(&self, req: &PostRequest) -> Result<Posted, PublishError> {
         let body = json!({ "text": req.text });
@@ -102,10 +87,7 @@ impl Publisher for XPublisher {
                 .json(&body),
         )
         .await?;
-        let id = answer
-            .pointer("/data/id")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| PublishError::unknown("X answered without a post id"))?;
+        let id = answer_str(&answer, "/data/id", "X answered without a post id")?;
         Ok(Posted {
             remote_id: id.to_owned(),
             url: Some(url_of(id)),

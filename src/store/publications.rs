@@ -18,8 +18,8 @@ use sqlx::AnyConnection;
 use tracing::debug;
 
 use super::{
-    apply_in, backoff, db, from_micros, get, load, micros_now, outbox_entry, to_micros, u32_of,
-    uid, Backend, SqlStore, MAX_ATTEMPTS, OUTBOX_COLUMNS,
+    apply_in, backoff, db, from_micros, get, load_for_write, micros_now, outbox_entry, outbox_row,
+    to_micros, u32_of, uid, Backend, SqlStore, MAX_ATTEMPTS, OUTBOX_COLUMNS,
 };
 use crate::store::{
     OutboxEntry, OutboxStatus, Publication, PublicationResult, PublicationStatus, Store, StoreError,
@@ -127,28 +127,23 @@ pub(super) async fn hold_until_scheduled(
     Ok(())
 }
 
-/// Reads a proposal of `guild` for a write, or "no such proposal".
-async fn locked(
+/// Under a claim that is still held, changes one publication with `update` (bound in full),
+/// which must touch exactly that row; then reads the row back.
+async fn change_held<'q>(
     conn: &mut AnyConnection,
     backend: Backend,
-    guild: GuildId,
-    id: ProposalId,
-) -> Result<crate::workflow::Proposal, StoreError> {
-    Ok(load(conn, backend, id, true)
+    claim: &OutboxEntry,
+    network: &str,
+    update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<Publication, StoreError> {
+    held(conn, backend, claim).await?;
+    let done = update.execute(&mut *conn).await.map_err(db)?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::LostClaim);
+    }
+    read_publication(conn, claim.proposal, network)
         .await?
-        .filter(|p| p.guild == guild)
-        .ok_or(WorkflowError::NoSuchProposal)?)
-}
-
-async fn outbox_of(conn: &mut AnyConnection, id: ProposalId) -> Result<OutboxEntry, StoreError> {
-    let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE proposal_id = $1");
-    let row = sqlx::query(&sql)
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?
-        .ok_or_else(|| StoreError::Corrupt(format!("proposal {id} has no outbox entry")))?;
-    outbox_entry(&row)
+        .ok_or_else(|| StoreError::Corrupt("publication vanished".into()))
 }
 
 impl SqlStore {
@@ -207,9 +202,12 @@ impl SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError> {
         let now = micros_now(now);
-        write_tx!(self, |conn| async {
-            held(conn, self.backend, claim).await?;
-            let done = sqlx::query(
+        write_tx!(self, |conn| change_held(
+            conn,
+            self.backend,
+            claim,
+            network,
+            sqlx::query(
                 "UPDATE publications SET status = $1, attempts = attempts + 1, updated_at = $2 \
                  WHERE proposal_id = $3 AND network = $4 AND status IN ($5, $6)",
             )
@@ -218,17 +216,8 @@ impl SqlStore {
             .bind(claim.proposal.0)
             .bind(network.to_owned())
             .bind(PublicationStatus::Pending.as_str())
-            .bind(PublicationStatus::Failed.as_str())
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::LostClaim);
-            }
-            read_publication(conn, claim.proposal, network)
-                .await?
-                .ok_or_else(|| StoreError::Corrupt("publication vanished".into()))
-        })
+            .bind(PublicationStatus::Failed.as_str()),
+        ))
     }
 
     pub(super) async fn finish_publication_in(
@@ -253,9 +242,12 @@ impl SqlStore {
                 (PublicationStatus::Unknown, None, None, Some(detail.clone()))
             }
         };
-        write_tx!(self, |conn| async {
-            held(conn, self.backend, claim).await?;
-            let done = sqlx::query(
+        write_tx!(self, |conn| change_held(
+            conn,
+            self.backend,
+            claim,
+            network,
+            sqlx::query(
                 "UPDATE publications SET status = $1, remote_id = COALESCE($2, remote_id), \
                  url = COALESCE($3, url), last_error = $4, updated_at = $5 \
                  WHERE proposal_id = $6 AND network = $7 AND status IN ($8, $9)",
@@ -268,17 +260,8 @@ impl SqlStore {
             .bind(claim.proposal.0)
             .bind(network.to_owned())
             .bind(PublicationStatus::Sending.as_str())
-            .bind(PublicationStatus::Unknown.as_str())
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::LostClaim);
-            }
-            read_publication(conn, claim.proposal, network)
-                .await?
-                .ok_or_else(|| StoreError::Corrupt("publication vanished".into()))
-        })
+            .bind(PublicationStatus::Unknown.as_str()),
+        ))
     }
 
     pub(super) async fn resume_posts_in(
@@ -335,7 +318,7 @@ impl SqlStore {
     ) -> Result<OutboxEntry, StoreError> {
         let now = micros_now(now);
         write_tx!(self, |conn| async {
-            let p = locked(conn, self.backend, guild, id).await?;
+            let p = load_for_write(conn, self.backend, Some(guild), id).await?;
             if !by.is_admin {
                 return Err(WorkflowError::NotAdmin.into());
             }
@@ -357,7 +340,9 @@ impl SqlStore {
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            outbox_of(conn, id).await
+            outbox_row(&mut *conn, id)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("proposal {id} has no outbox entry")))
         })
     }
 
@@ -426,7 +411,7 @@ impl SqlStore {
         let now = micros_now(now);
         let at = at.map(micros_now);
         write_tx!(self, |conn| async {
-            let p = locked(conn, self.backend, guild, id).await?;
+            let p = load_for_write(conn, self.backend, Some(guild), id).await?;
             if !(p.status.is_open() || p.status == Status::Approved) {
                 return Err(WorkflowError::NotNow {
                     status: p.status,

@@ -675,7 +675,20 @@ async fn write(
     Ok(())
 }
 
-/// Reads, applies and writes one event: the heart of every change.
+/// Reads a proposal for a write (of `guild`, when given), or "no such proposal".
+async fn load_for_write(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    guild: Option<GuildId>,
+    id: ProposalId,
+) -> Result<Proposal, StoreError> {
+    Ok(load(conn, backend, id, true)
+        .await?
+        .filter(|p| guild.is_none_or(|g| g == p.guild))
+        .ok_or(WorkflowError::NoSuchProposal)?)
+}
+
+/// Reads a proposal, applies one event and writes it: the heart of every change.
 async fn apply_in(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -684,10 +697,7 @@ async fn apply_in(
     event: &Event,
     now: DateTime<Utc>,
 ) -> Result<Transition, StoreError> {
-    let before = load(conn, backend, id, true)
-        .await?
-        .filter(|p| guild.is_none_or(|g| g == p.guild))
-        .ok_or(WorkflowError::NoSuchProposal)?;
+    let before = load_for_write(conn, backend, guild, id).await?;
     if before.status.is_open() && publications::checks_schedule(event) {
         let at = publications::scheduled_at(conn, id).await?;
         if let Some(late) = publications::too_late(at, now) {
@@ -718,6 +728,22 @@ fn outbox_entry(r: &AnyRow) -> Result<OutboxEntry, StoreError> {
         claimed_by: get(r, "claimed_by")?,
         last_error: get(r, "last_error")?,
     })
+}
+
+/// A proposal's outbox entry, read from the pool or inside a transaction.
+async fn outbox_row<'e>(
+    from: impl Executor<'e, Database = sqlx::Any>,
+    id: ProposalId,
+) -> Result<Option<OutboxEntry>, StoreError> {
+    let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE proposal_id = $1");
+    sqlx::query(&sql)
+        .bind(id.0)
+        .fetch_optional(from)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(outbox_entry)
+        .transpose()
 }
 
 #[async_trait]
@@ -1048,15 +1074,7 @@ impl Store for SqlStore {
 
     #[tracing::instrument(level = "debug", skip_all, fields(proposal = %id))]
     async fn outbox(&self, id: ProposalId) -> Result<Option<OutboxEntry>, StoreError> {
-        let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE proposal_id = $1");
-        sqlx::query(&sql)
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(outbox_entry)
-            .transpose()
+        outbox_row(&self.pool, id).await
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

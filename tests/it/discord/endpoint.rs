@@ -290,14 +290,7 @@ async fn submit_and_clicks_go_through_the_same_router() {
     assert_eq!(v["type"], 4, "{v:#}");
     let card = a
         .fake
-        .next_request(
-            |r| {
-                r.method == "POST"
-                    && r.path
-                        .ends_with(&format!("/channels/{REVIEW_CHANNEL}/messages"))
-            },
-            WAIT,
-        )
+        .message_posted_to(REVIEW_CHANNEL, WAIT)
         .await
         .expect("the card is posted over REST");
     assert_eq!(card.body["allowed_mentions"], json!({"parse": []}));
@@ -367,13 +360,7 @@ async fn a_slow_click_is_deferred_in_the_answer_then_edited_over_rest() {
     let token = fixtures::token_of(402);
     let edit = a
         .fake
-        .next_request(
-            |r| {
-                r.method == "PATCH"
-                    && r.path == format!("/api/v10/webhooks/{APP_ID}/{token}/messages/@original")
-            },
-            WAIT,
-        )
+        .original_edited(&token, WAIT)
         .await
         .expect("the card is edited over REST");
     assert!(edit.body["embeds"][0].is_object(), "{:#}", edit.body);

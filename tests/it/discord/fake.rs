@@ -185,6 +185,27 @@ impl FakeDiscord {
         self.next_request(|r| r.is_callback_of(id), timeout).await
     }
 
+    /// The next message posted to `channel` over REST (a card).
+    pub async fn message_posted_to(&self, channel: u64, timeout: Duration) -> Option<Request> {
+        let path = format!("/channels/{channel}/messages");
+        self.next_request(|r| r.method == "POST" && r.path.ends_with(&path), timeout)
+            .await
+    }
+
+    /// The next edit, over REST, of the answer to the interaction with `token`.
+    pub async fn original_edited(&self, token: &str, timeout: Duration) -> Option<Request> {
+        let path = format!("/api/v10/webhooks/{APP_ID}/{token}/messages/@original");
+        self.next_request(|r| r.method == "PATCH" && r.path == path, timeout)
+            .await
+    }
+
+    /// The next follow-up message to the interaction with `token`.
+    pub async fn followed_up(&self, token: &str, timeout: Duration) -> Option<Request> {
+        let path = format!("/api/v10/webhooks/{APP_ID}/{token}");
+        self.next_request(|r| r.method == "POST" && r.path == path, timeout)
+            .await
+    }
+
     /// Every request recorded so far.
     pub fn requests(&self) -> Vec<Request> {
         self.inner

@@ -69,16 +69,9 @@ async fn http_transport_answers_then_drains_on_sigterm() {
     );
     let (s, v) = bot.interact(&submit).await;
     assert_eq!((s, v["type"].clone()), (200, json!(4)), "{v:#}");
-    fake.next_request(
-        |r| {
-            r.method == "POST"
-                && r.path
-                    .ends_with(&format!("/channels/{REVIEW_CHANNEL}/messages"))
-        },
-        WAIT,
-    )
-    .await
-    .expect("the card is posted through DISCORD_API_URL");
+    fake.message_posted_to(REVIEW_CHANNEL, WAIT)
+        .await
+        .expect("the card is posted through DISCORD_API_URL");
 
     // A click stuck on a busy database is deferred (after 2 s), then SIGTERM arrives: the
     // process stops taking work but finishes the click before exiting.
@@ -103,15 +96,9 @@ async fn http_transport_answers_then_drains_on_sigterm() {
     );
     lock.execute("COMMIT").await.expect("release");
     let token = fixtures::token_of(13);
-    fake.next_request(
-        |r| {
-            r.method == "PATCH"
-                && r.path == format!("/api/v10/webhooks/{APP_ID}/{token}/messages/@original")
-        },
-        WAIT,
-    )
-    .await
-    .expect("the click's card edit went out before the exit");
+    fake.original_edited(&token, WAIT)
+        .await
+        .expect("the click's card edit went out before the exit");
     let status = bot.wait_exit(WAIT).await.expect("the process exits");
     assert_eq!(status.code(), Some(0), "{status:?}");
 

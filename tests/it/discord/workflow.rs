@@ -375,16 +375,7 @@ async fn a_slow_click_is_deferred_as_an_update() {
             );
             assert_eq!(edit.body["content"], "card");
         } else {
-            let follow = fake
-                .next_request(
-                    |r| {
-                        r.method == "POST"
-                            && r.path == format!("/api/v10/webhooks/{APP_ID}/{token}")
-                    },
-                    wait,
-                )
-                .await
-                .expect("a follow-up");
+            let follow = fake.followed_up(&token, wait).await.expect("a follow-up");
             assert_eq!(follow.body["flags"], 64);
             assert_eq!(follow.body["allowed_mentions"], json!({"parse": []}));
         }
@@ -431,14 +422,7 @@ async fn submit_without_text_opens_a_form() {
         .contains(&format!("/{REVIEW_CHANNEL}/7002")));
     let posted = bot
         .fake
-        .next_request(
-            |r| {
-                r.method == "POST"
-                    && r.path
-                        .ends_with(&format!("/channels/{REVIEW_CHANNEL}/messages"))
-            },
-            std::time::Duration::from_secs(5),
-        )
+        .message_posted_to(REVIEW_CHANNEL, std::time::Duration::from_secs(5))
         .await
         .expect("the card");
     assert!(posted.body["content"]

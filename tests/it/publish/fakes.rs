@@ -68,14 +68,14 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Fake {
-    async fn start(app: impl FnOnce(Arc<State>) -> Router) -> Fake {
+    async fn start(app: Router<Arc<State>>) -> Fake {
         let state = Arc::new(State::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         *lock(&state.base) = url.clone();
-        let router = app(state.clone());
+        let router = app.with_state(state.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });
@@ -107,27 +107,21 @@ impl Fake {
     }
 
     pub async fn x() -> Fake {
-        Fake::start(|s| {
+        Fake::start(
             Router::new()
                 .route("/2/tweets", post(x_post))
                 .route("/2/users/me", get(x_me))
-                .route("/2/users/{id}/tweets", get(x_timeline))
-                .with_state(s)
-        })
+                .route("/2/users/{id}/tweets", get(x_timeline)),
+        )
         .await
     }
 
     pub async fn mastodon() -> Fake {
-        Fake::start(|s| {
-            Router::new()
-                .route("/api/v1/statuses", post(mastodon_post))
-                .with_state(s)
-        })
-        .await
+        Fake::start(Router::new().route("/api/v1/statuses", post(mastodon_post))).await
     }
 
     pub async fn bluesky() -> Fake {
-        Fake::start(|s| {
+        Fake::start(
             Router::new()
                 .route("/xrpc/com.atproto.server.createSession", post(bsky_session))
                 .route("/xrpc/com.atproto.repo.createRecord", post(bsky_create))
@@ -135,19 +129,13 @@ impl Fake {
                 .route(
                     "/xrpc/com.atproto.identity.resolveHandle",
                     get(bsky_resolve),
-                )
-                .with_state(s)
-        })
+                ),
+        )
         .await
     }
 
     pub async fn webhook() -> Fake {
-        Fake::start(|s| {
-            Router::new()
-                .route("/api/webhooks/1/secret-token", any(webhook_post))
-                .with_state(s)
-        })
-        .await
+        Fake::start(Router::new().route("/api/webhooks/1/secret-token", any(webhook_post))).await
     }
 }
 
@@ -178,8 +166,9 @@ fn unauthorized(state: &State) -> Response {
 }
 
 /// Runs the next failure, if any, around `store` (which stores the post and gives the answer).
-async fn with_failure(state: &State, store: impl FnOnce() -> Response) -> Response {
+async fn with_failure(state: &State, store: impl FnOnce(&State) -> Response) -> Response {
     let next = lock(&state.failures).pop_front();
+    let store = || store(state);
     match next {
         None => store(),
         Some(Fail::Before500) => error(StatusCode::INTERNAL_SERVER_ERROR, json!({"error": "boom"})),
@@ -207,6 +196,24 @@ async fn with_failure(state: &State, store: impl FnOnce() -> Response) -> Respon
     }
 }
 
+/// Stores a post, its id made from its index by `id`; the index and the post.
+fn add_post(
+    state: &State,
+    id: impl FnOnce(usize) -> String,
+    text: &str,
+    body: Value,
+) -> (usize, Post) {
+    let mut posts = lock(&state.posts);
+    let i = posts.len();
+    let p = Post {
+        id: id(i),
+        text: text.to_owned(),
+        body,
+    };
+    posts.push(p.clone());
+    (i, p)
+}
+
 fn query(uri: &Uri) -> Vec<(String, String)> {
     uri.query()
         .unwrap_or_default()
@@ -218,6 +225,22 @@ fn query(uri: &Uri) -> Vec<(String, String)> {
             (dec(k), dec(v))
         })
         .collect()
+}
+
+/// The value of `key` in the request's query.
+fn param(uri: &Uri, key: &str) -> Option<String> {
+    query(uri)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
 }
 
 // ---- X ----------------------------------------------------------------------------------------
@@ -271,16 +294,9 @@ async fn x_post(
             json!({"detail": "You are not allowed to create a Tweet with duplicate content."}),
         );
     }
-    let st = state.clone();
-    with_failure(&state, move || {
-        let mut posts = lock(&st.posts);
-        let id = format!("{}", 1000 + posts.len());
-        posts.push(Post {
-            id: id.clone(),
-            text: text.clone(),
-            body,
-        });
-        axum::Json(json!({"data": {"id": id, "text": text}})).into_response()
+    with_failure(&state, move |st| {
+        let (_, p) = add_post(st, |i| format!("{}", 1000 + i), &text, body);
+        axum::Json(json!({"data": {"id": p.id, "text": p.text}})).into_response()
     })
     .await
 }
@@ -325,8 +341,7 @@ async fn mastodon_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let bearer = headers.get("authorization").and_then(|h| h.to_str().ok());
-    if bearer != Some(&format!("Bearer {MASTODON_TOKEN}")) {
+    if bearer(&headers) != Some(MASTODON_TOKEN) {
         return unauthorized(&state);
     }
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
@@ -349,18 +364,12 @@ async fn mastodon_post(
             return axum::Json(status_of(&p)).into_response();
         }
     }
-    let st = state.clone();
-    with_failure(&state, move || {
-        let mut posts = lock(&st.posts);
-        let p = Post {
-            id: format!("{}", 2000 + posts.len()),
-            text: body["status"].as_str().unwrap_or_default().to_owned(),
-            body,
-        };
+    with_failure(&state, move |st| {
+        let text = body["status"].as_str().unwrap_or_default().to_owned();
+        let (i, p) = add_post(st, |i| format!("{}", 2000 + i), &text, body);
         if let Some(k) = key {
-            lock(&st.keys).insert(k, posts.len());
+            lock(&st.keys).insert(k, i);
         }
-        posts.push(p.clone());
         axum::Json(status_of(&p)).into_response()
     })
     .await
@@ -387,11 +396,7 @@ async fn bsky_session(
 }
 
 fn bsky_authed(state: &State, headers: &HeaderMap) -> bool {
-    let Some(token) = headers
-        .get("authorization")
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-    else {
+    let Some(token) = bearer(headers) else {
         return false;
     };
     lock(&state.sessions).iter().any(|s| s == token)
@@ -403,11 +408,7 @@ async fn bsky_create(
     axum::Json(body): axum::Json<Value>,
 ) -> Response {
     if !bsky_authed(&state, &headers) {
-        let token = headers
-            .get("authorization")
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .unwrap_or_default();
+        let token = bearer(&headers).unwrap_or_default();
         if lock(&state.expired).iter().any(|t| t == token) {
             return error(
                 StatusCode::BAD_REQUEST,
@@ -433,31 +434,21 @@ async fn bsky_create(
             json!({"error": "InternalServerError"}),
         );
     }
-    let st = state.clone();
-    with_failure(&state, move || {
-        let mut posts = lock(&st.posts);
+    with_failure(&state, move |st| {
         let uri = format!("at://{BSKY_DID}/app.bsky.feed.post/{rkey}");
-        lock(&st.rkeys).insert(rkey, posts.len());
-        posts.push(Post {
-            id: uri.clone(),
-            text: body["record"]["text"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            body: body["record"].clone(),
-        });
+        let text = body["record"]["text"].as_str().unwrap_or_default();
+        let (i, _) = add_post(st, |_| uri.clone(), text, body["record"].clone());
+        lock(&st.rkeys).insert(rkey, i);
         axum::Json(json!({"uri": uri, "cid": "bafy"})).into_response()
     })
     .await
 }
 
 async fn bsky_get(axum::extract::State(state): S, uri: Uri) -> Response {
-    let q = query(&uri);
-    let get = |k: &str| q.iter().find(|(qk, _)| qk == k).map(|(_, v)| v.clone());
-    if get("repo").as_deref() != Some(BSKY_DID) {
+    if param(&uri, "repo").as_deref() != Some(BSKY_DID) {
         return error(StatusCode::BAD_REQUEST, json!({"error": "InvalidRequest"}));
     }
-    let rkey = get("rkey").unwrap_or_default();
+    let rkey = param(&uri, "rkey").unwrap_or_default();
     let found = lock(&state.rkeys).get(&rkey).copied();
     match found {
         Some(i) => {
@@ -472,12 +463,7 @@ async fn bsky_get(axum::extract::State(state): S, uri: Uri) -> Response {
 }
 
 async fn bsky_resolve(uri: Uri) -> Response {
-    let q = query(&uri);
-    let handle = q
-        .iter()
-        .find(|(k, _)| k == "handle")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
+    let handle = param(&uri, "handle").unwrap_or_default();
     match BSKY_HANDLES.iter().find(|(h, _)| *h == handle) {
         Some((_, did)) => axum::Json(json!({"did": did})).into_response(),
         None => error(
@@ -504,16 +490,10 @@ async fn webhook_post(
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
         return error(StatusCode::BAD_REQUEST, json!({"message": "bad body"}));
     };
-    let st = state.clone();
-    with_failure(&state, move || {
-        let mut posts = lock(&st.posts);
-        let id = format!("{}", 3000 + posts.len());
-        posts.push(Post {
-            id: id.clone(),
-            text: body["content"].as_str().unwrap_or_default().to_owned(),
-            body,
-        });
-        axum::Json(json!({"id": id, "channel_id": "77", "guild_id": "66"})).into_response()
+    with_failure(&state, move |st| {
+        let text = body["content"].as_str().unwrap_or_default().to_owned();
+        let (_, p) = add_post(st, |i| format!("{}", 3000 + i), &text, body);
+        axum::Json(json!({"id": p.id, "channel_id": "77", "guild_id": "66"})).into_response()
     })
     .await
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use tweetguard::publish::{Announcer, PublishArgs, Publisher, Secret, Worker, WorkerOptions};
 use tweetguard::review::Verdict;
-use tweetguard::store::{Publication, Store};
+use tweetguard::store::{Publication, Store, StoreError};
 use tweetguard::workflow::{Event, GuildId, ProposalId, Status, Transition};
 
 use crate::common::{at, member, review};
@@ -41,38 +41,53 @@ fn only(args: PublishArgs) -> Arc<dyn Publisher> {
     p.remove(0)
 }
 
+/// The X publisher for `fake`, signing with `consumer_secret`.
+fn x_publisher(fake: &Fake, consumer_secret: &str) -> Arc<dyn Publisher> {
+    only(PublishArgs {
+        x_api_url: fake.url.clone(),
+        x_consumer_key: Some(Secret::new(fakes::X_CONSUMER_KEY)),
+        x_consumer_secret: Some(Secret::new(consumer_secret)),
+        x_access_token: Some(Secret::new(fakes::X_ACCESS_TOKEN)),
+        x_access_secret: Some(Secret::new(fakes::X_ACCESS_SECRET)),
+        ..args()
+    })
+}
+
+/// The Mastodon publisher for `fake`, with `token`.
+fn mastodon_publisher(fake: &Fake, token: &str) -> Arc<dyn Publisher> {
+    only(PublishArgs {
+        mastodon_url: Some(fake.url.clone()),
+        mastodon_token: Some(Secret::new(token)),
+        ..args()
+    })
+}
+
+/// The Bluesky publisher for `fake`, logging in with `password`.
+fn bluesky_publisher(fake: &Fake, password: &str) -> Arc<dyn Publisher> {
+    only(PublishArgs {
+        bluesky_service: fake.url.clone(),
+        bluesky_identifier: Some(fakes::BSKY_IDENTIFIER.into()),
+        bluesky_app_password: Some(Secret::new(password)),
+        ..args()
+    })
+}
+
 impl Net {
     pub async fn x() -> Net {
         let fake = Fake::x().await;
-        let publisher = only(PublishArgs {
-            x_api_url: fake.url.clone(),
-            x_consumer_key: Some(Secret::new(fakes::X_CONSUMER_KEY)),
-            x_consumer_secret: Some(Secret::new(fakes::X_CONSUMER_SECRET)),
-            x_access_token: Some(Secret::new(fakes::X_ACCESS_TOKEN)),
-            x_access_secret: Some(Secret::new(fakes::X_ACCESS_SECRET)),
-            ..args()
-        });
+        let publisher = x_publisher(&fake, fakes::X_CONSUMER_SECRET);
         Net { fake, publisher }
     }
 
     pub async fn mastodon() -> Net {
         let fake = Fake::mastodon().await;
-        let publisher = only(PublishArgs {
-            mastodon_url: Some(fake.url.clone()),
-            mastodon_token: Some(Secret::new(fakes::MASTODON_TOKEN)),
-            ..args()
-        });
+        let publisher = mastodon_publisher(&fake, fakes::MASTODON_TOKEN);
         Net { fake, publisher }
     }
 
     pub async fn bluesky() -> Net {
         let fake = Fake::bluesky().await;
-        let publisher = only(PublishArgs {
-            bluesky_service: fake.url.clone(),
-            bluesky_identifier: Some(fakes::BSKY_IDENTIFIER.into()),
-            bluesky_app_password: Some(Secret::new(fakes::BSKY_PASSWORD)),
-            ..args()
-        });
+        let publisher = bluesky_publisher(&fake, fakes::BSKY_PASSWORD);
         Net { fake, publisher }
     }
 
@@ -97,34 +112,23 @@ impl Net {
         );
         vec![
             Net {
-                publisher: only(PublishArgs {
-                    x_api_url: x.url.clone(),
-                    x_consumer_key: Some(Secret::new(fakes::X_CONSUMER_KEY)),
-                    x_consumer_secret: Some(Secret::new("not-the-secret")),
-                    x_access_token: Some(Secret::new(fakes::X_ACCESS_TOKEN)),
-                    x_access_secret: Some(Secret::new(fakes::X_ACCESS_SECRET)),
-                    ..args()
-                }),
+                publisher: x_publisher(&x, "not-the-secret"),
                 fake: x,
             },
             Net {
-                publisher: only(PublishArgs {
-                    mastodon_url: Some(m.url.clone()),
-                    mastodon_token: Some(Secret::new("not-the-token")),
-                    ..args()
-                }),
+                publisher: mastodon_publisher(&m, "not-the-token"),
                 fake: m,
             },
             Net {
-                publisher: only(PublishArgs {
-                    bluesky_service: b.url.clone(),
-                    bluesky_identifier: Some(fakes::BSKY_IDENTIFIER.into()),
-                    bluesky_app_password: Some(Secret::new("not-the-password")),
-                    ..args()
-                }),
+                publisher: bluesky_publisher(&b, "not-the-password"),
                 fake: b,
             },
         ]
+    }
+
+    /// A worker named `id` posting to this network only.
+    pub fn worker(&self, store: &Arc<dyn Store>, announcer: Arc<Recorder>, id: &str) -> Worker {
+        worker(store.clone(), vec![self.publisher.clone()], announcer, id)
     }
 
     /// Each of the three social networks, for scenarios that hold for all.
@@ -171,28 +175,39 @@ pub fn worker(
     Worker::new(store, publishers, announcer, id).with_options(WorkerOptions::default())
 }
 
-/// A proposal submitted at `at(0)` and approved by two reviewers at `at(2)`.
-pub async fn approved(store: &dyn Store, text: &str) -> ProposalId {
-    let p = store
+/// A proposal submitted at `at(0)`, ready for review.
+pub async fn submitted(store: &dyn Store, text: &str) -> ProposalId {
+    store
         .submit(GUILD, &member(AUTHOR), text, &review(Verdict::Ready), at(0))
         .await
         .expect("submit")
-        .proposal;
+        .proposal
+        .id
+}
+
+/// `reviewer` approves the first revision at `at(minute)`.
+pub async fn approve(
+    store: &dyn Store,
+    id: ProposalId,
+    reviewer: u64,
+    minute: i64,
+) -> Result<Transition, StoreError> {
+    let vote = Event::Approve {
+        by: member(reviewer),
+        revision: 1,
+    };
+    store.apply(GUILD, id, &vote, at(minute)).await
+}
+
+/// A proposal submitted at `at(0)` and approved by two reviewers at `at(1)` and `at(2)`.
+pub async fn approved(store: &dyn Store, text: &str) -> ProposalId {
+    let id = submitted(store, text).await;
     for (i, reviewer) in [2, 3].into_iter().enumerate() {
-        store
-            .apply(
-                GUILD,
-                p.id,
-                &Event::Approve {
-                    by: member(reviewer),
-                    revision: 1,
-                },
-                at(1 + i as i64),
-            )
+        approve(store, id, reviewer, 1 + i as i64)
             .await
             .expect("approve");
     }
-    p.id
+    id
 }
 
 pub async fn status(store: &dyn Store, id: ProposalId) -> Status {

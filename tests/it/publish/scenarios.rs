@@ -6,14 +6,26 @@ use std::sync::Arc;
 use serde_json::json;
 use tweetguard::publish::{self, PostRequest};
 use tweetguard::store::{GuildSettings, PublicationStatus, Store, StoreError};
-use tweetguard::workflow::{Status, WorkflowError};
+use tweetguard::workflow::{ProposalId, Status, WorkflowError};
 
 use super::fakes::{Fail, BSKY_HANDLES};
-use super::{approved, status, worker, Net, Recorder, GUILD};
+use super::{approve, approved, status, submitted, worker, Net, Recorder, GUILD};
 use crate::common::{admin, at, member, TestDb};
 
 fn dyn_store(db: &TestDb) -> Arc<dyn Store> {
     db.store.clone()
+}
+
+/// Asserts that the outbox entry of `id` holds an error that says `needle`.
+async fn assert_last_error(store: &dyn Store, id: ProposalId, needle: &str) {
+    let entry = store.outbox(id).await.expect("outbox").expect("entry");
+    assert!(
+        entry
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains(needle)),
+        "{entry:?}"
+    );
 }
 
 #[tokio::test]
@@ -27,12 +39,7 @@ async fn an_approved_proposal_is_posted_once_with_its_link() {
         let text = format!("Hello {network}, what do you think? ^SG");
         let id = approved(&*store, &text).await;
         let rec = Arc::new(Recorder::default());
-        let w = worker(
-            store.clone(),
-            vec![net.publisher.clone()],
-            rec.clone(),
-            "w1",
-        );
+        let w = net.worker(&store, rec.clone(), "w1");
         assert_eq!(w.run_once(at(3)).await.expect("round"), 1, "{network}");
         assert_eq!(net.fake.count(&text), 1, "{network}");
         assert_eq!(status(&*store, id).await, Status::Posted, "{network}");
@@ -71,12 +78,7 @@ async fn every_failure_ends_in_one_post_or_needs_reconcile() {
             let text = format!("{mode:?} on {network}: what do you think? ^SG");
             let id = approved(&*store, &text).await;
             net.fake.fail_next(&[mode]);
-            let w = worker(
-                store.clone(),
-                vec![net.publisher.clone()],
-                Arc::default(),
-                "w1",
-            );
+            let w = net.worker(&store, Arc::default(), "w1");
             for minute in ROUNDS {
                 w.run_once(at(minute)).await.expect("round");
                 if let Fail::RateLimit(_) = mode {
@@ -157,20 +159,10 @@ async fn a_worker_killed_between_send_and_record_resumes_without_posting_twice()
                 net.publisher.post(&req).await.expect("posted");
             }
             // Another process doesn't take a fresh claim over.
-            let other = worker(
-                store.clone(),
-                vec![net.publisher.clone()],
-                Arc::default(),
-                "w2",
-            );
+            let other = net.worker(&store, Arc::default(), "w2");
             assert_eq!(other.resume(at(4)).await.expect("resume"), 0);
             // The same worker, restarted, resumes at once.
-            let again = worker(
-                store.clone(),
-                vec![net.publisher.clone()],
-                Arc::default(),
-                "w1",
-            );
+            let again = net.worker(&store, Arc::default(), "w1");
             assert_eq!(again.resume(at(4)).await.expect("resume"), 1);
             let end = status(&*store, id).await;
             let posts = net.fake.count(&text);
@@ -201,12 +193,7 @@ async fn a_dead_workers_stale_claim_is_taken_over_and_its_writes_refused() {
         .prepare_publication(&entry, "bluesky", "3lbtakeover22", at(3))
         .await
         .expect("prepare");
-    let w = worker(
-        store.clone(),
-        vec![net.publisher.clone()],
-        Arc::default(),
-        "w2",
-    );
+    let w = net.worker(&store, Arc::default(), "w2");
     assert_eq!(
         w.resume(at(5)).await.expect("resume"),
         0,
@@ -238,12 +225,7 @@ async fn needs_reconcile_is_settled_by_an_admin_only() {
     let pb = approved(&*store, b).await;
     net.fake.fail_next(&[Fail::Before500, Fail::Before500]);
     let rec = Arc::new(Recorder::default());
-    let w = worker(
-        store.clone(),
-        vec![net.publisher.clone()],
-        rec.clone(),
-        "w1",
-    );
+    let w = net.worker(&store, rec.clone(), "w1");
     for minute in ROUNDS {
         w.run_once(at(minute)).await.expect("round");
     }
@@ -302,14 +284,7 @@ async fn a_final_refusal_waits_for_an_admins_retry_and_posted_networks_are_not_p
         w.run_once(at(minute)).await.expect("round");
     }
     assert_eq!(status(&*store, id).await, Status::Failed);
-    let entry = store.outbox(id).await.expect("outbox").expect("entry");
-    assert!(
-        entry
-            .last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("x: HTTP 403")),
-        "{entry:?}"
-    );
+    assert_last_error(&*store, id, "x: HTTP 403").await;
     assert_eq!((x.fake.count(text), mastodon.fake.count(text)), (0, 1));
     let refused = publish::retry(&*store, GUILD, id, &member(2), at(40))
         .await
@@ -333,37 +308,16 @@ async fn a_scheduled_proposal_posts_at_its_time_or_expires_unapproved() {
     let db = TestDb::sqlite().await;
     let store = dyn_store(&db);
     let rec = Arc::new(Recorder::default());
-    let w = worker(
-        store.clone(),
-        vec![net.publisher.clone()],
-        rec.clone(),
-        "w1",
-    );
+    let w = net.worker(&store, rec.clone(), "w1");
     // Approved early: posted at its time, not before.
     let text = "At noon ^SG";
-    let early = store
-        .submit(
-            GUILD,
-            &member(super::AUTHOR),
-            text,
-            &crate::common::review(tweetguard::review::Verdict::Ready),
-            at(0),
-        )
-        .await
-        .expect("submit")
-        .proposal
-        .id;
+    let early = submitted(&*store, text).await;
     publish::schedule(&*store, GUILD, early, Some(at(60)), at(0))
         .await
         .expect("schedule");
     assert_eq!(store.schedule(early).await.expect("read"), Some(at(60)));
     for (i, r) in [2, 3].into_iter().enumerate() {
-        let vote = tweetguard::workflow::Event::Approve {
-            by: member(r),
-            revision: 1,
-        };
-        store
-            .apply(GUILD, early, &vote, at(1 + i as i64))
+        approve(&*store, early, r, 1 + i as i64)
             .await
             .expect("approve");
     }
@@ -373,34 +327,14 @@ async fn a_scheduled_proposal_posts_at_its_time_or_expires_unapproved() {
     assert_eq!(net.fake.count(text), 1);
     // Not approved in time: expires, and a late approval is refused.
     let late_text = "At one ^SG";
-    let late = store
-        .submit(
-            GUILD,
-            &member(super::AUTHOR),
-            late_text,
-            &crate::common::review(tweetguard::review::Verdict::Ready),
-            at(0),
-        )
-        .await
-        .expect("submit")
-        .proposal
-        .id;
+    let late = submitted(&*store, late_text).await;
     publish::schedule(&*store, GUILD, late, Some(at(70)), at(0))
         .await
         .expect("schedule");
-    let vote = tweetguard::workflow::Event::Approve {
-        by: member(2),
-        revision: 1,
-    };
-    store
-        .apply(GUILD, late, &vote, at(65))
+    approve(&*store, late, 2, 65)
         .await
         .expect("approve in time");
-    let vote = tweetguard::workflow::Event::Approve {
-        by: member(3),
-        revision: 1,
-    };
-    let refused = store.apply(GUILD, late, &vote, at(71)).await.err();
+    let refused = approve(&*store, late, 3, 71).await.err();
     assert!(
         matches!(
             refused,
@@ -459,14 +393,7 @@ async fn a_server_posts_to_its_own_targets_and_an_unconfigured_one_is_an_error()
     let other = approved(&*store, "Nowhere ^SG").await;
     w.run_once(at(5)).await.expect("round");
     assert_eq!(status(&*store, other).await, Status::Failed);
-    let entry = store.outbox(other).await.expect("outbox").expect("entry");
-    assert!(
-        entry
-            .last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("\"bluesky\"")),
-        "{entry:?}"
-    );
+    assert_last_error(&*store, other, "\"bluesky\"").await;
     db.finish().await;
 }
 
@@ -478,12 +405,7 @@ async fn bluesky_posts_carry_facets_at_utf8_byte_ranges() {
     let text =
         "Merci @alice.example.com et @nobody.example.com 🎉 https://exemple.fr/été #Rentrée ^SG";
     approved(&*store, text).await;
-    let w = worker(
-        store.clone(),
-        vec![net.publisher.clone()],
-        Arc::default(),
-        "w1",
-    );
+    let w = net.worker(&store, Arc::default(), "w1");
     w.run_once(at(3)).await.expect("round");
     let posts = net.fake.posts();
     assert_eq!(posts.len(), 1);
@@ -531,12 +453,7 @@ async fn the_webhook_never_pings_anyone() {
     let store = dyn_store(&db);
     let text = "@everyone <@&123> big news ^SG";
     approved(&*store, text).await;
-    let w = worker(
-        store.clone(),
-        vec![net.publisher.clone()],
-        Arc::default(),
-        "w1",
-    );
+    let w = net.worker(&store, Arc::default(), "w1");
     w.run_once(at(3)).await.expect("round");
     let posts = net.fake.posts();
     assert_eq!(posts.len(), 1);
@@ -551,23 +468,11 @@ async fn a_text_over_a_networks_limit_is_refused_before_sending() {
     let db = TestDb::sqlite().await;
     let store = dyn_store(&db);
     let id = approved(&*store, &"é".repeat(301)).await;
-    let w = worker(
-        store.clone(),
-        vec![net.publisher.clone()],
-        Arc::default(),
-        "w1",
-    );
+    let w = net.worker(&store, Arc::default(), "w1");
     w.run_once(at(3)).await.expect("round");
     assert_eq!(status(&*store, id).await, Status::Failed);
     assert!(net.fake.posts().is_empty());
-    let entry = store.outbox(id).await.expect("outbox").expect("entry");
-    assert!(
-        entry
-            .last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("300")),
-        "{entry:?}"
-    );
+    assert_last_error(&*store, id, "300").await;
     db.finish().await;
 }
 
@@ -576,12 +481,7 @@ async fn an_expired_bluesky_session_logs_in_again_without_a_second_post() {
     let net = Net::bluesky().await;
     let db = TestDb::sqlite().await;
     let store = dyn_store(&db);
-    let w = worker(
-        store.clone(),
-        vec![net.publisher.clone()],
-        Arc::default(),
-        "w1",
-    );
+    let w = net.worker(&store, Arc::default(), "w1");
     let first = approved(&*store, "Before expiry ^SG").await;
     w.run_once(at(3)).await.expect("round");
     net.fake.expire_sessions();
@@ -605,12 +505,7 @@ async fn wrong_credentials_are_refused_by_the_fakes_and_wait_for_a_person() {
         let db = TestDb::sqlite().await;
         let store = dyn_store(&db);
         let id = approved(&*store, "Wrong secret ^SG").await;
-        let w = worker(
-            store.clone(),
-            vec![net.publisher.clone()],
-            Arc::default(),
-            "w1",
-        );
+        let w = net.worker(&store, Arc::default(), "w1");
         for minute in ROUNDS {
             w.run_once(at(minute)).await.expect("round");
         }
