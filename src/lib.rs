@@ -17,5 +17,6 @@ pub mod metrics;
 pub mod ops;
 pub mod publish;
 pub mod review;
+pub mod secret;
 pub mod store;
 pub mod workflow;

@@ -37,6 +37,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::review::Language;
+use crate::secret::Secret;
 
 /// The language of a reply: French for a `fr*` Discord locale, English otherwise.
 pub fn language_of(locale: &str) -> Language {
@@ -48,9 +49,9 @@ pub fn language_of(locale: &str) -> Language {
     }
 }
 
-/// The bot token: never printed. `Debug` and `Display` show `***`.
+/// The bot token: never printed (`Debug` and `Display` show `***`, as every [`Secret`]).
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub struct Token(Secret);
 
 impl Token {
     /// Wrap a token; surrounding white space (a stray newline in `.env`) is dropped, as is a
@@ -58,13 +59,12 @@ impl Token {
     pub fn new(token: impl Into<String>) -> Token {
         let t: String = token.into();
         let t = t.trim();
-        let t = t.strip_prefix("Bot ").unwrap_or(t).trim();
-        Token(t.to_string())
+        Token(Secret::new(t.strip_prefix("Bot ").unwrap_or(t)))
     }
 
     /// The secret itself, for the HTTP client only.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose()
     }
 
     /// Whether the token is empty (an unset variable in `.env`).
@@ -75,13 +75,13 @@ impl Token {
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
+        fmt::Debug::fmt(&self.0, f)
     }
 }
 
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
+        fmt::Display::fmt(&self.0, f)
     }
 }
 

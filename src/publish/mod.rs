@@ -13,7 +13,6 @@ pub mod config;
 pub mod facets;
 pub mod mastodon;
 pub mod oauth1;
-mod secret;
 pub mod webhook;
 pub mod worker;
 pub mod x;
@@ -23,8 +22,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use crate::secret::Secret;
 pub use config::{ConfigError, PublishArgs};
-pub use secret::Secret;
 pub use worker::{
     confirm_posted, post_again, retry, review_networks, schedule, targets, Announcer, LogAnnouncer,
     Worker, WorkerOptions, TARGETS,
