@@ -158,11 +158,31 @@ pub struct SqlStore {
 
 impl SqlStore {
     /// Connects, creating a SQLite file if needed, and runs the migrations.
+    ///
+    /// Two processes starting on a new SQLite file at once contend for it while it is set up
+    /// (the switch to WAL, the migrations): the one that loses starts over a few times, after
+    /// the other had time to finish, and then finds the file ready.
     #[tracing::instrument(level = "info", skip_all, fields(backend))]
     pub async fn open(url: &str) -> Result<SqlStore, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         tracing::Span::current().record("backend", tracing::field::debug(backend));
+        let mut attempt: u32 = 0;
+        loop {
+            match SqlStore::open_once(url, backend).await {
+                Err(e @ (StoreError::Database(_) | StoreError::Migrate(_)))
+                    if backend == Backend::Sqlite && attempt < 5 =>
+                {
+                    attempt += 1;
+                    warn!(error = %e, attempt, "opening the SQLite file failed; trying again");
+                    tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn open_once(url: &str, backend: Backend) -> Result<SqlStore, StoreError> {
         let (pool, writer) = match backend {
             Backend::Sqlite => {
                 let url = if url.contains("mode=") {
