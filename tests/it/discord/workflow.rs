@@ -703,3 +703,91 @@ async fn a_failed_post_is_retried_by_an_admin_from_the_card() {
     assert_eq!(mastodon.count(text), 1);
     bot.stop().await;
 }
+
+/// The card once posting went wrong or right: each network's link or error, and the admins'
+/// buttons to settle what is unknown.
+#[test]
+fn a_card_after_posting_renders_in_french_and_in_english() {
+    use tweetguard::discord::cards::card_with;
+    use tweetguard::store::{Publication, PublicationStatus};
+
+    let policy = Policy::default();
+    let member = |id: u64| WMember {
+        id: MemberId(id),
+        roles: vec![],
+        is_admin: false,
+    };
+    let text = "Merci à @alice pour ce retour : on corrige dès cette semaine. Vos idées ? ^AB";
+    let mut settings = Settings::default();
+    settings.reply_language = Some(Language::Fr);
+    let mut events = vec![
+        Event::Submit {
+            id: ProposalId(9),
+            guild: GuildId(GUILD_ID),
+            author: member(1),
+            text: text.into(),
+            review: review(text, &settings, &History::default()),
+        },
+        Event::Approve {
+            by: member(5),
+            revision: 1,
+        },
+        Event::Approve {
+            by: member(6),
+            revision: 1,
+        },
+        Event::PublishStarted,
+    ];
+    events.push(Event::PublishUnknown {
+        detail: "no answer in time".into(),
+    });
+    let mut p = None;
+    for (i, e) in events.iter().enumerate() {
+        let t = apply(
+            p.as_ref(),
+            e,
+            &policy,
+            at("2026-01-01T09:00:00Z") + chrono::TimeDelta::minutes(i as i64),
+        )
+        .unwrap_or_else(|err| panic!("{e:?}: {err:?}"));
+        p = Some(t.proposal);
+    }
+    let p = p.expect("a proposal");
+    assert_eq!(p.status, Status::NeedsReconcile);
+    let publication = |network: &str, status, url: Option<&str>, error: Option<&str>| Publication {
+        proposal: ProposalId(9),
+        network: network.into(),
+        status,
+        key: format!("key-{network}"),
+        remote_id: url.map(|_| "110".into()),
+        url: url.map(str::to_string),
+        attempts: 1,
+        last_error: error.map(str::to_string),
+        updated_at: at("2026-01-01T09:05:00Z"),
+    };
+    let posts = [
+        publication(
+            "mastodon",
+            PublicationStatus::Posted,
+            Some("https://social.example/@team/110"),
+            None,
+        ),
+        publication(
+            "x",
+            PublicationStatus::Unknown,
+            None,
+            Some("no answer in time"),
+        ),
+    ];
+    let fr = card_with(&p, 2, Language::Fr, &posts);
+    let en = card_with(&p, 2, Language::En, &posts);
+    let ids = serde_json::to_value(&fr).expect("json")["components"].to_string();
+    assert!(
+        ids.contains("tg:confirm:9:1") && ids.contains("tg:again:9:1"),
+        "{ids}"
+    );
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_json_snapshot!("posting_card_fr", fr);
+        insta::assert_json_snapshot!("posting_card_en", en);
+    });
+}
