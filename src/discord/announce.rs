@@ -6,10 +6,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serenity::http::Http;
-use serenity::model::id::{ChannelId, MessageId};
 
-use super::cards::card_with;
-use super::notify::{author_message, card_link, direct_message};
+use super::notify::{author_message, card_edit, direct_message, edit_card, link_to};
 use super::server::ServerSettings;
 use crate::metrics::Metrics;
 use crate::publish::worker::Announcer;
@@ -52,28 +50,22 @@ impl Announcer for DiscordAnnouncer {
             }
         };
         let lang = server.language.unwrap_or(Language::En);
-        match self.store.card(p.id).await {
-            Ok(Some(at)) => {
-                let mut msg = card_with(p, server.policy.required_approvals, lang, publications);
-                msg.content = None;
-                if let Err(e) = self
-                    .http
-                    .edit_message(
-                        ChannelId::new(at.channel_id.max(1)),
-                        MessageId::new(at.message_id.max(1)),
-                        &msg,
-                        vec![],
-                    )
-                    .await
-                {
-                    tracing::warn!(error = %e, "could not update the review card");
-                }
+        // One read of where the card is: for its edit and for the author's link.
+        let at = match self.store.card(p.id).await {
+            Ok(at) => at,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not find the review card");
+                None
             }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "could not find the review card"),
+        };
+        if let Some(at) = at {
+            let msg = card_edit(p, server.policy.required_approvals, lang, publications);
+            if let Err(e) = edit_card(&self.http, at, &msg).await {
+                tracing::warn!(error = %e, "could not update the review card");
+            }
         }
         if !t.notices.is_empty() {
-            let link = card_link(&*self.store, p).await;
+            let link = at.map(|at| link_to(p, at));
             let mut msg = author_message(p, &t.notices, lang, link.as_deref());
             for post in publications.iter().filter_map(|x| x.url.as_deref()) {
                 if let Some(c) = msg.content.as_mut() {

@@ -15,25 +15,9 @@ use tracing::Instrument;
 
 use super::cards::{card_with, message_link};
 use super::response::Message;
-use super::server::ServerSettings;
 use crate::review::Language;
-use crate::store::{Store, StoreError};
-use crate::workflow::{Notice, Proposal, ProposalId, Status};
-
-/// Why a card could not be brought up to date.
-#[derive(Debug, thiserror::Error)]
-pub enum NotifyError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("Discord: {0}")]
-    Discord(#[from] Box<serenity::Error>),
-}
-
-impl From<serenity::Error> for NotifyError {
-    fn from(e: serenity::Error) -> Self {
-        NotifyError::Discord(Box::new(e))
-    }
-}
+use crate::store::{CardRef, Publication, Store};
+use crate::workflow::{Notice, Proposal, Status};
 
 /// The direct message telling an author what happened to their proposal.
 pub fn author_message(
@@ -85,27 +69,29 @@ pub fn spawn_author_notice(
     );
 }
 
-/// Re-renders the review card of `id` from the store and edits it in place, in the server's
-/// language. `Ok(false)` when the proposal has no card (posted before cards were remembered).
-pub async fn refresh_card(
-    http: &Http,
-    store: &dyn Store,
-    id: ProposalId,
-) -> Result<bool, NotifyError> {
-    let (Some(p), Some(at)) = (store.proposal(id).await?, store.card(id).await?) else {
-        return Ok(false);
-    };
-    let server = ServerSettings::from_stored(store.settings(p.guild).await?);
-    let lang = server.language.unwrap_or(Language::En);
-    let msg = render(store, &p, server.policy.required_approvals, lang).await;
+/// The card of `p` with its posts, as an edit: without `content`, so the author's note (the
+/// card's content) stays.
+pub fn card_edit(
+    p: &Proposal,
+    required: u32,
+    lang: Language,
+    publications: &[Publication],
+) -> Message {
+    let mut msg = card_with(p, required, lang, publications);
+    msg.content = None;
+    msg
+}
+
+/// Edits the card at `at` to `msg`.
+pub async fn edit_card(http: &Http, at: CardRef, msg: &Message) -> Result<(), serenity::Error> {
     http.edit_message(
         ChannelId::new(at.channel_id.max(1)),
         MessageId::new(at.message_id.max(1)),
-        &msg,
+        msg,
         vec![],
     )
     .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// The card of `p` as it stands: once the proposal is being posted, with its posts (links,
@@ -123,15 +109,18 @@ pub async fn render(store: &dyn Store, p: &Proposal, required: u32, lang: Langua
     } else {
         Vec::new()
     };
-    let mut msg = card_with(p, required, lang, &publications);
-    msg.content = None;
-    msg
+    card_edit(p, required, lang, &publications)
 }
 
 /// The link to `id`'s card, when it is known.
 pub async fn card_link(store: &dyn Store, p: &Proposal) -> Option<String> {
     match store.card(p.id).await {
-        Ok(Some(c)) => Some(message_link(p.guild.0, c.channel_id, c.message_id)),
+        Ok(Some(c)) => Some(link_to(p, c)),
         _ => None,
     }
+}
+
+/// The link to `p`'s card at `at`.
+pub fn link_to(p: &Proposal, at: CardRef) -> String {
+    message_link(p.guild.0, at.channel_id, at.message_id)
 }

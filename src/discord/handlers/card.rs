@@ -79,6 +79,9 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
     };
     let by = inv.member();
     let is_modal = matches!(inv.action, Action::Modal { .. });
+    // The server's settings, when a branch below already read them (an edit reviews the new
+    // text with them): read once per click.
+    let mut server = None;
     let event = match (target, is_modal) {
         (Target::Button(Button::Approve, _, revision), false) => Event::Approve { by, revision },
         (Target::Button(Button::Withdraw, _, _), false) => Event::Withdraw { by },
@@ -127,13 +130,14 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
             if new_text.trim().is_empty() {
                 return Response::Message(notice("submit.missing-text", lang, &[]));
             }
-            let server = match router.server(store, inv).await {
+            let read = match router.server(store, inv).await {
                 Ok(s) => s,
                 Err(e) => return refused(&e, inv),
             };
             let settings = router
-                .review_settings(inv, &server, inv.public_language())
+                .review_settings(inv, &read, inv.public_language())
                 .await;
+            server = Some(read);
             let r = review(&new_text, &settings, &History::default());
             router.metrics.review();
             Event::Edit {
@@ -147,9 +151,12 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
     let id = match target {
         Target::Button(_, p, _) | Target::Reason(_, p, _) | Target::Text(p, _) => p,
     };
-    let settings = match router.server(store, inv).await {
-        Ok(s) => s,
-        Err(e) => return refused(&e, inv),
+    let settings = match server {
+        Some(s) => s,
+        None => match router.server(store, inv).await {
+            Ok(s) => s,
+            Err(e) => return refused(&e, inv),
+        },
     };
     match store
         .apply(GuildId(guild), ProposalId(id), &event, Utc::now())
@@ -160,7 +167,8 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
             if t.enqueue_post {
                 router.post_wake.notify_one();
             }
-            if let Some(http) = http {
+            // Most clicks tell the author nothing: no card lookup for them.
+            if let Some(http) = http.filter(|_| !t.notices.is_empty()) {
                 let link = notify::card_link(store, &t.proposal).await;
                 notify::spawn_author_notice(
                     http.clone(),
