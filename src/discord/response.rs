@@ -195,6 +195,11 @@ impl Modal {
 }
 
 impl Response {
+    /// A text only the member who asked sees (sent as is: escape user text before).
+    pub fn private(text: impl Into<String>) -> Response {
+        Response::Message(Message::text(text).ephemeral())
+    }
+
     /// Discord's interaction callback type.
     pub fn kind(&self) -> u8 {
         match self {

@@ -22,8 +22,8 @@ pub const REVIEW_CHANNEL_KEY: &str = "review_channel_id";
 /// The key of [`ReviewPrefs`].
 pub const REVIEW_KEY: &str = "review";
 /// The key of the networks approved tweets go to (a JSON array of names); absent: every
-/// configured publisher.
-pub const PUBLISH_TARGETS_KEY: &str = "publish_targets";
+/// configured publisher. The publishing worker's own key, so both read the same setting.
+pub const PUBLISH_TARGETS_KEY: &str = crate::publish::TARGETS;
 /// The key of the server's language (its Discord locale), for what the bot writes outside an
 /// interaction: card updates after a post, notices to authors.
 pub const LANGUAGE_KEY: &str = "language";

@@ -13,7 +13,7 @@ use crate::discord::cards::Button;
 use crate::discord::embeds::notice;
 use crate::discord::messages::text;
 use crate::discord::notify;
-use crate::discord::response::{Message, Modal, Response};
+use crate::discord::response::{Modal, Response};
 use crate::discord::router::{Action, Invocation, Router};
 use crate::publish::worker;
 use crate::review::{review, History};
@@ -26,13 +26,9 @@ pub use crate::discord::cards::PREFIX;
 const MAX_TEXT: usize = 4000;
 const MAX_REASON: usize = 1000;
 
-fn private(text: String) -> Response {
-    Response::Message(Message::text(text).ephemeral())
-}
-
 fn refused(e: &StoreError, inv: &Invocation) -> Response {
     tracing::info!(refusal = %e, "action refused");
-    private(e.message(inv.language()))
+    Response::private(e.message(inv.language()))
 }
 
 /// What a card `custom_id` asks for.

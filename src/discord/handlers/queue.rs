@@ -57,7 +57,7 @@ pub async fn queue(router: &Router, inv: &Invocation) -> Response {
         filter.status = Some(s);
         match store.list(&filter).await {
             Ok(mut more) => rows.append(&mut more),
-            Err(e) => return Response::Message(Message::text(e.message(lang)).ephemeral()),
+            Err(e) => return Response::private(e.message(lang)),
         }
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.id));
@@ -141,7 +141,7 @@ pub async fn proposal(router: &Router, inv: &Invocation) -> Response {
     };
     let required = match router.server(store, inv).await {
         Ok(s) => s.policy.required_approvals,
-        Err(e) => return Response::Message(Message::text(e.message(lang)).ephemeral()),
+        Err(e) => return Response::private(e.message(lang)),
     };
     let mut msg = card(&p, required, lang);
     msg.components.clear();

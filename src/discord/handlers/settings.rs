@@ -129,7 +129,7 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
     };
     let mut s = match router.server(store, inv).await {
         Ok(s) => s,
-        Err(e) => return Response::Message(Message::text(e.message(lang)).ephemeral()),
+        Err(e) => return Response::private(e.message(lang)),
     };
     let changed = match change(&mut s, inv, &router.config.review) {
         Ok(c) => c,
@@ -144,7 +144,7 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
             .await
         {
             tracing::info!(error = %e, "settings refused");
-            return Response::Message(Message::text(e.message(lang)).ephemeral());
+            return Response::private(e.message(lang));
         }
         router.forget_server(guild);
         tracing::info!(change = ?inv.subcommand(), "server settings changed");

@@ -95,7 +95,7 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
         Ok(msg) => Response::Message(msg),
         Err(e) => {
             tracing::warn!(error = %e, "signature command failed");
-            Response::Message(crate::discord::response::Message::text(e.message(lang)).ephemeral())
+            Response::private(e.message(lang))
         }
     }
 }

@@ -10,7 +10,7 @@ use serenity::model::id::ChannelId;
 use crate::discord::cards::{card, message_link};
 use crate::discord::embeds::{escape_markdown, notice};
 use crate::discord::messages::{fill, text};
-use crate::discord::response::{Message, Modal, Response};
+use crate::discord::response::{Modal, Response};
 use crate::discord::router::{Invocation, Router};
 use crate::publish::worker;
 use crate::review::{review, History};
@@ -19,10 +19,6 @@ use crate::workflow::GuildId;
 
 /// The slash command's name (`commands/submit.json`).
 pub const SLASH: &str = "submit";
-
-fn private(text: String) -> Response {
-    Response::Message(Message::text(text).ephemeral())
-}
 
 /// The `custom_id` of the form `/submit` opens when it has no text.
 pub const MODAL: &str = "submit:text";
@@ -124,7 +120,7 @@ async fn submit(
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = %e, "could not read the server's settings");
-            return private(e.message(lang));
+            return Response::private(e.message(lang));
         }
     };
     let channel = settings.review_channel.unwrap_or(inv.channel_id);
@@ -139,7 +135,7 @@ async fn submit(
         Ok(t) => t,
         Err(e) => {
             tracing::warn!(error = %e, "submit refused or failed");
-            return private(e.message(lang));
+            return Response::private(e.message(lang));
         }
     };
     let id = t.proposal.id;
@@ -147,7 +143,7 @@ async fn submit(
     if let Some(at) = at {
         if let Err(e) = worker::schedule(store, GuildId(guild), id, Some(at), now).await {
             tracing::warn!(error = %e, proposal = %id, "could not schedule the proposal");
-            return private(e.message(lang));
+            return Response::private(e.message(lang));
         }
     }
     let mut msg = card(&t.proposal, settings.policy.required_approvals, card_lang);
