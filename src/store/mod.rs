@@ -318,6 +318,9 @@ pub struct ProposalSummary {
     pub revision: u32,
     pub text: String,
     pub updated_at: DateTime<Utc>,
+    /// Where its review card is, when it was posted: a list links to each card without a
+    /// read per line.
+    pub card: Option<CardRef>,
 }
 
 /// Where an outbox entry stands.

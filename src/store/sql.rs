@@ -833,8 +833,9 @@ impl Store for SqlStore {
     async fn list(&self, filter: &ProposalFilter) -> Result<Vec<ProposalSummary>, StoreError> {
         let mut sql = String::from(
             "SELECT p.id, p.guild_id, p.author_id, p.status, p.current_revision, p.updated_at, \
-             r.text FROM proposals p JOIN revisions r \
-             ON r.proposal_id = p.id AND r.number = p.current_revision WHERE p.guild_id = $1",
+             r.text, c.channel_id, c.message_id FROM proposals p JOIN revisions r \
+             ON r.proposal_id = p.id AND r.number = p.current_revision \
+             LEFT JOIN cards c ON c.proposal_id = p.id WHERE p.guild_id = $1",
         );
         let mut n = 1;
         if filter.status.is_some() {
@@ -867,6 +868,16 @@ impl Store for SqlStore {
                     revision: u32_of(get(r, "current_revision")?, "revision")?,
                     text: get(r, "text")?,
                     updated_at: from_micros(get(r, "updated_at")?)?,
+                    card: match (
+                        get::<Option<i64>>(r, "channel_id")?,
+                        get::<Option<i64>>(r, "message_id")?,
+                    ) {
+                        (Some(channel), Some(message)) => Some(CardRef {
+                            channel_id: uid(channel),
+                            message_id: uid(message),
+                        }),
+                        _ => None,
+                    },
                 })
             })
             .collect()

@@ -472,6 +472,13 @@ async fn a_card_is_remembered_and_a_repost_replaces_it(store: &dyn Store) {
     };
     store.set_card(p.id, moved, at(1)).await.expect("replace");
     assert_eq!(store.card(p.id).await.expect("card"), Some(moved));
+    let other = submit(store, Verdict::Ready).await;
+    let listed = store
+        .list(&ProposalFilter::guild(GUILD))
+        .await
+        .expect("list");
+    let cards: Vec<_> = listed.iter().map(|s| (s.id, s.card)).collect();
+    assert_eq!(cards, vec![(other.id, None), (p.id, Some(moved))]);
 }
 
 async fn publications_are_prepared_once_and_fenced_by_the_claim(store: &dyn Store) {

@@ -78,14 +78,13 @@ pub async fn queue(router: &Router, inv: &Invocation) -> Response {
     }
     let mut lines = Vec::with_capacity(rows.len());
     for r in &rows {
-        let link = match store.card(r.id).await {
-            Ok(Some(c)) => format!(
+        let link = r.card.map_or_else(String::new, |c| {
+            format!(
                 " · [{}]({})",
                 text("queue.card", lang),
                 message_link(guild, c.channel_id, c.message_id)
-            ),
-            _ => String::new(),
-        };
+            )
+        });
         lines.push(format!(
             "**#{}** · {} · <@{}> · rev {}{}\n> {}",
             r.id,
