@@ -8,7 +8,7 @@ use crate::discord::messages::{fill, text};
 use crate::discord::response::{Choice, Embed, Message, Response, MAX_CHOICES};
 use crate::discord::router::{Invocation, Router};
 use crate::review::Language;
-use crate::store::{ProposalFilter, ProposalSummary, Store};
+use crate::store::{ProposalFilter, ProposalSummary};
 use crate::workflow::{GuildId, MemberId, Proposal, ProposalId, Status};
 
 /// `/queue`'s name (`commands/queue.json`).
@@ -103,15 +103,6 @@ pub async fn queue(router: &Router, inv: &Invocation) -> Response {
     Response::Message(Message::embed(embed).ephemeral())
 }
 
-/// The proposal `id` of `guild`; another server's proposal is not found (ids don't leak).
-async fn find(store: &dyn Store, guild: u64, id: i64) -> Result<Option<Proposal>, String> {
-    match store.proposal(ProposalId(id)).await {
-        Ok(Some(p)) if p.guild.0 == guild => Ok(Some(p)),
-        Ok(_) => Ok(None),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
 /// `/proposal id`.
 pub async fn proposal(router: &Router, inv: &Invocation) -> Response {
     let lang = inv.language();
@@ -124,7 +115,9 @@ pub async fn proposal(router: &Router, inv: &Invocation) -> Response {
     let Some(id) = inv.integer_option("id") else {
         return Response::Message(notice("proposal.not-found", lang, &[("id", "?")]));
     };
-    let p = match find(store, guild, id).await {
+    // Another server's proposal is not found: ids don't leak across servers.
+    let found = store.proposal(ProposalId(id)).await;
+    let p = match found.map(|p| p.filter(|p| p.guild.0 == guild)) {
         Ok(Some(p)) => p,
         Ok(None) => {
             return Response::Message(notice(

@@ -171,7 +171,7 @@ fn roles(list: &[RoleId], none: &str) -> String {
 pub fn summary(s: &ServerSettings, base: &Settings, lang: Language) -> Embed {
     let yes_no = |b: bool| text(if b { "settings.yes" } else { "settings.no" }, lang);
     let p = &s.policy;
-    let mut rows: Vec<(&str, String)> = vec![
+    let rows: Vec<(&str, String)> = vec![
         (
             "settings.channel",
             s.review_channel.map_or_else(
@@ -263,7 +263,7 @@ pub fn summary(s: &ServerSettings, base: &Settings, lang: Language) -> Embed {
     Embed {
         title: Some(text("settings.title", lang).into()),
         fields: rows
-            .drain(..)
+            .into_iter()
             .map(|(key, value)| EmbedField {
                 name: text(key, lang).into(),
                 value: truncate(&value, limits::FIELD_VALUE, "…"),
