@@ -214,41 +214,33 @@ impl Invocation {
         }
     }
 
-    /// The subcommand (and group) path of a slash command: `["set"]` for `/signature set`.
-    pub fn subcommand(&self) -> Vec<&str> {
+    /// The subcommand (and group) path of a slash command (`["set"]` for `/signature set`)
+    /// and the options inside it.
+    fn walk(&self) -> (Vec<&str>, &[CommandOption]) {
         let mut path = Vec::new();
-        if let Action::Slash { options, .. } = &self.action {
-            let mut level = options.as_slice();
-            while let [CommandOption {
-                name,
-                value: OptionValue::SubCommand(inner),
-            }] = level
-            {
-                path.push(name.as_str());
-                level = inner;
-            }
-        }
-        path
-    }
-
-    /// The options of the command (inside its subcommand, if any).
-    fn leaf_options(&self) -> &[CommandOption] {
         let Action::Slash { options, .. } = &self.action else {
-            return &[];
+            return (path, &[]);
         };
         let mut level = options.as_slice();
         while let [CommandOption {
+            name,
             value: OptionValue::SubCommand(inner),
-            ..
         }] = level
         {
+            path.push(name.as_str());
             level = inner;
         }
-        level
+        (path, level)
+    }
+
+    /// The subcommand (and group) path of a slash command: `["set"]` for `/signature set`.
+    pub fn subcommand(&self) -> Vec<&str> {
+        self.walk().0
     }
 
     fn option_value(&self, name: &str) -> Option<&OptionValue> {
-        self.leaf_options()
+        self.walk()
+            .1
             .iter()
             .find(|o| o.name == name)
             .map(|o| &o.value)
