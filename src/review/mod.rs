@@ -221,6 +221,12 @@ pub struct Settings {
     /// The networks the text will be posted to, whose own limits are checked too
     /// (`network.*` rules). Empty by default: only the tweet's length applies.
     pub networks: Vec<networks::Network>,
+    /// The account's own domains (`acme.com`, matching `blog.acme.com` too): links to them are
+    /// its own content, which needs no `via @source`.
+    pub own_domains: Vec<String>,
+    /// The account's own handles (`acme`, without `@`), on any network: mentioning them is not
+    /// mentioning someone else, and relaying them needs no credit.
+    pub own_handles: Vec<String>,
     team_words: Option<Arc<Lexicon>>,
 }
 
@@ -235,6 +241,8 @@ impl Default for Settings {
             signature: None,
             company: None,
             networks: Vec::new(),
+            own_domains: Vec::new(),
+            own_handles: Vec::new(),
             team_words: None,
         }
     }
