@@ -227,7 +227,12 @@ pub struct Settings {
     /// The account's own handles (`acme`, without `@`), on any network: mentioning them is not
     /// mentioning someone else, and relaying them needs no credit.
     pub own_handles: Vec<String>,
+    /// Whether words are checked against the dictionaries (the `spelling` guideline): on by
+    /// default; `--no-spelling`, `/settings spelling off`.
+    pub spelling: bool,
     team_words: Option<Arc<Lexicon>>,
+    /// The team's own words that spelling accepts (product names, jargon), folded to lower case.
+    known_words: Option<Arc<std::collections::HashSet<Box<str>>>>,
 }
 
 impl Default for Settings {
@@ -243,7 +248,9 @@ impl Default for Settings {
             networks: Vec::new(),
             own_domains: Vec::new(),
             own_handles: Vec::new(),
+            spelling: true,
             team_words: None,
+            known_words: None,
         }
     }
 }
@@ -255,6 +262,31 @@ impl Settings {
         lex.add_team_terms(rule, terms)?;
         self.team_words = Some(Arc::new(lex));
         Ok(())
+    }
+
+    /// Words the spelling check accepts (`/settings words spelling`, `--words FILE`): a team's
+    /// product names and jargon. Case is ignored.
+    pub fn add_known_words<I, S>(&mut self, words: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut set = self.known_words.as_deref().cloned().unwrap_or_default();
+        set.extend(
+            words
+                .into_iter()
+                .map(|w| w.as_ref().trim().to_lowercase())
+                .filter(|w| !w.is_empty())
+                .map(String::into_boxed_str),
+        );
+        self.known_words = Some(Arc::new(set));
+    }
+
+    /// Whether the team accepts this word (case ignored).
+    pub fn is_known_word(&self, word: &str) -> bool {
+        self.known_words
+            .as_deref()
+            .is_some_and(|set| set.contains(word.to_lowercase().as_str()))
     }
 }
 
