@@ -6,6 +6,8 @@ mod cli;
 mod common;
 #[path = "it/concurrency.rs"]
 mod concurrency;
+#[path = "it/corpus.rs"]
+mod corpus;
 #[path = "it/deploy.rs"]
 mod deploy;
 #[path = "it/discord/mod.rs"]

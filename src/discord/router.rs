@@ -162,6 +162,11 @@ impl Invocation {
         language_of(&self.locale)
     }
 
+    /// The server's language, when the interaction comes from a server.
+    pub fn guild_language(&self) -> Option<Language> {
+        self.guild_locale.as_deref().map(language_of)
+    }
+
     /// The language of public messages (review cards): the server's, else the member's.
     pub fn public_language(&self) -> Language {
         language_of(self.guild_locale.as_deref().unwrap_or(&self.locale))
@@ -562,6 +567,9 @@ impl Router {
     ) -> Settings {
         let mut settings = self.tuned(server);
         settings.reply_language = Some(reply);
+        if let Some(lang) = server.language.or(inv.guild_language()) {
+            settings.default_language = lang;
+        }
         settings.signature = self.signature_of(inv, false).await;
         settings
     }
@@ -595,6 +603,10 @@ impl Router {
             _ => self.config.review.clone(),
         };
         settings.reply_language = Some(reply);
+        // A tie or a very short text is read in the server's language.
+        if let Some(lang) = inv.guild_language() {
+            settings.default_language = lang;
+        }
         settings.signature = self.signature_of(inv, true).await;
         settings
     }

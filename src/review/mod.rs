@@ -11,6 +11,7 @@ mod language;
 pub mod length;
 pub mod lexicon;
 pub mod messages;
+mod names;
 pub mod networks;
 mod promotion;
 mod reach;
@@ -341,6 +342,8 @@ pub(crate) struct Context<'a> {
     pub history: &'a History,
     /// Promotional signals (sales words, prices, urgency), used by several guidelines.
     pub promo: Vec<promotion::Signal>,
+    /// Whether, and how, the tweet answers someone.
+    pub reply: dialogue::Reply,
 }
 
 impl<'a> Context<'a> {
@@ -359,9 +362,16 @@ impl<'a> Context<'a> {
             settings,
             history,
             promo: Vec::new(),
+            reply: dialogue::Reply::No,
         };
+        ctx.reply = dialogue::reply(&ctx);
         ctx.promo = promotion::signals(&ctx);
         ctx
+    }
+
+    /// Whether the tweet answers someone (a leading @handle or a greeting by name).
+    pub fn is_reply(&self) -> bool {
+        self.reply != dialogue::Reply::No
     }
 
     /// The lexicon matches of one rule.

@@ -43,6 +43,13 @@ pub(crate) fn signals(ctx: &Context<'_>) -> Vec<Signal> {
         kind: Kind::Price,
         span,
     }));
+    // Ambiguous urgency (`dès maintenant`) sells only next to a signal that does.
+    if !out.is_empty() {
+        out.extend(ctx.matches_of("promotion.urgency-weak").map(|m| Signal {
+            kind: Kind::Urgency,
+            span: ctx.span_of(m),
+        }));
+    }
     out.sort_by_key(|s| s.span.start);
     out
 }
@@ -183,9 +190,12 @@ fn number_end(text: &str, start: usize) -> (usize, bool) {
         let digits = b[after..].iter().take_while(|c| c.is_ascii_digit()).count();
         if digits == 3 {
             end = after + 3;
-        } else if digits == 2 && matches!(sep, ',' | '.') && !decimals {
+        } else if (digits == 2 || digits == 1 && currency_prefix(text[after + 1..].trim_start()).0)
+            && matches!(sep, ',' | '.')
+            && !decimals
+        {
             decimals = true;
-            end = after + 2;
+            end = after + digits;
             break;
         } else {
             break;

@@ -37,21 +37,86 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         );
         f.fix = ctx.fix("relay.uncredited.fix", &[]);
         out.push(f);
-    } else if credits.is_empty() && !has_mention && !ctx.tweet.urls.is_empty() {
-        let u = &ctx.tweet.urls[0];
-        let mut f = ctx.finding(
-            g,
-            "relay.link-source",
-            Severity::Suggestion,
-            vec![Span {
-                start: u.start,
-                end: u.end,
-            }],
-            &[],
-        );
-        f.fix = ctx.fix("relay.link-source.fix", &[]);
-        out.push(f);
+    } else if credits.is_empty() && !has_mention {
+        if let Some(u) = third_party_link(ctx) {
+            let mut f = ctx.finding(g, "relay.link-source", Severity::Suggestion, vec![u], &[]);
+            f.fix = ctx.fix("relay.link-source.fix", &[]);
+            out.push(f);
+        }
     }
+}
+
+/// Link shorteners: where they lead can't be told from the text.
+const SHORTENERS: [&str; 14] = [
+    "t.co",
+    "bit.ly",
+    "ow.ly",
+    "buff.ly",
+    "goo.gl",
+    "tinyurl.com",
+    "lnkd.in",
+    "fb.me",
+    "dlvr.it",
+    "ift.tt",
+    "spr.ly",
+    "trib.al",
+    "youtu.be",
+    "urlz.fr",
+];
+
+/// The first link to someone else's content: a link to a domain that is not the account's
+/// own (when the team has said which are), or a shortened link the words present as someone
+/// else's piece (`un article du Monde`, `great read`) rather than the account's own
+/// (`notre article`, `our blog`). The account's own links need no source.
+fn third_party_link(ctx: &Context<'_>) -> Option<Span> {
+    let own = &ctx.settings.own_domains;
+    let mut shortened = None;
+    for u in &ctx.tweet.urls {
+        let host = host_of(&ctx.tweet.text[u.start..u.end]);
+        if own.iter().any(|d| is_within(&host, d)) {
+            continue;
+        }
+        let span = Span {
+            start: u.start,
+            end: u.end,
+        };
+        if !own.is_empty() && !SHORTENERS.contains(&host.as_str()) {
+            return Some(span);
+        }
+        shortened.get_or_insert(span);
+    }
+    let cue = ctx.matches_of("relay.third-party").any(|m| {
+        !ctx.matches_of("relay.own-content")
+            .any(|o| o.last < m.first && m.first - o.last <= 2)
+    });
+    shortened.filter(|_| cue)
+}
+
+/// The host of a link, lower case, without `www.`.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    host.strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host)
+}
+
+/// Whether `host` is `domain` or one of its subdomains (`blog.acme.com` is within `acme.com`).
+fn is_within(host: &str, domain: &str) -> bool {
+    let domain = domain
+        .trim()
+        .trim_start_matches("www.")
+        .to_ascii_lowercase();
+    let domain = domain.trim_start_matches('.');
+    !domain.is_empty()
+        && (host == domain
+            || host
+                .strip_suffix(domain)
+                .is_some_and(|sub| sub.ends_with('.')))
 }
 
 /// Credit given: a credit word or `RT` right before an @mention (`via @marie`, `RT @marie:`,

@@ -97,6 +97,17 @@ impl<'a> Tweet<'a> {
         self.mentions.first().is_some_and(|m| m.start == offset)
     }
 
+    /// Whether the tweet is a plain retweet (`RT @marie: …`): someone else's words, relayed.
+    pub fn is_retweet(&self) -> bool {
+        let lead = self.text.trim_start();
+        let Some(rest) = lead.get(..2).filter(|rt| rt.eq_ignore_ascii_case("rt")) else {
+            return false;
+        };
+        let rest = lead[rest.len()..].trim_start_matches([' ', ':']);
+        let offset = self.text.len() - rest.len();
+        self.mentions.iter().any(|m| m.start == offset)
+    }
+
     /// Whether the text has a question mark outside links.
     pub fn asks_a_question(&self) -> bool {
         self.marks.question.is_some()

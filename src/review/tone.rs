@@ -151,8 +151,13 @@ fn shouted_words(ctx: &Context<'_>) -> Vec<Span> {
         .collect()
 }
 
-/// "is pleased" with the brand as its subject a few words before.
+/// The brand as the subject of its own sentence: "is pleased" a few words after it (`La
+/// Société X est heureuse`), or, right after one of the company's own names, a verb (`SNCF
+/// fête ses 80 ans`, `$YUM reports`) or a possessive (`KFC's menu`).
 fn third_person(ctx: &Context<'_>) -> Vec<Span> {
+    if ctx.tweet.is_retweet() {
+        return Vec::new();
+    }
     let mut subjects: Vec<Span> = ctx
         .matches_of("tone.brand-subject")
         .map(|m| ctx.span_of(m))
@@ -162,9 +167,11 @@ fn third_person(ctx: &Context<'_>) -> Vec<Span> {
         return Vec::new();
     }
     subjects.sort_by_key(|s| s.start);
-    ctx.matches_of("tone.third-person")
+    let t = ctx.tweet;
+    let mut found: Vec<Span> = ctx
+        .matches_of("tone.third-person")
         .filter_map(|m| {
-            let reach_start = ctx.tweet.tokens[m.first.saturating_sub(SUBJECT_REACH)].start;
+            let reach_start = t.tokens[m.first.saturating_sub(SUBJECT_REACH)].start;
             let verb = ctx.span_of(m);
             let first = subjects.partition_point(|s| s.start < reach_start);
             subjects[first..]
@@ -176,5 +183,33 @@ fn third_person(ctx: &Context<'_>) -> Vec<Span> {
                     end: verb.end,
                 })
         })
-        .collect()
+        .collect();
+    // Only the company's own names take a bare verb: `la banque est morte` is no brand.
+    for s in &company_mentions(ctx) {
+        let rest = &t.text[s.end..];
+        if rest.starts_with("'s ") || rest.starts_with("’s ") {
+            found.push(Span {
+                start: s.start,
+                end: s.end + rest.find(' ').unwrap_or(0),
+            });
+            continue;
+        }
+        // The next word, with nothing but spaces between (`SNCF fête`, `#AXA s'associe`).
+        let next = t.tokens.partition_point(|tok| tok.start < s.end);
+        let Some(tok) = t.tokens.get(next) else {
+            continue;
+        };
+        if !t.text[s.end..tok.start].trim().is_empty() {
+            continue;
+        }
+        if let Some(m) = ctx.matches_of("tone.brand-verb").find(|m| m.first == next) {
+            found.push(Span {
+                start: s.start,
+                end: ctx.span_of(m).end,
+            });
+        }
+    }
+    found.sort_by_key(|s| s.start);
+    found.dedup_by(|a, b| a.start == b.start);
+    found
 }

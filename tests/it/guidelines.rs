@@ -355,8 +355,20 @@ fn reach_hashtag_stuffing_is_flagged() {
 
 #[test]
 fn reach_a_sales_pitch_at_someone_is_intrusive() {
-    let r = check("@jean Nos vélos sont en promo cette semaine ^SG");
+    let r = check("Bonjour @jean, nos vélos sont en promo cette semaine ^SG");
     assert_eq!(severity(&r, "reach.cold-pitch"), Some(Severity::Warning));
+    let tagged = check("Nos vélos sont en promo cette semaine ! @jean @marie ^SG");
+    assert!(has(&tagged, "reach.cold-pitch"));
+    // The customer a reply answers wrote first: an offer to them is service, not a cold call.
+    assert!(!has(
+        &check("@jean Bonjour, nos vélos sont justement en promo cette semaine ^SG"),
+        "reach.cold-pitch"
+    ));
+    // A partner named in the sentence is not pitched to.
+    assert!(!has(
+        &check("Gagnez des places avec notre partenaire @festival ! ^SG"),
+        "reach.cold-pitch"
+    ));
     let en = check("Hey @jean, our bikes are on sale this week ^SG");
     assert!(has(&en, "reach.cold-pitch"));
     // Crediting someone next to a promo is not chasing them.
