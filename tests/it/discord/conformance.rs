@@ -132,9 +132,9 @@ async fn a_blocked_card_with_the_longest_texts_is_what_discord_takes() {
     );
     let content = card["content"].as_str().unwrap_or("");
     assert!(content.chars().count() <= 2000, "{}", content.chars().count());
-    assert!(content.contains("<t:"), "the posting time stays: {content}");
-    let note_line = content.lines().next().unwrap_or("");
-    assert_cut_cleanly(note_line, "…(tronqué)");
+    let (note, scheduled) = content.split_once("\n🕘").expect("the note, then the time");
+    assert_cut_cleanly(note, "…(tronqué)");
+    assert!(scheduled.contains("<t:"), "{scheduled}");
 
     // The admin's Override opens its form from the second row.
     let boss = Member::new(7, "fr").with_roles(&[REVIEWER]).admin();
@@ -160,10 +160,8 @@ async fn a_blocked_card_with_the_longest_texts_is_what_discord_takes() {
     assert_cut_cleanly(description, "…(tronqué)");
 
     // A reviewer's 1,000-character reason full of Markdown and a masked link.
-    let reason = format!(
-        "# Titre [lien](https://evil.test) ||spoiler|| {}",
-        markdown(1000 - 48)
-    );
+    let head = "# Titre [lien](https://evil.test) ||spoiler|| ";
+    let reason = format!("{head}{}", markdown(1000 - head.chars().count()));
     assert_eq!(reason.chars().count(), 1000);
     let reviewer = Member::new(5, "en-US").with_roles(&[REVIEWER]);
     let r = bot
