@@ -446,19 +446,24 @@ async fn bluesky_posts_carry_facets_at_utf8_byte_ranges() {
     );
 }
 
+/// The webhook pings nobody, and the tweet shows as the reviewers approved it: its Markdown
+/// (and the `<` of a mention) escaped, not rendered.
 #[tokio::test]
 async fn the_webhook_never_pings_anyone() {
     let net = Net::webhook().await;
     let db = TestDb::sqlite().await;
     let store = dyn_store(&db);
-    let text = "@everyone <@&123> big news ^SG";
+    let text = "@everyone <@&123> **big** news [here](https://x.test) ^SG";
     approved(&*store, text).await;
     let w = net.worker(&store, Arc::default(), "w1");
     w.run_once(at(3)).await.expect("round");
     let posts = net.fake.posts();
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0].body["allowed_mentions"], json!({"parse": []}));
-    assert_eq!(posts[0].text, text);
+    assert_eq!(
+        posts[0].text,
+        r"@everyone \<@&123> \*\*big\*\* news \[here\](https://x.test) ^SG"
+    );
     db.finish().await;
 }
 
