@@ -369,15 +369,19 @@ pub fn card_content(
     scheduled: Option<i64>,
     lang: Language,
 ) -> Option<String> {
-    let scheduled = scheduled.map(|at| fill("card.scheduled", lang, &[("at", &format!("<t:{at}:f>"))]));
+    let scheduled =
+        scheduled.map(|at| fill("card.scheduled", lang, &[("at", &format!("<t:{at}:f>"))]));
     let note = note.filter(|n| !n.trim().is_empty()).map(|note| {
         let author = format!("<@{author}>");
         let frame = fill("card.note", lang, &[("author", &author), ("note", "")]);
-        let taken = frame.chars().count()
-            + scheduled.as_ref().map_or(0, |s| s.chars().count() + 1);
+        let taken = frame.chars().count() + scheduled.as_ref().map_or(0, |s| s.chars().count() + 1);
         let room = CONTENT_MAX.saturating_sub(taken);
         let escaped = truncate(&escape_markdown(note), room, text("review.truncated", lang));
-        fill("card.note", lang, &[("author", &author), ("note", &escaped)])
+        fill(
+            "card.note",
+            lang,
+            &[("author", &author), ("note", &escaped)],
+        )
     });
     let lines: Vec<String> = note.into_iter().chain(scheduled).collect();
     (!lines.is_empty()).then(|| truncate(&lines.join("\n"), CONTENT_MAX, ""))
@@ -399,7 +403,8 @@ mod tests {
         for lang in [Language::Fr, Language::En] {
             for unit in ["*", "_", "[]", "\\", "é*"] {
                 let note: String = unit.repeat(1000).chars().take(1000).collect();
-                let c = card_content(42, Some(&note), Some(1_800_000_000), lang).unwrap_or_default();
+                let c =
+                    card_content(42, Some(&note), Some(1_800_000_000), lang).unwrap_or_default();
                 assert!(c.chars().count() <= CONTENT_MAX, "{}", c.chars().count());
                 assert!(c.contains("<t:1800000000:f>"), "{c}");
                 let (first, _) = c.split_once("\n🕘").unwrap_or((&c, ""));
@@ -408,7 +413,12 @@ mod tests {
                     continue;
                 };
                 assert!(escape_markdown(&note).chars().count() > 1800, "{unit}: cut");
-                let slashes = body.trim_end().chars().rev().take_while(|&c| c == '\\').count();
+                let slashes = body
+                    .trim_end()
+                    .chars()
+                    .rev()
+                    .take_while(|&c| c == '\\')
+                    .count();
                 assert_eq!(slashes % 2, 0, "{unit}: half an escape");
             }
             let short = card_content(42, Some("**hi**"), None, lang).unwrap_or_default();

@@ -29,7 +29,13 @@ const QUOTED_MAX: usize = 1200;
 /// card shows it: a reason's masked link or heading shows as typed. Cut, after escaping, to
 /// [`QUOTED_MAX`].
 fn escaped(n: &Notice, lang: Language) -> Notice {
-    let quote = |s: &str| truncate(&escape_markdown(s), QUOTED_MAX, text("review.truncated", lang));
+    let quote = |s: &str| {
+        truncate(
+            &escape_markdown(s),
+            QUOTED_MAX,
+            text("review.truncated", lang),
+        )
+    };
     match n {
         Notice::ChangesRequested { by, reason } => Notice::ChangesRequested {
             by: *by,
@@ -78,7 +84,11 @@ pub fn author_message_with(
         .collect();
     let mut lines = vec![head];
     if !body.is_empty() {
-        lines.push(truncate(&body.join("\n"), room, text("review.truncated", lang)));
+        lines.push(truncate(
+            &body.join("\n"),
+            room,
+            text("review.truncated", lang),
+        ));
     }
     lines.extend(tail.iter().map(|l| l.to_string()));
     Message::text(truncate(&lines.join("\n"), CONTENT_MAX, ""))
@@ -207,7 +217,10 @@ mod tests {
     #[test]
     fn the_author_reads_others_words_as_typed() {
         let p = proposal();
-        let reason = format!("# Titre [lien](https://evil.test) ||x|| {}", "*_".repeat(480));
+        let reason = format!(
+            "# Titre [lien](https://evil.test) ||x|| {}",
+            "*_".repeat(480)
+        );
         let notices = [
             Notice::Rejected {
                 by: MemberId(5),
@@ -221,7 +234,10 @@ mod tests {
         let m = author_message(&p, &notices, Language::Fr, Some(link));
         let c = m.content.unwrap_or_default();
         assert!(c.chars().count() <= CONTENT_MAX, "{}", c.chars().count());
-        assert!(c.contains(r"\# Titre \[lien\](https://evil.test) \|\|x\|\|"), "{c}");
+        assert!(
+            c.contains(r"\# Titre \[lien\](https://evil.test) \|\|x\|\|"),
+            "{c}"
+        );
         assert!(c.ends_with(link), "{c}");
         assert!(c.contains("a rejeté votre proposition"), "{c}");
     }

@@ -619,7 +619,9 @@ impl Router {
     pub fn instant_answer(inv: &Invocation) -> Option<Response> {
         match &inv.action {
             Action::Autocomplete { .. } => Some(Response::Autocomplete(Vec::new())),
-            Action::Component { custom_id, .. } if custom_id.starts_with(handlers::card::PREFIX) => {
+            Action::Component { custom_id, .. }
+                if custom_id.starts_with(handlers::card::PREFIX) =>
+            {
                 handlers::card::instant_form(inv, custom_id)
             }
             _ => None,

@@ -254,7 +254,12 @@ async fn edit_modal(store: &dyn Store, inv: &Invocation, id: i64, revision: u32)
             "edit from an older card"
         );
     }
-    Response::Modal(edit_form(lang, id, current.number, Some(current.text.as_str())))
+    Response::Modal(edit_form(
+        lang,
+        id,
+        current.number,
+        Some(current.text.as_str()),
+    ))
 }
 
 /// The edit form of revision `revision` of proposal `id`, prefilled with `text` when known.

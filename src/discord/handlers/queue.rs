@@ -375,7 +375,10 @@ mod tests {
     #[test]
     fn whole_lines_only() {
         let lines = vec!["a".repeat(10), "b".repeat(10), "c".repeat(10)];
-        assert_eq!(whole_lines(&lines, 21), format!("{}\n{}", lines[0], lines[1]));
+        assert_eq!(
+            whole_lines(&lines, 21),
+            format!("{}\n{}", lines[0], lines[1])
+        );
         assert_eq!(whole_lines(&lines, 20), lines[0]);
         assert_eq!(whole_lines(&lines, 100).lines().count(), 3);
     }

@@ -148,12 +148,7 @@ async fn submit(
         }
     }
     let mut msg = card(&t.proposal, settings.policy.required_approvals, card_lang);
-    msg.content = card_content(
-        inv.user_id,
-        note,
-        at.map(|at| at.timestamp()),
-        card_lang,
-    );
+    msg.content = card_content(inv.user_id, note, at.map(|at| at.timestamp()), card_lang);
     let Some(http) = http else {
         return Response::Message(notice(
             "submit.card-failed",

@@ -66,8 +66,18 @@ fn assert_cut_cleanly(text: &str, note: &str) {
     let body = text
         .strip_suffix(note)
         .unwrap_or_else(|| panic!("cut with the note {note:?}: …{}", tail(text)));
-    let backslashes = body.trim_end().chars().rev().take_while(|&c| c == '\\').count();
-    assert_eq!(backslashes % 2, 0, "half an escape at the cut: …{}", tail(text));
+    let backslashes = body
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(|&c| c == '\\')
+        .count();
+    assert_eq!(
+        backslashes % 2,
+        0,
+        "half an escape at the cut: …{}",
+        tail(text)
+    );
 }
 
 fn tail(s: &str) -> String {
@@ -131,7 +141,11 @@ async fn a_blocked_card_with_the_longest_texts_is_what_discord_takes() {
         "Override is on the card: {buttons:?}"
     );
     let content = card["content"].as_str().unwrap_or("");
-    assert!(content.chars().count() <= 2000, "{}", content.chars().count());
+    assert!(
+        content.chars().count() <= 2000,
+        "{}",
+        content.chars().count()
+    );
     let (note, scheduled) = content.split_once("\n🕘").expect("the note, then the time");
     assert_cut_cleanly(note, "…(tronqué)");
     assert!(scheduled.contains("<t:"), "{scheduled}");
@@ -140,18 +154,33 @@ async fn a_blocked_card_with_the_longest_texts_is_what_discord_takes() {
     let boss = Member::new(7, "fr").with_roles(&[REVIEWER]).admin();
     let on_card = fixtures::message(7002, APP_ID, "");
     let r = bot
-        .ask(fixtures::button(1102, &boss, "tg:override:1:1", on_card.clone()))
+        .ask(fixtures::button(
+            1102,
+            &boss,
+            "tg:override:1:1",
+            on_card.clone(),
+        ))
         .await;
     assert_eq!(r.body["type"], 9, "{:#}", r.body);
 
     // The author edits to 4,000 characters of Markdown: the updated card is still taken.
     let r = bot
-        .ask(fixtures::button(1103, &author, "tg:edit:1:1", on_card.clone()))
+        .ask(fixtures::button(
+            1103,
+            &author,
+            "tg:edit:1:1",
+            on_card.clone(),
+        ))
         .await;
     assert_eq!(r.body["type"], 9, "{:#}", r.body);
     let tweet = markdown(3990) + " ^AB";
     let r = bot
-        .ask(fixtures::modal(1104, &author, "tg:text:1:1", &[("text", &tweet)]))
+        .ask(fixtures::modal(
+            1104,
+            &author,
+            "tg:text:1:1",
+            &[("text", &tweet)],
+        ))
         .await;
     assert_eq!(r.body["type"], 7, "{:#}", r.body);
     let data = &r.body["data"];
@@ -180,9 +209,18 @@ async fn a_blocked_card_with_the_longest_texts_is_what_discord_takes() {
         .expect("the author is told (and real Discord would take it)");
     let told = dm.body["content"].as_str().unwrap_or("");
     assert!(told.chars().count() <= 2000);
-    assert!(told.contains(r"\# Titre \[lien\](https://evil.test) \|\|spoiler\|\|"), "{told}");
-    assert!(told.contains("demande des modifications"), "in French: {told}");
-    assert!(told.contains(&format!("/{REVIEW_CHANNEL}/7002")), "the link stays: {told}");
+    assert!(
+        told.contains(r"\# Titre \[lien\](https://evil.test) \|\|spoiler\|\|"),
+        "{told}"
+    );
+    assert!(
+        told.contains("demande des modifications"),
+        "in French: {told}"
+    );
+    assert!(
+        told.contains(&format!("/{REVIEW_CHANNEL}/7002")),
+        "the link stays: {told}"
+    );
 
     // `/proposal`: the card's embed and the history within 6,000 characters together.
     let r = bot
@@ -193,7 +231,10 @@ async fn a_blocked_card_with_the_longest_texts_is_what_discord_takes() {
             json!([{"name": "id", "type": 4, "value": 1}]),
         ))
         .await;
-    let embeds = r.body["data"]["embeds"].as_array().cloned().unwrap_or_default();
+    let embeds = r.body["data"]["embeds"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(embeds.len(), 2, "{:#}", r.body);
     let total: usize = embeds
         .iter()
@@ -211,7 +252,10 @@ async fn a_blocked_card_with_the_longest_texts_is_what_discord_takes() {
         .sum();
     assert!(total <= limits::EMBED_TOTAL, "{total}");
     assert!(total > 5000, "the budget is used, not wasted: {total}");
-    assert!(embeds[1]["description"].as_str().unwrap_or("").contains("Titre"));
+    assert!(embeds[1]["description"]
+        .as_str()
+        .unwrap_or("")
+        .contains("Titre"));
     bot.stop().await;
 }
 
@@ -239,7 +283,9 @@ async fn forty_one_proposals_page_through_the_queue() {
             .expect("submitted");
     }
     let me = Member::new(2, "en-US");
-    let r = bot.ask(fixtures::slash(1201, &me, "queue", json!([]))).await;
+    let r = bot
+        .ask(fixtures::slash(1201, &me, "queue", json!([])))
+        .await;
     assert_eq!(r.body["type"], 4);
     assert_eq!(r.body["data"]["flags"], 64);
     let mut seen = Vec::new();
@@ -252,7 +298,10 @@ async fn forty_one_proposals_page_through_the_queue() {
         let footer = embed["footer"]["text"].as_str().unwrap_or("");
         assert!(footer.starts_with("41 in all"), "{footer}");
         let description = embed["description"].as_str().unwrap_or("");
-        for entry in description.split("\n**#").map(|l| l.trim_start_matches("**#")) {
+        for entry in description
+            .split("\n**#")
+            .map(|l| l.trim_start_matches("**#"))
+        {
             let (n, rest) = entry.split_once("**").expect("a numbered line");
             assert!(rest.contains("\n> Proposition"), "a whole line: {entry}");
             seen.push(n.parse::<u64>().expect("a number"));
@@ -285,7 +334,12 @@ async fn forty_one_proposals_page_through_the_queue() {
         .unwrap_or("")
         .to_string();
     let r = bot
-        .ask(fixtures::button(id, &me, &previous, fixtures::message(7001, APP_ID, "")))
+        .ask(fixtures::button(
+            id,
+            &me,
+            &previous,
+            fixtures::message(7001, APP_ID, ""),
+        ))
         .await;
     let footer = r.body["data"]["embeds"][0]["footer"]["text"].to_string();
     assert!(footer.contains("page 4/5"), "{footer}");
@@ -327,7 +381,12 @@ async fn a_locked_database_still_opens_edit_and_answers_autocomplete() {
 
     let on_card = fixtures::message(7002, APP_ID, "");
     let r: Request = bot
-        .ask(fixtures::button(1302, &author, "tg:edit:1:1", on_card.clone()))
+        .ask(fixtures::button(
+            1302,
+            &author,
+            "tg:edit:1:1",
+            on_card.clone(),
+        ))
         .await;
     assert_eq!(r.body["type"], 9, "a form, never a deferral: {:#}", r.body);
     let input = &r.body["data"]["components"][0]["components"][0];
@@ -440,7 +499,8 @@ async fn the_strict_fake_refuses_what_discord_refuses() {
     }
     .http()
     .unwrap_or_else(|e| panic!("{e}"));
-    let button = |i: usize| json!({"type": 2, "style": 1, "label": "b", "custom_id": format!("b{i}")});
+    let button =
+        |i: usize| json!({"type": 2, "style": 1, "label": "b", "custom_id": format!("b{i}")});
     let six = Message {
         components: vec![json!({"type": 1, "components": (0..6).map(button).collect::<Vec<_>>()})],
         ..Message::text("card")
@@ -455,7 +515,10 @@ async fn the_strict_fake_refuses_what_discord_refuses() {
         .expect("recorded");
     let refusal = r.refused.expect("refused");
     assert_eq!(refusal["code"], 50035);
-    assert!(refusal["errors"]["components"]["0"]["components"].is_object(), "{refusal:#}");
+    assert!(
+        refusal["errors"]["components"]["0"]["components"].is_object(),
+        "{refusal:#}"
+    );
     let five = Message {
         components: vec![json!({"type": 1, "components": (0..5).map(button).collect::<Vec<_>>()})],
         ..Message::text("card")

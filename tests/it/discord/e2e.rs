@@ -45,11 +45,7 @@ impl Bot {
     }
 
     /// The bot on the database at `db_url` (the SQLite file in `db`, kept across a restart).
-    async fn start_on(
-        extra: Vec<String>,
-        db_url: String,
-        db: Option<tempfile::TempDir>,
-    ) -> Bot {
+    async fn start_on(extra: Vec<String>, db_url: String, db: Option<tempfile::TempDir>) -> Bot {
         let fake = FakeDiscord::start().await;
         let url = fake.api_url();
         let mut argv = vec![

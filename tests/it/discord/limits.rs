@@ -150,7 +150,12 @@ fn message(e: &mut Errors, m: &Value) {
     for (i, embed) in embeds.iter().enumerate() {
         let i = i.to_string();
         max_len(e, &["embeds", &i, "title"], &embed["title"], TITLE);
-        max_len(e, &["embeds", &i, "description"], &embed["description"], DESCRIPTION);
+        max_len(
+            e,
+            &["embeds", &i, "description"],
+            &embed["description"],
+            DESCRIPTION,
+        );
         let fields = array(&embed["fields"]);
         if fields.len() > FIELDS {
             e.add(
@@ -259,7 +264,11 @@ fn components(e: &mut Errors, rows: &Value) {
                     max_len(e, &with("label"), &c["label"], BUTTON_LABEL);
                     if c["style"] == 5 {
                         if !c["url"].is_string() {
-                            e.add(&with("url"), "BASE_TYPE_REQUIRED", "This field is required".into());
+                            e.add(
+                                &with("url"),
+                                "BASE_TYPE_REQUIRED",
+                                "This field is required".into(),
+                            );
                         }
                     } else {
                         required_len(e, &with("custom_id"), &c["custom_id"], CUSTOM_ID);
@@ -267,7 +276,12 @@ fn components(e: &mut Errors, rows: &Value) {
                 }
                 Some(3 | 5..=8) => {
                     required_len(e, &with("custom_id"), &c["custom_id"], CUSTOM_ID);
-                    max_len(e, &with("placeholder"), &c["placeholder"], SELECT_PLACEHOLDER);
+                    max_len(
+                        e,
+                        &with("placeholder"),
+                        &c["placeholder"],
+                        SELECT_PLACEHOLDER,
+                    );
                     if c["type"] == 3 {
                         let options = array(&c["options"]);
                         if options.is_empty() || options.len() > SELECT_OPTIONS {
@@ -333,12 +347,21 @@ fn modal(e: &mut Errors, m: &Value) {
             p
         };
         if input["type"] != 4 {
-            e.add(&with("type"), "UNION_TYPE_CHOICES", "Value must be one of {4}.".into());
+            e.add(
+                &with("type"),
+                "UNION_TYPE_CHOICES",
+                "Value must be one of {4}.".into(),
+            );
         }
         required_len(e, &with("custom_id"), &input["custom_id"], CUSTOM_ID);
         required_len(e, &with("label"), &input["label"], INPUT_LABEL);
         max_len(e, &with("value"), &input["value"], INPUT_VALUE);
-        max_len(e, &with("placeholder"), &input["placeholder"], INPUT_PLACEHOLDER);
+        max_len(
+            e,
+            &with("placeholder"),
+            &input["placeholder"],
+            INPUT_PLACEHOLDER,
+        );
         for (key, min) in [("min_length", 0), ("max_length", 1)] {
             if let Some(n) = input[key].as_u64() {
                 if n < min || n > INPUT_VALUE as u64 {
@@ -360,10 +383,17 @@ pub fn check_callback(body: &Value, interaction: Option<u64>) -> Result<(), Valu
     let mut e = Errors::default();
     let kind = body["type"].as_u64();
     let invalid = |e: &mut Errors, why: &str| {
-        e.add(&["type"], "INTERACTION_CALLBACK_TYPE_INVALID", why.to_string());
+        e.add(
+            &["type"],
+            "INTERACTION_CALLBACK_TYPE_INVALID",
+            why.to_string(),
+        );
     };
     if interaction == Some(AUTOCOMPLETE_INTERACTION) && kind != Some(8) {
-        invalid(&mut e, "An autocomplete interaction is answered only with type 8");
+        invalid(
+            &mut e,
+            "An autocomplete interaction is answered only with type 8",
+        );
     }
     match kind {
         Some(4 | 7) => {
@@ -404,9 +434,19 @@ pub fn check_callback(body: &Value, interaction: Option<u64>) -> Result<(), Valu
             }
             for (i, c) in choices.iter().enumerate() {
                 let i = i.to_string();
-                required_len(&mut e, &["data", "choices", &i, "name"], &c["name"], CHOICE_NAME);
+                required_len(
+                    &mut e,
+                    &["data", "choices", &i, "name"],
+                    &c["name"],
+                    CHOICE_NAME,
+                );
                 if c["value"].is_string() {
-                    max_len(&mut e, &["data", "choices", &i, "value"], &c["value"], CHOICE_NAME);
+                    max_len(
+                        &mut e,
+                        &["data", "choices", &i, "value"],
+                        &c["value"],
+                        CHOICE_NAME,
+                    );
                 }
             }
         }
@@ -464,8 +504,16 @@ mod tests {
         let cases: [(&str, usize, fn(String) -> Value); 6] = [
             ("title", TITLE, |t| json!({"title": t})),
             ("description", DESCRIPTION, |t| json!({"description": t})),
-            ("field name", FIELD_NAME, |t| json!({"fields": [{"name": t, "value": "v"}]})),
-            ("field value", FIELD_VALUE, |t| json!({"fields": [{"name": "n", "value": t}]})),
+            (
+                "field name",
+                FIELD_NAME,
+                |t| json!({"fields": [{"name": t, "value": "v"}]}),
+            ),
+            (
+                "field value",
+                FIELD_VALUE,
+                |t| json!({"fields": [{"name": "n", "value": t}]}),
+            ),
             ("footer", FOOTER, |t| json!({"footer": {"text": t}})),
             ("author", AUTHOR_NAME, |t| json!({"author": {"name": t}})),
         ];
@@ -519,9 +567,8 @@ mod tests {
         refused(check_message(&one(button(&s(BUTTON_LABEL + 1), "id"))));
         refused(check_message(&one(button("b", &"i".repeat(CUSTOM_ID + 1)))));
         let option = json!({"label": "l", "value": "v"});
-        let select = |n: usize| {
-            json!({"type": 3, "custom_id": "s", "options": vec![option.clone(); n]})
-        };
+        let select =
+            |n: usize| json!({"type": 3, "custom_id": "s", "options": vec![option.clone(); n]});
         assert!(check_message(&one(select(SELECT_OPTIONS))).is_ok());
         refused(check_message(&one(select(SELECT_OPTIONS + 1))));
         let crowded = msg(json!({"components": [{"type": 1,
@@ -544,27 +591,47 @@ mod tests {
 
     #[test]
     fn modals() {
-        let ok = modal_with(&s(MODAL_TITLE), vec![input(&s(INPUT_LABEL), &s(INPUT_VALUE)); 5]);
+        let ok = modal_with(
+            &s(MODAL_TITLE),
+            vec![input(&s(INPUT_LABEL), &s(INPUT_VALUE)); 5],
+        );
         assert!(check_callback(&ok, Some(3)).is_ok());
-        refused(check_callback(&modal_with(&s(MODAL_TITLE + 1), vec![input("l", "")]), Some(3)));
-        refused(check_callback(&modal_with("t", vec![input("l", ""); 6]), Some(3)));
-        refused(check_callback(&modal_with("t", vec![input(&s(INPUT_LABEL + 1), "")]), Some(3)));
-        refused(check_callback(&modal_with("t", vec![input("l", &s(INPUT_VALUE + 1))]), Some(3)));
+        refused(check_callback(
+            &modal_with(&s(MODAL_TITLE + 1), vec![input("l", "")]),
+            Some(3),
+        ));
+        refused(check_callback(
+            &modal_with("t", vec![input("l", ""); 6]),
+            Some(3),
+        ));
+        refused(check_callback(
+            &modal_with("t", vec![input(&s(INPUT_LABEL + 1), "")]),
+            Some(3),
+        ));
+        refused(check_callback(
+            &modal_with("t", vec![input("l", &s(INPUT_VALUE + 1))]),
+            Some(3),
+        ));
         // A modal submit can't open another modal.
-        refused(check_callback(&modal_with("t", vec![input("l", "")]), Some(5)));
+        refused(check_callback(
+            &modal_with("t", vec![input("l", "")]),
+            Some(5),
+        ));
     }
 
     #[test]
     fn autocomplete_only_by_type_8_with_25_choices() {
         let choice = |name: String| json!({"name": name, "value": 1});
-        let answer = |n: usize, name: String| {
-            json!({"type": 8, "data": {"choices": vec![choice(name); n]}})
-        };
+        let answer =
+            |n: usize, name: String| json!({"type": 8, "data": {"choices": vec![choice(name); n]}});
         assert!(check_callback(&answer(CHOICES, s(CHOICE_NAME)), Some(4)).is_ok());
         refused(check_callback(&answer(CHOICES + 1, "n".into()), Some(4)));
         refused(check_callback(&answer(1, s(CHOICE_NAME + 1)), Some(4)));
         // Deferring or replying to an autocomplete is refused; type 8 elsewhere too.
-        refused(check_callback(&json!({"type": 5, "data": {"flags": 64}}), Some(4)));
+        refused(check_callback(
+            &json!({"type": 5, "data": {"flags": 64}}),
+            Some(4),
+        ));
         refused(check_callback(
             &json!({"type": 4, "data": {"content": "x", "allowed_mentions": {"parse": []}}}),
             Some(4),
@@ -574,9 +641,7 @@ mod tests {
 
     #[test]
     fn callbacks_check_their_message() {
-        let reply = |content: String| {
-            json!({"type": 4, "data": {"content": content, "allowed_mentions": {"parse": []}}})
-        };
+        let reply = |content: String| json!({"type": 4, "data": {"content": content, "allowed_mentions": {"parse": []}}});
         assert!(check_callback(&reply(s(CONTENT)), Some(2)).is_ok());
         let e = refused(check_callback(&reply(s(CONTENT + 1)), Some(2)));
         assert!(e["data"]["content"].is_object(), "{e}");

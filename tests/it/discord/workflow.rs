@@ -538,7 +538,9 @@ async fn an_admin_overrides_a_blocked_review_with_a_reason() {
     let cardj = posted_card(&bot).await;
     // Five buttons a row at most: Override opens the second.
     assert_eq!(
-        cardj["components"][0]["components"].as_array().map(Vec::len),
+        cardj["components"][0]["components"]
+            .as_array()
+            .map(Vec::len),
         Some(5)
     );
     let ids = cardj["components"][1]["components"].to_string();

@@ -117,6 +117,13 @@ async fn every_failure_ends_in_one_post_or_needs_reconcile() {
                 said.as_deref().is_some_and(|e| e.contains(expected)),
                 "{case}: {said:?}"
             );
+            // What reaches the author and the card is the network's text, with no sentence of
+            // the bot's in one language inside it (a French author once read "(will check
+            // whether it was posted)").
+            assert!(
+                said.as_deref().is_some_and(|e| !e.contains("will check")),
+                "{case}: {said:?}"
+            );
             db.finish().await;
         }
     }
