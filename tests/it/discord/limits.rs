@@ -108,7 +108,7 @@ fn max_len(e: &mut Errors, path: &[&str], v: &Value, max: usize) {
 fn required_len(e: &mut Errors, path: &[&str], v: &Value, max: usize) {
     match v.as_str() {
         None => e.add(path, "BASE_TYPE_REQUIRED", "This field is required".into()),
-        Some(s) if s.is_empty() => e.add(
+        Some("") => e.add(
             path,
             "BASE_TYPE_BAD_LENGTH",
             format!("Must be between 1 and {max} in length."),
@@ -501,7 +501,8 @@ mod tests {
     /// Each embed piece at its limit passes; one more code point is refused.
     #[test]
     fn embed_pieces_at_and_over_their_limits() {
-        let cases: [(&str, usize, fn(String) -> Value); 6] = [
+        type Case = (&'static str, usize, fn(String) -> Value);
+        let cases: [Case; 6] = [
             ("title", TITLE, |t| json!({"title": t})),
             ("description", DESCRIPTION, |t| json!({"description": t})),
             (
