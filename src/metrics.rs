@@ -25,9 +25,10 @@ pub const KINDS: &[&str] = &[
     "other",
 ];
 
-/// How an interaction ended: answered in the callback, deferred then followed up, or the
-/// answer could not be delivered.
-pub const OUTCOMES: &[&str] = &["answered", "deferred", "failed"];
+/// How an interaction ended: answered in the callback, deferred then followed up, answered
+/// with a quick fallback because it was too slow and could not be deferred (autocomplete, a
+/// form), or the answer could not be delivered.
+pub const OUTCOMES: &[&str] = &["answered", "deferred", "fallback", "failed"];
 
 /// Why the HTTP endpoint refused a request (nothing was processed).
 pub const REJECTIONS: &[&str] = &["signature", "timestamp", "too_large", "invalid_json"];
@@ -38,7 +39,7 @@ pub const BUCKETS: &[f64] = &[
 ];
 
 const N_KINDS: usize = 7;
-const N_OUTCOMES: usize = 3;
+const N_OUTCOMES: usize = 4;
 const N_REJECTIONS: usize = 4;
 const N_BUCKETS: usize = 13;
 

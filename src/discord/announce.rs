@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serenity::http::Http;
 
-use super::notify::{author_message, card_edit, direct_message, edit_card, link_to};
+use super::notify::{author_message_with, card_edit, direct_message, edit_card, link_to};
 use super::server::ServerSettings;
 use crate::metrics::Metrics;
 use crate::publish::worker::Announcer;
@@ -66,13 +66,11 @@ impl Announcer for DiscordAnnouncer {
         }
         if !t.notices.is_empty() {
             let link = at.map(|at| link_to(p, at));
-            let mut msg = author_message(p, &t.notices, lang, link.as_deref());
-            for post in publications.iter().filter_map(|x| x.url.as_deref()) {
-                if let Some(c) = msg.content.as_mut() {
-                    c.push('\n');
-                    c.push_str(post);
-                }
-            }
+            let posts: Vec<&str> = publications
+                .iter()
+                .filter_map(|x| x.url.as_deref())
+                .collect();
+            let msg = author_message_with(p, &t.notices, lang, link.as_deref(), &posts);
             if let Err(e) = direct_message(&self.http, p.author.0, &msg).await {
                 tracing::warn!(error = %e, "could not tell the author");
             }

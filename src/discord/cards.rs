@@ -15,6 +15,12 @@ use super::embeds::{escape_markdown, limits, quote, review_title, severity_icon,
 use super::messages::{fill, text};
 use super::response::{Embed, EmbedField, EmbedFooter, Message};
 
+/// Discord's limit of buttons in one action row.
+pub const BUTTONS_PER_ROW: usize = 5;
+
+/// Discord's limit of a message's content (code points).
+pub const CONTENT_MAX: usize = 2000;
+
 /// Every card `custom_id` starts with this.
 pub const PREFIX: &str = "tg:";
 
@@ -332,12 +338,16 @@ pub fn card_with(
             "disabled": disabled,
         })
     };
-    let review_row: Vec<Value> = Button::REVIEW
+    let review: Vec<Value> = Button::REVIEW
         .iter()
         .filter(|b| **b != Button::Override || blocked)
         .map(|b| button(b, !open))
         .collect();
-    let mut components = vec![json!({"type": 1, "components": review_row})];
+    // Discord takes at most 5 buttons a row: a blocked card's Override opens a second row.
+    let mut components: Vec<Value> = review
+        .chunks(BUTTONS_PER_ROW)
+        .map(|row| json!({"type": 1, "components": row}))
+        .collect();
     let posting = Button::for_posting(p.status);
     if !posting.is_empty() {
         let row: Vec<Value> = posting.iter().map(|b| button(b, false)).collect();
@@ -350,7 +360,70 @@ pub fn card_with(
     }
 }
 
+/// The card's content: the author's note (escaped) and when it is to be posted, within
+/// Discord's 2,000 characters. The note is what gives way: cut after escaping (escaping can
+/// double it), never in the middle of an escape, with a visible note.
+pub fn card_content(
+    author: u64,
+    note: Option<&str>,
+    scheduled: Option<i64>,
+    lang: Language,
+) -> Option<String> {
+    let scheduled =
+        scheduled.map(|at| fill("card.scheduled", lang, &[("at", &format!("<t:{at}:f>"))]));
+    let note = note.filter(|n| !n.trim().is_empty()).map(|note| {
+        let author = format!("<@{author}>");
+        let frame = fill("card.note", lang, &[("author", &author), ("note", "")]);
+        let taken = frame.chars().count() + scheduled.as_ref().map_or(0, |s| s.chars().count() + 1);
+        let room = CONTENT_MAX.saturating_sub(taken);
+        let escaped = truncate(&escape_markdown(note), room, text("review.truncated", lang));
+        fill(
+            "card.note",
+            lang,
+            &[("author", &author), ("note", &escaped)],
+        )
+    });
+    let lines: Vec<String> = note.into_iter().chain(scheduled).collect();
+    (!lines.is_empty()).then(|| truncate(&lines.join("\n"), CONTENT_MAX, ""))
+}
+
 /// The link to a message: `https://discord.com/channels/{guild}/{channel}/{message}`.
 pub fn message_link(guild: u64, channel: u64, message: u64) -> String {
     format!("https://discord.com/channels/{guild}/{channel}/{message}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The longest note, all Markdown (it doubles when escaped), with the posting time: within
+    /// 2,000 characters, the time kept, the note cut after escaping, never mid-escape.
+    #[test]
+    fn the_content_fits_and_is_cut_cleanly() {
+        for lang in [Language::Fr, Language::En] {
+            for unit in ["*", "_", "[]", "\\", "é*"] {
+                let note: String = unit.repeat(1000).chars().take(1000).collect();
+                let c =
+                    card_content(42, Some(&note), Some(1_800_000_000), lang).unwrap_or_default();
+                assert!(c.chars().count() <= CONTENT_MAX, "{}", c.chars().count());
+                assert!(c.contains("<t:1800000000:f>"), "{c}");
+                let (first, _) = c.split_once("\n🕘").unwrap_or((&c, ""));
+                let Some(body) = first.strip_suffix(text("review.truncated", lang)) else {
+                    assert!(first.ends_with(&escape_markdown(&note)), "{unit}: whole");
+                    continue;
+                };
+                assert!(escape_markdown(&note).chars().count() > 1800, "{unit}: cut");
+                let slashes = body
+                    .trim_end()
+                    .chars()
+                    .rev()
+                    .take_while(|&c| c == '\\')
+                    .count();
+                assert_eq!(slashes % 2, 0, "{unit}: half an escape");
+            }
+            let short = card_content(42, Some("**hi**"), None, lang).unwrap_or_default();
+            assert!(short.ends_with(r"\*\*hi\*\*"), "{short}");
+            assert_eq!(card_content(42, Some("  "), None, lang), None);
+        }
+    }
 }

@@ -31,6 +31,10 @@ pub enum Answered {
     /// A deferred callback ("thinking…", ephemeral) went first, then the answer replaced it
     /// (`PATCH …/messages/@original`).
     Deferred,
+    /// The answer took too long for an interaction that can't be deferred (autocomplete, a
+    /// button whose answer is a form): a quick answer went instead (no choices, a form
+    /// without its prefilled text) and the slow one was dropped.
+    Fallback,
 }
 
 /// Hands interactions to the router and tracks them. Share one per process.
@@ -88,12 +92,13 @@ impl Dispatcher {
                 Action::Modal { custom_id, .. } => custom_id.starts_with(cards::PREFIX),
                 _ => false,
             };
-            let sent = respond_with(
+            let sent = respond_within(
                 http,
                 &inv.token,
                 on_message,
                 self.router.handle(inv, Some(http)),
                 self.defer_after,
+                Router::instant_answer(inv),
                 callback,
             )
             .await;
@@ -107,6 +112,10 @@ impl Dispatcher {
                 Ok(Answered::Deferred) => {
                     tracing::info!(micros, deferred = true, "answered");
                     "deferred"
+                }
+                Ok(Answered::Fallback) => {
+                    tracing::warn!(micros, "too slow to answer in full: a quick answer went");
+                    "fallback"
                 }
                 Err(e) => {
                     tracing::warn!(micros, error = %e, "could not answer");
@@ -176,6 +185,36 @@ where
     C: FnOnce(Response) -> F,
     F: Future<Output = Result<(), E>>,
 {
+    respond_within(
+        http,
+        token,
+        on_message,
+        response,
+        defer_after,
+        None,
+        callback,
+    )
+    .await
+}
+
+/// [`respond_with`], where `fallback` (when given) is the answer for an interaction that can't
+/// be deferred: past `defer_after` it goes as the callback and the slow answer is dropped.
+/// Discord takes only type 8 for an autocomplete, and a form (type 9) only as the first
+/// answer: deferring either loses it.
+pub async fn respond_within<E, C, F>(
+    http: &Http,
+    token: &str,
+    on_message: bool,
+    response: impl Future<Output = Response>,
+    defer_after: Duration,
+    fallback: Option<Response>,
+    callback: C,
+) -> Result<Answered, E>
+where
+    E: From<serenity::Error>,
+    C: FnOnce(Response) -> F,
+    F: Future<Output = Result<(), E>>,
+{
     tokio::pin!(response);
     let ready = tokio::select! {
         r = &mut response => Some(r),
@@ -184,6 +223,10 @@ where
     if let Some(r) = ready {
         callback(r).await?;
         return Ok(Answered::AtOnce);
+    }
+    if let Some(quick) = fallback {
+        callback(quick).await?;
+        return Ok(Answered::Fallback);
     }
     if on_message {
         callback(Response::DeferUpdate).await?;

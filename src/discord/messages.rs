@@ -67,6 +67,7 @@ pub const KEYS: &[&str] = &[
     "card.modal.reason",
     "card.modal.edit",
     "card.modal.text",
+    "card.modal.text-unloaded",
     "guidelines.title",
     "guidelines.intro",
     "guidelines.footer",
@@ -101,6 +102,9 @@ pub const KEYS: &[&str] = &[
     "settings.yes",
     "settings.no",
     "queue.title",
+    "queue.footer",
+    "queue.previous",
+    "queue.next",
     "queue.open",
     "queue.empty",
     "queue.card",
@@ -118,6 +122,7 @@ pub const KEYS: &[&str] = &[
     "card.post.failed",
     "card.post.unknown",
     "submit.modal.when",
+    "submit.modal.when-example",
     "submit.when-invalid",
     "submit.when-past",
     "submit.when-far",
@@ -131,6 +136,23 @@ mod tests {
     #[test]
     fn every_message_exists_in_both_languages_with_the_same_placeholders() {
         assert_eq!(catalog().problems(), Vec::<String>::new());
+    }
+
+    /// Modal titles and input labels fit Discord's 45 characters whole (never cut mid-word);
+    /// placeholders its 100.
+    #[test]
+    fn modal_words_fit_discord() {
+        for key in KEYS.iter().filter(|k| k.contains(".modal.")) {
+            let max = if key.ends_with("-example") || key.ends_with("-unloaded") {
+                crate::discord::response::PLACEHOLDER_MAX
+            } else {
+                crate::discord::response::LABEL_MAX
+            };
+            for lang in [Language::Fr, Language::En] {
+                let t = text(key, lang);
+                assert!(t.chars().count() <= max, "{key} ({lang:?}): {t}");
+            }
+        }
     }
 
     #[test]

@@ -13,25 +13,85 @@ use serenity::http::Http;
 use serenity::model::id::{ChannelId, MessageId};
 use tracing::Instrument;
 
-use super::cards::{card_with, message_link};
+use super::cards::{card_with, message_link, CONTENT_MAX};
+use super::embeds::{escape_markdown, truncate};
+use super::messages::text;
 use super::response::Message;
 use crate::review::Language;
 use crate::store::{CardRef, Publication, Store};
 use crate::workflow::{Notice, Proposal, Status};
 
-/// The direct message telling an author what happened to their proposal.
+/// How much of a reviewer's reason or a network's error a direct message quotes (escaped):
+/// with the rest of the message, within Discord's 2,000 characters.
+const QUOTED_MAX: usize = 1200;
+
+/// `n` with the text people or networks wrote (reasons, error bodies, ids) escaped, as the
+/// card shows it: a reason's masked link or heading shows as typed. Cut, after escaping, to
+/// [`QUOTED_MAX`].
+fn escaped(n: &Notice, lang: Language) -> Notice {
+    let quote = |s: &str| {
+        truncate(
+            &escape_markdown(s),
+            QUOTED_MAX,
+            text("review.truncated", lang),
+        )
+    };
+    match n {
+        Notice::ChangesRequested { by, reason } => Notice::ChangesRequested {
+            by: *by,
+            reason: quote(reason),
+        },
+        Notice::Rejected { by, reason } => Notice::Rejected {
+            by: *by,
+            reason: quote(reason),
+        },
+        Notice::PublishFailed { error } => Notice::PublishFailed {
+            error: quote(error),
+        },
+        Notice::Posted { remote_id } => Notice::Posted {
+            remote_id: quote(remote_id),
+        },
+        other => other.clone(),
+    }
+}
+
+/// The direct message telling an author what happened to their proposal: what others wrote
+/// escaped, within Discord's 2,000 characters (the link last, never cut off).
 pub fn author_message(
     p: &Proposal,
     notices: &[Notice],
     lang: Language,
     link: Option<&str>,
 ) -> Message {
-    let mut lines: Vec<String> = vec![format!("**#{}**", p.id)];
-    lines.extend(notices.iter().map(|n| n.message(lang)));
-    if let Some(link) = link {
-        lines.push(link.to_string());
+    author_message_with(p, notices, lang, link, &[])
+}
+
+/// [`author_message`] with the links of the posts after the card's.
+pub fn author_message_with(
+    p: &Proposal,
+    notices: &[Notice],
+    lang: Language,
+    link: Option<&str>,
+    posts: &[&str],
+) -> Message {
+    let tail: Vec<&str> = link.into_iter().chain(posts.iter().copied()).collect();
+    let head = format!("**#{}**", p.id);
+    let tail_len: usize = tail.iter().map(|l| l.chars().count() + 1).sum();
+    let room = CONTENT_MAX.saturating_sub(head.chars().count() + 1 + tail_len);
+    let body: Vec<String> = notices
+        .iter()
+        .map(|n| escaped(n, lang).message(lang))
+        .collect();
+    let mut lines = vec![head];
+    if !body.is_empty() {
+        lines.push(truncate(
+            &body.join("\n"),
+            room,
+            text("review.truncated", lang),
+        ));
     }
-    Message::text(lines.join("\n"))
+    lines.extend(tail.iter().map(|l| l.to_string()));
+    Message::text(truncate(&lines.join("\n"), CONTENT_MAX, ""))
 }
 
 /// Sends `msg` to `user` in a direct message.
@@ -123,4 +183,62 @@ pub async fn card_link(store: &dyn Store, p: &Proposal) -> Option<String> {
 /// The link to `p`'s card at `at`.
 pub fn link_to(p: &Proposal, at: CardRef) -> String {
     message_link(p.guild.0, at.channel_id, at.message_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::MemberId;
+
+    fn proposal() -> Proposal {
+        use crate::review::{review, History, Settings};
+        use crate::workflow::{apply, Event, GuildId, Member, Policy, ProposalId};
+        let text = "Notre appli ^AB";
+        let r = review(text, &Settings::default(), &History::default());
+        let by = Member {
+            id: MemberId(1),
+            roles: vec![],
+            is_admin: false,
+        };
+        let submit = Event::Submit {
+            id: ProposalId(3),
+            guild: GuildId(9),
+            author: by,
+            text: text.into(),
+            review: r,
+        };
+        apply(None, &submit, &Policy::default(), chrono::Utc::now())
+            .expect("submitted")
+            .proposal
+    }
+
+    /// A reviewer's reason and a network's error show as typed (escaped, as on the card),
+    /// within 2,000 characters, the link kept, and only in the reader's language.
+    #[test]
+    fn the_author_reads_others_words_as_typed() {
+        let p = proposal();
+        let reason = format!(
+            "# Titre [lien](https://evil.test) ||x|| {}",
+            "*_".repeat(480)
+        );
+        let notices = [
+            Notice::Rejected {
+                by: MemberId(5),
+                reason,
+            },
+            Notice::PublishFailed {
+                error: "mastodon: 422 **Validation failed**".into(),
+            },
+        ];
+        let link = "https://discord.com/channels/9/8/7";
+        let m = author_message(&p, &notices, Language::Fr, Some(link));
+        let c = m.content.unwrap_or_default();
+        assert!(c.chars().count() <= CONTENT_MAX, "{}", c.chars().count());
+        assert!(
+            c.contains(r"\# Titre \[lien\](https://evil.test) \|\|x\|\|"),
+            "{c}"
+        );
+        assert!(c.ends_with(link), "{c}");
+        assert!(c.contains("a rejeté votre proposition"), "{c}");
+    }
 }

@@ -162,7 +162,7 @@ impl Modal {
             .map(|(id, label, value, max)| {
                 let mut input = serde_json::json!({
                     "type": 4, "custom_id": id, "style": 2,
-                    "label": label.chars().take(45).collect::<String>(),
+                    "label": fit(label, LABEL_MAX),
                     "required": true, "min_length": 1, "max_length": max,
                 });
                 if let Some(v) = value {
@@ -173,7 +173,7 @@ impl Modal {
             .collect();
         Modal {
             custom_id: custom_id.into(),
-            title: title.chars().take(45).collect(),
+            title: fit(title, LABEL_MAX),
             components,
         }
     }
@@ -182,7 +182,7 @@ impl Modal {
     pub fn optional(mut self, id: &str, label: &str, value: Option<&str>, max: usize) -> Modal {
         let mut input = serde_json::json!({
             "type": 4, "custom_id": id, "style": 2,
-            "label": label.chars().take(45).collect::<String>(),
+            "label": fit(label, LABEL_MAX),
             "required": false, "max_length": max,
         });
         if let Some(v) = value.filter(|v| !v.is_empty()) {
@@ -192,6 +192,38 @@ impl Modal {
             .push(serde_json::json!({"type": 1, "components": [input]}));
         self
     }
+
+    /// Shows `hint` in the empty input `id` (the detail a 45-character label has no room for).
+    pub fn placeholder(mut self, id: &str, hint: &str) -> Modal {
+        for row in &mut self.components {
+            if let Some(input) = row["components"]
+                .as_array_mut()
+                .and_then(|c| c.iter_mut().find(|i| i["custom_id"] == id))
+            {
+                input["placeholder"] = serde_json::json!(fit(hint, PLACEHOLDER_MAX));
+            }
+        }
+        self
+    }
+}
+
+/// Discord's limit of a modal's title and of a text input's label (code points).
+pub const LABEL_MAX: usize = 45;
+/// Discord's limit of a text input's placeholder.
+pub const PLACEHOLDER_MAX: usize = 100;
+
+/// `s` within `max` code points, cut at a word's end with `…` if it must be cut (the
+/// catalog's labels are written to fit; this only keeps a translation from breaking a form).
+pub fn fit(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(max.saturating_sub(1)).collect();
+    let cut = head
+        .rfind(char::is_whitespace)
+        .map_or(head.as_str(), |i| &head[..i]);
+    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
+    format!("{cut}…")
 }
 
 impl Response {
@@ -255,6 +287,16 @@ impl Serialize for Response {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn labels_are_cut_at_a_word_never_inside_one() {
+        assert_eq!(fit("short", 45), "short");
+        let long = "When to post (UTC, optional): 2026-12-24 09:00";
+        let cut = fit(long, 45);
+        assert_eq!(cut, "When to post (UTC, optional): 2026-12-24…");
+        assert!(cut.chars().count() <= 45);
+        assert!(fit(&"x".repeat(60), 45).chars().count() <= 45);
+    }
 
     #[test]
     fn every_message_allows_no_mentions() {

@@ -46,7 +46,11 @@ pub const COMMANDS: &[&str] = &[
 ];
 
 /// The `custom_id` prefixes of components and modals the router answers (`prefix:rest`).
-pub const COMPONENT_PREFIXES: &[&str] = &[handlers::card::PREFIX, handlers::submit::MODAL];
+pub const COMPONENT_PREFIXES: &[&str] = &[
+    handlers::card::PREFIX,
+    handlers::submit::MODAL,
+    handlers::queue::PAGE_PREFIX,
+];
 
 /// One option of a slash command, flattened.
 #[derive(Debug, Clone, PartialEq)]
@@ -621,6 +625,21 @@ impl Router {
         self.signatures.forget(&(guild, member));
     }
 
+    /// The answer to give at once when [`Self::handle`] is too slow for an interaction that
+    /// can't be deferred: an autocomplete (no choices) and a card's Edit (its form, without
+    /// the current text). `None`: a slow answer may be deferred.
+    pub fn instant_answer(inv: &Invocation) -> Option<Response> {
+        match &inv.action {
+            Action::Autocomplete { .. } => Some(Response::Autocomplete(Vec::new())),
+            Action::Component { custom_id, .. }
+                if custom_id.starts_with(handlers::card::PREFIX) =>
+            {
+                handlers::card::instant_form(inv, custom_id)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether a command of this name has a handler.
     pub fn handles_command(name: &str) -> bool {
         COMMANDS.contains(&name)
@@ -647,6 +666,11 @@ impl Router {
             }
             Action::Slash { name, .. } if name == handlers::queue::QUEUE => {
                 handlers::queue::queue(self, inv).await
+            }
+            Action::Component { custom_id, .. }
+                if custom_id.starts_with(handlers::queue::PAGE_PREFIX) =>
+            {
+                handlers::queue::turn(self, inv, custom_id).await
             }
             Action::Slash { name, .. } if name == handlers::queue::PROPOSAL => {
                 handlers::queue::proposal(self, inv).await

@@ -8,6 +8,8 @@ use async_trait::async_trait;
 use serde_json::json;
 use tracing::instrument;
 
+use crate::discord::embeds::escape_markdown;
+
 use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
 
 /// Posts to one webhook. The URL holds the webhook's token: it is a [`Secret`].
@@ -29,9 +31,10 @@ impl WebhookPublisher {
     }
 }
 
-/// The webhook message's body: the text, pinging nobody.
+/// The webhook message's body: the text with its Markdown escaped, so it shows exactly as the
+/// reviewers approved it (as the card quotes it), pinging nobody.
 pub fn body(text: &str) -> serde_json::Value {
-    json!({ "content": text, "allowed_mentions": { "parse": [] } })
+    json!({ "content": escape_markdown(text), "allowed_mentions": { "parse": [] } })
 }
 
 #[async_trait]
@@ -41,8 +44,11 @@ impl Publisher for WebhookPublisher {
     }
 
     fn check(&self, text: &str) -> Result<(), PublishError> {
-        if text.chars().count() > 2000 {
-            return Err(PublishError::refused("over Discord's 2,000 characters"));
+        // Discord counts what it receives: the escaped text.
+        if escape_markdown(text).chars().count() > 2000 {
+            return Err(PublishError::refused(
+                "over Discord's 2,000 characters once its Markdown is escaped",
+            ));
         }
         Ok(())
     }
@@ -77,7 +83,20 @@ mod tests {
     fn the_body_pings_nobody() {
         let b = body("@everyone hello <@&123>");
         assert_eq!(b["allowed_mentions"]["parse"], json!([]));
-        assert_eq!(b["content"], "@everyone hello <@&123>");
+        assert_eq!(b["content"], "@everyone hello \\<@&123>");
+    }
+
+    /// The tweet shows as typed: its Markdown is escaped, and counted escaped.
+    #[test]
+    fn markdown_is_posted_as_typed() {
+        let b = body("**big** _news_ [link](https://x.test) # not a heading");
+        assert_eq!(
+            b["content"],
+            "\\*\\*big\\*\\* \\_news\\_ \\[link\\](https://x.test) # not a heading"
+        );
+        let w = WebhookPublisher::new(reqwest::Client::new(), Secret::new("http://127.0.0.1/x"));
+        assert!(w.check(&"a".repeat(2000)).is_ok());
+        assert!(w.check(&"*".repeat(1001)).is_err());
     }
 
     #[test]

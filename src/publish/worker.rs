@@ -319,7 +319,9 @@ impl Worker {
                     wait = wait.max(retry_after.unwrap_or_default());
                 }
                 NetResult::LookLater(why) => {
-                    errors.push(format!("{n}: {why} (will check whether it was posted)"));
+                    // No sentence of the bot's here: this text reaches the author and the card
+                    // as is, in whatever language they read (the retry shows on the card).
+                    errors.push(format!("{n}: {why}"));
                     look_later = true;
                     wait = wait.max(self.options.lookup_delay);
                 }

@@ -16,7 +16,7 @@ use crate::discord::notify;
 use crate::discord::response::{Modal, Response};
 use crate::discord::router::{Action, Invocation, Router};
 use crate::publish::worker;
-use crate::review::{review, History};
+use crate::review::{review, History, Language};
 use crate::store::{Store, StoreError};
 use crate::workflow::{Event, GuildId, ProposalId, WorkflowError};
 
@@ -254,16 +254,37 @@ async fn edit_modal(store: &dyn Store, inv: &Invocation, id: i64, revision: u32)
             "edit from an older card"
         );
     }
-    Response::Modal(Modal::paragraphs(
-        format!("{PREFIX}text:{id}:{}", current.number),
-        text("card.modal.edit", lang),
-        &[(
-            "text",
-            text("card.modal.text", lang),
-            Some(current.text.as_str()),
-            MAX_TEXT,
-        )],
+    Response::Modal(edit_form(
+        lang,
+        id,
+        current.number,
+        Some(current.text.as_str()),
     ))
+}
+
+/// The edit form of revision `revision` of proposal `id`, prefilled with `text` when known.
+fn edit_form(lang: Language, id: i64, revision: u32, text_now: Option<&str>) -> Modal {
+    let form = Modal::paragraphs(
+        format!("{PREFIX}text:{id}:{revision}"),
+        text("card.modal.edit", lang),
+        &[("text", text("card.modal.text", lang), text_now, MAX_TEXT)],
+    );
+    match text_now {
+        Some(_) => form,
+        None => form.placeholder("text", text("card.modal.text-unloaded", lang)),
+    }
+}
+
+/// The form a card button opens, answered without the database when it is too slow: Edit's
+/// form without the current text (the store still checks, on submit, that the author sends
+/// it, and for the revision on the card). `None` for every other button.
+pub fn instant_form(inv: &Invocation, custom_id: &str) -> Option<Response> {
+    match parse(custom_id)? {
+        Target::Button(Button::Edit, p, r) => {
+            Some(Response::Modal(edit_form(inv.language(), p, r, None)))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@
 use crate::discord::cards::{card, message_link};
 use crate::discord::embeds::{escape_markdown, limits, notice, truncate};
 use crate::discord::messages::{fill, text};
-use crate::discord::response::{Choice, Embed, Message, Response, MAX_CHOICES};
+use crate::discord::response::{Choice, Embed, EmbedFooter, Message, Response, MAX_CHOICES};
 use crate::discord::router::{Invocation, Router};
+use serde_json::json;
+
 use crate::review::Language;
 use crate::store::{ProposalFilter, ProposalSummary};
 use crate::workflow::{GuildId, MemberId, Proposal, ProposalId, Status};
@@ -16,10 +18,15 @@ pub const QUEUE: &str = "queue";
 /// `/proposal`'s name (`commands/proposal.json`).
 pub const PROPOSAL: &str = "proposal";
 
-/// How many proposals `/queue` lists (the embed's description holds them).
-const QUEUE_SIZE: u32 = 20;
+/// How many proposals one page of `/queue` lists: ten lines of about 250 characters stay
+/// well within the embed description's 4,096.
+const PAGE_SIZE: usize = 10;
+/// The most proposals `/queue` reads per status (the pages go through all of them).
+const QUEUE_MAX: u32 = 1000;
 /// How many audit entries `/proposal` shows (the latest).
 const TRAIL_SIZE: usize = 25;
+/// `/queue`'s page buttons: `queue:{page}:{status|open}:{mine 0|1}`.
+pub const PAGE_PREFIX: &str = "queue:";
 
 /// A text cut to `max` characters on one line, for lists.
 fn snippet(text: &str, max: usize) -> String {
@@ -32,23 +39,76 @@ fn snippet(text: &str, max: usize) -> String {
     }
 }
 
+/// What a `/queue` page shows: which proposals, which page (from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct View {
+    status: Option<Status>,
+    mine: bool,
+    page: usize,
+}
+
+impl View {
+    fn custom_id(self, page: usize) -> String {
+        format!(
+            "{PAGE_PREFIX}{page}:{}:{}",
+            self.status.map_or("open", Status::as_str),
+            u8::from(self.mine)
+        )
+    }
+
+    fn parse(custom_id: &str) -> Option<View> {
+        let rest = custom_id.strip_prefix(PAGE_PREFIX)?;
+        let mut parts = rest.split(':');
+        let page = parts.next()?.parse().ok()?;
+        let status = match parts.next()? {
+            "open" => None,
+            s => Some(Status::parse(s)?),
+        };
+        let mine = parts.next()? == "1";
+        Some(View { status, mine, page })
+    }
+}
+
 /// `/queue`.
 pub async fn queue(router: &Router, inv: &Invocation) -> Response {
+    let view = View {
+        status: inv.string_option("status").and_then(Status::parse),
+        mine: inv.bool_option("mine").unwrap_or(false),
+        page: 0,
+    };
+    match page(router, inv, view).await {
+        Ok(msg) => Response::Message(msg.ephemeral()),
+        Err(r) => r,
+    }
+}
+
+/// A click on `/queue`'s Previous or Next: the same (private) message shows that page.
+pub async fn turn(router: &Router, inv: &Invocation, custom_id: &str) -> Response {
+    let Some(view) = View::parse(custom_id) else {
+        return Response::Message(notice("error.unknown-command", inv.language(), &[]));
+    };
+    match page(router, inv, view).await {
+        Ok(msg) => Response::UpdateMessage(msg),
+        Err(r) => r,
+    }
+}
+
+/// One page of the queue: its lines, how many there are in all, and buttons to the others.
+async fn page(router: &Router, inv: &Invocation, view: View) -> Result<Message, Response> {
     let lang = inv.language();
     let Some(guild) = inv.guild_id else {
-        return Response::Message(notice("submit.guild-only", lang, &[]));
+        return Err(Response::Message(notice("submit.guild-only", lang, &[])));
     };
     let Some(store) = router.store.as_deref() else {
-        return Response::Message(notice("submit.no-store", lang, &[]));
+        return Err(Response::Message(notice("submit.no-store", lang, &[])));
     };
-    let status = inv.string_option("status").and_then(Status::parse);
     let mut filter = ProposalFilter::guild(GuildId(guild));
-    filter.limit = QUEUE_SIZE;
-    if inv.bool_option("mine").unwrap_or(false) {
+    filter.limit = QUEUE_MAX;
+    if view.mine {
         filter.author = Some(MemberId(inv.user_id));
     }
     // Without a status: what waits for a decision.
-    let statuses = match status {
+    let statuses = match view.status {
         Some(s) => vec![s],
         None => vec![Status::Pending, Status::ChangesRequested],
     };
@@ -57,27 +117,33 @@ pub async fn queue(router: &Router, inv: &Invocation) -> Response {
         filter.status = Some(s);
         match store.list(&filter).await {
             Ok(mut more) => rows.append(&mut more),
-            Err(e) => return Response::private(e.message(lang)),
+            Err(e) => return Err(Response::private(e.message(lang))),
         }
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.id));
-    rows.truncate(QUEUE_SIZE as usize);
     let title = fill(
         "queue.title",
         lang,
         &[(
             "status",
-            &status.map_or_else(
+            &view.status.map_or_else(
                 || text("queue.open", lang).to_string(),
                 |s| s.label(lang).to_string(),
             ),
         )],
     );
     if rows.is_empty() {
-        return Response::Message(notice("queue.empty", lang, &[("title", &title)]));
+        return Err(Response::Message(notice(
+            "queue.empty",
+            lang,
+            &[("title", &title)],
+        )));
     }
-    let mut lines = Vec::with_capacity(rows.len());
-    for r in &rows {
+    let pages = rows.len().div_ceil(PAGE_SIZE);
+    // The list may have shrunk since the button was drawn: the last page then.
+    let at = view.page.min(pages - 1);
+    let mut lines = Vec::with_capacity(PAGE_SIZE);
+    for r in rows.iter().skip(at * PAGE_SIZE).take(PAGE_SIZE) {
         let link = r.card.map_or_else(String::new, |c| {
             format!(
                 " · [{}]({})",
@@ -97,10 +163,50 @@ pub async fn queue(router: &Router, inv: &Invocation) -> Response {
     }
     let embed = Embed {
         title: Some(title),
-        description: Some(truncate(&lines.join("\n"), limits::DESCRIPTION, "…")),
+        description: Some(whole_lines(&lines, limits::DESCRIPTION)),
+        footer: Some(EmbedFooter {
+            text: fill(
+                "queue.footer",
+                lang,
+                &[
+                    ("total", &rows.len().to_string()),
+                    ("page", &(at + 1).to_string()),
+                    ("pages", &pages.to_string()),
+                ],
+            ),
+        }),
         ..Embed::default()
     };
-    Response::Message(Message::embed(embed).ephemeral())
+    let mut msg = Message::embed(embed);
+    if pages > 1 {
+        let button = |key: &str, to: usize, disabled: bool| {
+            json!({"type": 2, "style": 2, "label": text(key, lang),
+                   "custom_id": view.custom_id(to), "disabled": disabled})
+        };
+        msg.components = vec![json!({"type": 1, "components": [
+            button("queue.previous", at.saturating_sub(1), at == 0),
+            button("queue.next", (at + 1).min(pages - 1), at + 1 >= pages),
+        ]})];
+    }
+    Ok(msg)
+}
+
+/// Lines joined within `max` characters: whole lines only, never one cut mid-way.
+fn whole_lines(lines: &[String], max: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for line in lines {
+        let n = line.chars().count() + usize::from(!out.is_empty());
+        if used + n > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+        used += n;
+    }
+    out
 }
 
 /// `/proposal id`.
@@ -137,7 +243,7 @@ pub async fn proposal(router: &Router, inv: &Invocation) -> Response {
     };
     let mut msg = card(&p, required, lang);
     msg.components.clear();
-    msg.embeds.push(trail(&p, lang));
+    fit_with_trail(&mut msg.embeds, trail(&p, lang), lang);
     if let Ok(Some(c)) = store.card(p.id).await {
         msg.content = Some(fill(
             "proposal.card-link",
@@ -146,6 +252,30 @@ pub async fn proposal(router: &Router, inv: &Invocation) -> Response {
         ));
     }
     Response::Message(msg.ephemeral())
+}
+
+/// The card's embed and the audit trail within Discord's 6,000 characters across a
+/// message's embeds: the trail gets what the card leaves beyond its tweet's first 1,500
+/// characters, then the tweet gets what is left (cut with a visible note).
+fn fit_with_trail(embeds: &mut Vec<Embed>, mut history: Embed, lang: Language) {
+    const TWEET_KEEPS: usize = 1500;
+    let note = text("review.truncated", lang);
+    let Some(card) = embeds.first_mut() else {
+        embeds.push(history);
+        return;
+    };
+    let tweet = card.description.take().unwrap_or_default();
+    let tweet_len = tweet.chars().count();
+    let fixed = card.total_chars();
+    let without = history.description.take().unwrap_or_default();
+    let history_fixed = history.total_chars();
+    let room = limits::TOTAL
+        .saturating_sub(fixed + history_fixed + tweet_len.min(TWEET_KEEPS))
+        .min(limits::DESCRIPTION);
+    history.description = Some(truncate(&without, room, "…"));
+    let left = limits::TOTAL.saturating_sub(fixed + history.total_chars());
+    card.description = Some(truncate(&tweet, left.min(limits::DESCRIPTION), note));
+    embeds.push(history);
 }
 
 /// The audit trail as an embed: when, what, who, which revision, and why.
@@ -221,6 +351,37 @@ pub async fn autocomplete(router: &Router, inv: &Invocation, typed: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_buttons_say_where_they_go() {
+        let v = View {
+            status: Some(Status::ChangesRequested),
+            mine: true,
+            page: 0,
+        };
+        let id = v.custom_id(3);
+        assert!(id.len() <= 100, "{id}");
+        assert_eq!(View::parse(&id), Some(View { page: 3, ..v }));
+        let open = View {
+            status: None,
+            mine: false,
+            page: 0,
+        };
+        assert_eq!(View::parse(&open.custom_id(0)), Some(open));
+        assert_eq!(View::parse("queue:x:open:0"), None);
+        assert_eq!(View::parse("queue:1:nope:0"), None);
+    }
+
+    #[test]
+    fn whole_lines_only() {
+        let lines = vec!["a".repeat(10), "b".repeat(10), "c".repeat(10)];
+        assert_eq!(
+            whole_lines(&lines, 21),
+            format!("{}\n{}", lines[0], lines[1])
+        );
+        assert_eq!(whole_lines(&lines, 20), lines[0]);
+        assert_eq!(whole_lines(&lines, 100).lines().count(), 3);
+    }
 
     #[test]
     fn snippets_fit_on_one_line() {

@@ -7,9 +7,9 @@ use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use serenity::http::Http;
 use serenity::model::id::ChannelId;
 
-use crate::discord::cards::{card, message_link};
+use crate::discord::cards::{card, card_content, message_link};
 use crate::discord::embeds::{escape_markdown, notice};
-use crate::discord::messages::{fill, text};
+use crate::discord::messages::text;
 use crate::discord::response::{Modal, Response};
 use crate::discord::router::{Invocation, Router};
 use crate::publish::worker;
@@ -43,7 +43,8 @@ pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) 
                 &[("text", text("card.modal.text", lang), None, MAX_TEXT)],
             )
             .optional("note", text("submit.modal.note", lang), note, MAX_NOTE)
-            .optional("when", text("submit.modal.when", lang), when, MAX_WHEN),
+            .optional("when", text("submit.modal.when", lang), when, MAX_WHEN)
+            .placeholder("when", text("submit.modal.when-example", lang)),
         ),
     }
 }
@@ -147,27 +148,7 @@ async fn submit(
         }
     }
     let mut msg = card(&t.proposal, settings.policy.required_approvals, card_lang);
-    let mut content = Vec::new();
-    if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
-        content.push(fill(
-            "card.note",
-            card_lang,
-            &[
-                ("author", &format!("<@{}>", inv.user_id)),
-                ("note", &escape_markdown(note)),
-            ],
-        ));
-    }
-    if let Some(at) = at {
-        content.push(fill(
-            "card.scheduled",
-            card_lang,
-            &[("at", &format!("<t:{}:f>", at.timestamp()))],
-        ));
-    }
-    if !content.is_empty() {
-        msg.content = Some(content.join("\n"));
-    }
+    msg.content = card_content(inv.user_id, note, at.map(|at| at.timestamp()), card_lang);
     let Some(http) = http else {
         return Response::Message(notice(
             "submit.card-failed",

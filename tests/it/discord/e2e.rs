@@ -24,7 +24,8 @@ pub(super) struct Bot {
     pub(super) db_url: String,
     /// The command line after the connection and database flags.
     extra: Vec<String>,
-    _db: tempfile::TempDir,
+    /// The SQLite file's directory (none on PostgreSQL).
+    _db: Option<tempfile::TempDir>,
 }
 
 impl Bot {
@@ -33,14 +34,20 @@ impl Bot {
     pub(super) async fn start(extra: &[&str]) -> Bot {
         let db = tempfile::tempdir().expect("a temp dir");
         let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        Bot::start_on(extra, db).await
+        let db_url = format!("sqlite://{}", db.path().join("tweetguard.db").display());
+        Bot::start_on(extra, db_url, Some(db)).await
     }
 
-    /// The bot on the SQLite file in `db` (kept across a restart).
-    async fn start_on(extra: Vec<String>, db: tempfile::TempDir) -> Bot {
+    /// The bot on the database at `db_url` (a PostgreSQL test database, say).
+    pub(super) async fn start_on_database(db_url: &str, extra: &[&str]) -> Bot {
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        Bot::start_on(extra, db_url.to_string(), None).await
+    }
+
+    /// The bot on the database at `db_url` (the SQLite file in `db`, kept across a restart).
+    async fn start_on(extra: Vec<String>, db_url: String, db: Option<tempfile::TempDir>) -> Bot {
         let fake = FakeDiscord::start().await;
         let url = fake.api_url();
-        let db_url = format!("sqlite://{}", db.path().join("tweetguard.db").display());
         let mut argv = vec![
             "tweetguard",
             "serve",
@@ -88,7 +95,8 @@ impl Bot {
     pub(super) async fn restart(mut self) -> Bot {
         self.shut_down().await;
         let extra = std::mem::take(&mut self.extra);
-        Bot::start_on(extra, self._db).await
+        let db_url = std::mem::take(&mut self.db_url);
+        Bot::start_on(extra, db_url, self._db.take()).await
     }
 
     /// Push an interaction and wait for its callback.

@@ -3,8 +3,15 @@
 //! ACKs, clean close), pushes INTERACTION_CREATE dispatches, and records every REST request,
 //! answering each with a valid minimal object.
 //!
+//! It is strict: every message, modal and autocomplete answer is checked against Discord's
+//! documented limits ([`super::limits`]) and refused with a `400` in Discord's error shape
+//! when real Discord would refuse it; an interaction answered twice is refused too (`40060`).
+//! A test that meets a refused request fails (at the helper that finds it, or when the fake
+//! is dropped), unless it said it expects refusals ([`FakeDiscord::allow_refusals`]).
+//!
 //! Every wait has a timeout: a test fails, it never hangs.
 
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -20,6 +27,7 @@ use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
 
 use super::fixtures::APP_ID;
+use super::limits;
 
 /// One REST request the bot made.
 #[derive(Debug, Clone)]
@@ -31,6 +39,8 @@ pub struct Request {
     pub body: Value,
     /// When the fake received it.
     pub at: Instant,
+    /// Discord's `400` body when the fake refused it (a limit broken), else `None`.
+    pub refused: Option<Value>,
 }
 
 impl Request {
@@ -55,6 +65,12 @@ struct State_ {
     heartbeats: usize,
     /// The close code the client sent, when it closed.
     close_code: Option<u16>,
+    /// The type of each interaction pushed, by id (what its callback may be).
+    interactions: HashMap<u64, u64>,
+    /// The interactions already answered (a second callback is refused).
+    answered: HashSet<u64>,
+    /// Refused requests don't fail the test.
+    allow_refusals: bool,
 }
 
 struct Inner {
@@ -82,6 +98,19 @@ pub struct FakeDiscord {
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
         self.server.abort();
+        let s = self.inner.lock();
+        if s.allow_refusals || std::thread::panicking() {
+            return;
+        }
+        if let Some((r, _)) = s.requests.iter().find(|(r, _)| r.refused.is_some()) {
+            panic!(
+                "real Discord would have refused {} {}: {:#}\nbody: {:#}",
+                r.method,
+                r.path,
+                r.refused.as_ref().unwrap_or(&Value::Null),
+                r.body
+            );
+        }
     }
 }
 
@@ -158,7 +187,15 @@ impl FakeDiscord {
 
     /// Push any dispatch event.
     pub fn dispatch(&self, event: &str, d: Value) -> Result<Instant, String> {
-        let s = self.inner.lock();
+        let mut s = self.inner.lock();
+        if event == "INTERACTION_CREATE" {
+            if let (Some(id), Some(kind)) = (
+                d["id"].as_str().and_then(|i| i.parse().ok()),
+                d["type"].as_u64(),
+            ) {
+                s.interactions.insert(id, kind);
+            }
+        }
         let tx = s.session.as_ref().ok_or("no gateway session")?;
         let at = Instant::now();
         tx.send(json!({"t": event, "d": d}))
@@ -166,18 +203,33 @@ impl FakeDiscord {
         Ok(at)
     }
 
+    /// Refused requests are expected: they don't fail the test (it checks them itself).
+    pub fn allow_refusals(&self) {
+        self.inner.lock().allow_refusals = true;
+    }
+
     /// The first recorded request matching `pred` not taken yet, waiting up to `timeout`.
+    /// Panics when the fake refused it (real Discord would have), unless refusals are allowed.
     pub async fn next_request(
         &self,
         pred: impl Fn(&Request) -> bool,
         timeout: Duration,
     ) -> Option<Request> {
-        self.wait(timeout, |s| {
-            let (r, taken) = s.requests.iter_mut().find(|(r, t)| !*t && pred(r))?;
-            *taken = true;
-            Some(r.clone())
-        })
-        .await
+        let (r, allowed) = self
+            .wait(timeout, |s| {
+                let allowed = s.allow_refusals;
+                let (r, taken) = s.requests.iter_mut().find(|(r, t)| !*t && pred(r))?;
+                *taken = true;
+                Some((r.clone(), allowed))
+            })
+            .await?;
+        if let (Some(e), false) = (&r.refused, allowed) {
+            panic!(
+                "real Discord would have refused {} {}: {e:#}\nbody: {:#}",
+                r.method, r.path, r.body
+            );
+        }
+        Some(r)
     }
 
     /// The callback of interaction `id`.
@@ -344,7 +396,13 @@ async fn rest(State(f): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let content = body["content"].as_str().unwrap_or("").to_string();
+    let refused = judge(&f, method.as_str(), &segments, &body);
     let answer = match (method.as_str(), segments.as_slice()) {
+        _ if refused.is_some() => (
+            StatusCode::BAD_REQUEST,
+            Json(refused.clone().unwrap_or(Value::Null)),
+        )
+            .into_response(),
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
         (_, ["webhooks", _, _, "messages", _]) | ("POST", ["webhooks", _, _]) => {
             Json(message_object(7001, 6001, &content)).into_response()
@@ -399,9 +457,32 @@ async fn rest(State(f): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes
             path,
             body,
             at: Instant::now(),
+            refused,
         },
         false,
     ));
     f.bump();
     answer
+}
+
+/// What real Discord would say of this request: `None` when it takes it, else its `400` body.
+fn judge(f: &Inner, method: &str, segments: &[&str], body: &Value) -> Option<Value> {
+    match (method, segments) {
+        ("POST", ["interactions", id, _, "callback"]) => {
+            let id: u64 = id.parse().unwrap_or(0);
+            let mut s = f.lock();
+            if !s.answered.insert(id) {
+                return Some(json!({"code": 40060,
+                                   "message": "Interaction has already been acknowledged."}));
+            }
+            let kind = s.interactions.get(&id).copied();
+            drop(s);
+            limits::check_callback(body, kind).err()
+        }
+        ("POST" | "PATCH", ["webhooks", _, _, "messages", _])
+        | ("POST", ["webhooks", _, _])
+        | ("POST", ["channels", _, "messages"])
+        | ("PATCH", ["channels", _, "messages", _]) => limits::check_message(body).err(),
+        _ => None,
+    }
 }

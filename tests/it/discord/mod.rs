@@ -3,10 +3,12 @@
 
 mod binary;
 mod commands;
+mod conformance;
 mod e2e;
 mod endpoint;
 pub mod fake;
 pub mod fixtures;
+pub mod limits;
 mod load;
 mod manifests;
 pub mod process;

@@ -117,6 +117,13 @@ async fn every_failure_ends_in_one_post_or_needs_reconcile() {
                 said.as_deref().is_some_and(|e| e.contains(expected)),
                 "{case}: {said:?}"
             );
+            // What reaches the author and the card is the network's text, with no sentence of
+            // the bot's in one language inside it (a French author once read "(will check
+            // whether it was posted)").
+            assert!(
+                said.as_deref().is_some_and(|e| !e.contains("will check")),
+                "{case}: {said:?}"
+            );
             db.finish().await;
         }
     }
@@ -446,19 +453,24 @@ async fn bluesky_posts_carry_facets_at_utf8_byte_ranges() {
     );
 }
 
+/// The webhook pings nobody, and the tweet shows as the reviewers approved it: its Markdown
+/// (and the `<` of a mention) escaped, not rendered.
 #[tokio::test]
 async fn the_webhook_never_pings_anyone() {
     let net = Net::webhook().await;
     let db = TestDb::sqlite().await;
     let store = dyn_store(&db);
-    let text = "@everyone <@&123> big news ^SG";
+    let text = "@everyone <@&123> **big** news [here](https://x.test) ^SG";
     approved(&*store, text).await;
     let w = net.worker(&store, Arc::default(), "w1");
     w.run_once(at(3)).await.expect("round");
     let posts = net.fake.posts();
     assert_eq!(posts.len(), 1);
     assert_eq!(posts[0].body["allowed_mentions"], json!({"parse": []}));
-    assert_eq!(posts[0].text, text);
+    assert_eq!(
+        posts[0].text,
+        r"@everyone \<@&123> \*\*big\*\* news \[here\](https://x.test) ^SG"
+    );
     db.finish().await;
 }
 
