@@ -111,7 +111,7 @@ pub(crate) fn is_broadcast(ctx: &Context<'_>) -> bool {
 
 /// Whether the tweet asks its readers something: a question mark outside links and outside
 /// quotations (the title of a talk in `« … ? »` asks nobody).
-fn asks_readers(ctx: &Context<'_>) -> bool {
+pub(crate) fn asks_readers(ctx: &Context<'_>) -> bool {
     let Some(first) = &ctx.tweet.marks.question else {
         return false;
     };

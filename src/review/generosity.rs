@@ -46,10 +46,13 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .into_iter()
             .filter(|s| in_running_text(ctx, *s)),
     );
-    let others =
-        ctx.matches_of("generosity.others").next().is_some() || !ctx.tweet.mentions.is_empty();
+    // Someone else's @handle is someone else; the company's own handles are not.
+    let own_tags = company_mentions(ctx);
+    let others = ctx.matches_of("generosity.others").next().is_some()
+        || ctx.tweet.mentions.iter().any(|m| !own_tags.iter().any(|o| o.start == m.start));
     let service = ctx.matches_of("generosity.service").next().is_some();
-    if !own.is_empty() && !others && !service && !ctx.tweet.is_retweet() {
+    let asks = super::dialogue::asks_readers(ctx);
+    if !own.is_empty() && !others && !service && !asks && !ctx.tweet.is_retweet() {
         own.sort_by_key(|s| s.start);
         let terms = ctx.quote(&own);
         out.push(ctx.finding(
@@ -66,15 +69,22 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// or tagging the subject of someone else's news).
 fn in_running_text(ctx: &Context<'_>, span: Span) -> bool {
     let text = ctx.tweet.text;
-    let tag = text[span.start..].starts_with(['#', '@', '＃', '＠']);
-    let last_word = ctx
-        .tweet
-        .tokens
-        .iter()
-        .rev()
-        .find(|t| !t.in_hashtag)
-        .map_or(0, |t| t.end);
-    !tag || span.start < last_word && !text[span.start..].starts_with(['#', '＃'])
+    let sigil = text[..span.start].chars().next_back();
+    match sigil {
+        Some('#' | '＃' | '$') => false,
+        _ if text[span.start..].starts_with(['#', '＃']) => false,
+        _ if text[span.start..].starts_with(['@', '＠']) => {
+            let last_word = ctx
+                .tweet
+                .tokens
+                .iter()
+                .rev()
+                .find(|t| !t.in_hashtag)
+                .map_or(0, |t| t.end);
+            span.start < last_word
+        }
+        _ => true,
+    }
 }
 
 /// Where the company names itself: its names (the `company` setting, several separated by

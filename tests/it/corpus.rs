@@ -225,15 +225,20 @@ fn corpus_the_review_holds_on_real_brand_tweets() {
             c.fp + c.tn
         );
     }
+    // `TWEETGUARD_CORPUS_SHOW=n` prints n examples of each instead of 8.
+    let limit = std::env::var("TWEETGUARD_CORPUS_SHOW")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(8);
     for (g, list) in &false_alarms {
         println!("\nfalse alarms, {g} ({}):", list.len());
-        for line in list.iter().take(8) {
+        for line in list.iter().take(limit) {
             println!("  {line}");
         }
     }
     for (g, list) in &misses {
         println!("\nmissed, {g} ({}):", list.len());
-        for line in list.iter().take(8) {
+        for line in list.iter().take(limit) {
             println!("  {line}");
         }
     }
