@@ -49,7 +49,11 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // Someone else's @handle is someone else; the company's own handles are not.
     let own_tags = company_mentions(ctx);
     let others = ctx.matches_of("generosity.others").next().is_some()
-        || ctx.tweet.mentions.iter().any(|m| !own_tags.iter().any(|o| o.start == m.start));
+        || ctx
+            .tweet
+            .mentions
+            .iter()
+            .any(|m| !own_tags.iter().any(|o| o.start == m.start));
     let service = ctx.matches_of("generosity.service").next().is_some();
     let asks = super::dialogue::asks_readers(ctx);
     if !own.is_empty() && !others && !service && !asks && !ctx.tweet.is_retweet() {

@@ -635,3 +635,255 @@ fn generosity_putting_others_forward_is_praised() {
         "generosity.about-others"
     ));
 }
+
+// ---------------------------------------------------------------- seen on real tweets
+//
+// The patterns of issue #10, paraphrased (never copied) from real brand tweets.
+
+fn signed(text: &str) -> bool {
+    !has(&check(text), "identity.signature")
+}
+
+#[test]
+fn identity_a_bare_first_name_closing_a_reply_signs_it() {
+    assert!(signed(
+        "@marie Le trafic reprend doucement. Bonne journée. Margo"
+    ));
+    assert!(signed("@marie On transmet à l'équipe. Merci, Fred."));
+    assert!(signed(
+        "@marie Nous revenons vers vous rapidement. Bien à vous, Inès"
+    ));
+    assert!(signed("@marie Le train est reparti. Bonne soirée Néo"));
+    assert!(signed(
+        "@tom Please DM us your booking reference. Have a nice day. Tere"
+    ));
+    assert!(signed(
+        "@tom Sorry to hear that, we'll look into it. Thanks, Tom."
+    ));
+    // A name no list knows, closing a reply after a full stop: the agent's.
+    assert!(signed("@tom Your bag is on its way to the hotel. Jools"));
+    // Closing words are not names.
+    assert!(!signed("@marie Le trafic reprend doucement. Merci"));
+    assert!(!signed("@tom Your flight is on time. Enjoy"));
+}
+
+#[test]
+fn identity_signatures_glued_to_punctuation_or_a_thread_counter_count() {
+    assert!(signed("@marie Le trafic reprend….^Jo"));
+    assert!(signed("@marie C'est noté, merci 2/2^ML"));
+    assert!(signed("@tom We've passed this on - Kirsten 2/2"));
+    assert!(signed("@marie On regarde ça = JJ"));
+    assert!(signed("@tom We're on it *NG 2/2"));
+}
+
+#[test]
+fn identity_words_joined_by_a_dash_or_a_tag_letter_are_no_signature() {
+    assert!(!signed(
+        "Les coureurs arrivent à la station Pont - Neuf ! #RATP"
+    ));
+    assert!(!signed(
+        "Reprise graduelle du service. Direction: A1-Brossard."
+    ));
+    assert!(!signed(
+        "Arrêt prolongé entre deux stations. Reprise vers 20h30. #stminfo F"
+    ));
+    assert!(!signed(
+        "Big companies should work with startups. - CEO @someone"
+    ));
+}
+
+#[test]
+fn identity_a_named_self_introduction_signs_the_tweet() {
+    assert!(signed(
+        "Bonjour, c'est Paul qui vous répond ce matin sur la ligne."
+    ));
+    assert!(signed(
+        "Marc et Adam à vos côtés aujourd'hui pour l'info trafic."
+    ));
+    assert!(signed(
+        "Bonjour, Laurent de la #RATP vous informe en temps réel."
+    ));
+    assert!(signed(
+        "Good morning, this is Sam from the support team, ask away."
+    ));
+    assert!(signed("Kate and Tom with you until 6pm today."));
+}
+
+#[test]
+fn identity_a_plain_retweet_needs_no_signature() {
+    assert!(signed("RT @marie: Le vélo en hiver, c'est possible"));
+}
+
+#[test]
+fn relay_the_accounts_own_links_need_no_source() {
+    let mut s = settings();
+    s.own_domains = vec!["acme.com".into()];
+    assert!(!has(
+        &check_with(
+            "Tout savoir sur nos travaux d'été https://blog.acme.com/ete ^SG",
+            &s
+        ),
+        "relay.link-source"
+    ));
+    // With its own domains known, a link elsewhere is someone else's content.
+    assert!(has(
+        &check_with(
+            "Tout savoir sur le vélo d'hiver https://example.org/velo ^SG",
+            &s
+        ),
+        "relay.link-source"
+    ));
+    // A short link presented as the account's own article is its own.
+    assert!(!has(
+        &check("Notre article sur les travaux de l'été https://t.co/abc123 ^SG"),
+        "relay.link-source"
+    ));
+    assert!(!has(
+        &check("Our latest report on winter cycling https://t.co/abc123 ^SG"),
+        "relay.link-source"
+    ));
+    // A plain service link needs no source.
+    assert!(!has(
+        &check("Le plan des travaux de l'été https://t.co/abc123 ^SG"),
+        "relay.link-source"
+    ));
+}
+
+#[test]
+fn promotion_homonyms_are_not_sales_words() {
+    for text in [
+        "@marie Désolés pour cette haine gratuite sur le réseau, on signale le compte. ^SG",
+        "@marie Le remboursement arrive sur votre solde PayPal sous 3 jours. ^SG",
+        "@tom Don't worry, that's not a big deal at all, we'll sort it. ^SG",
+        "La remise en service de la ligne est prévue à 18h. ^SG",
+    ] {
+        assert!(!has(&check(text), "promotion.sales-words"), "{text}");
+    }
+}
+
+#[test]
+fn promotion_offers_contests_and_prices_sell() {
+    for text in [
+        "La boutique vous offre un thermos pour tout achat ce week-end ^SG",
+        "Get a free coffee with every sandwich this week ^SG",
+        "Now at a store near you ^SG",
+        "Deux places à gagner pour le festival ! RT pour participer ^SG",
+        "Grand concours photo : envoyez-nous vos clichés ^SG",
+        "Giveaway time: win a bike this Friday ^SG",
+        "Un forfait spécial à 3,5€ pour la Fête de la musique ^SG",
+    ] {
+        assert!(
+            !check(text)
+                .findings
+                .iter()
+                .all(|f| f.guideline != Guideline::Promotion),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn dialogue_invitations_to_write_are_not_broadcasts() {
+    for text in [
+        "Le trafic est perturbé ce matin, écrivez-nous en MP pour votre trajet ^SG",
+        "Service is delayed this morning, DM us your stop and we'll check ^SG",
+        "New timetable online, let us know what you think ^SG",
+        "Le service reprend à 14h. Je reste à votre disposition ^SG",
+        "Les travaux continuent cette semaine, n'hésitez pas à nous écrire ^SG",
+    ] {
+        let r = check(text);
+        assert!(!has(&r, "dialogue.broadcast"), "{text}");
+        assert!(has(&r, "dialogue.invitation"), "{text}");
+    }
+}
+
+#[test]
+fn dialogue_a_reply_by_name_is_a_reply_and_a_partners_handle_is_not() {
+    let r = check("Bonjour Simon, le train de 8h12 circule normalement. ^SG");
+    assert!(has(&r, "dialogue.reply"));
+    assert!(!has(&r, "dialogue.broadcast"));
+    assert!(has(
+        &check("Hi Sarah, your refund is on its way. ^SG"),
+        "dialogue.reply"
+    ));
+    let partner = check("@Festival et notre réseau lancent une navette de nuit. ^SG");
+    assert!(!has(&partner, "dialogue.reply"));
+    assert!(has(&partner, "dialogue.broadcast"));
+    let en = check("@Partner launches its winter timetable today. ^SG");
+    assert!(!has(&en, "dialogue.reply"));
+}
+
+#[test]
+fn generosity_incident_updates_and_thanks_are_not_self_talk() {
+    for text in [
+        "Panne sur la ligne : notre équipe est sur place. ^SG",
+        "Power outage at the station: our team is on its way. ^SG",
+        "Thanks to our crews who worked all weekend. ^SG",
+        "We'll share your suggestion with our team. ^SG",
+    ] {
+        assert!(!has(&check(text), "generosity.self-talk"), "{text}");
+    }
+}
+
+#[test]
+fn generosity_blame_shifting_and_sarcasm_are_defensive() {
+    for text in [
+        "@client The contract is between you and the seller. ^SG",
+        "@client La ligne n'est pas responsable de ce retard. ^SG",
+        "@client Le message est pourtant clair, non ? ^SG",
+        "@client Si vous pensez faire mieux, postulez. ^SG",
+        "@client As we already said, the refund takes 10 days. ^SG",
+    ] {
+        assert_eq!(
+            severity(&check(text), "generosity.defensive"),
+            Some(Severity::Warning),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn tone_investor_relations_and_brochure_language_is_corporate() {
+    for text in [
+        "This release contains forward-looking statements. ^SG",
+        "Acme reports record third-quarter results, non-GAAP EPS up 12%. ^SG",
+        "Proud to celebrate a leader who embodies our values. ^SG",
+        "Le Groupe publie ses résultats annuels et son chiffre d'affaires. ^SG",
+    ] {
+        assert!(has(&check(text), "tone.corporate"), "{text}");
+    }
+}
+
+#[test]
+fn tone_the_company_speaking_of_itself_in_the_third_person_when_its_name_is_set() {
+    let mut s = settings();
+    s.company = Some("Acme, Acme Foods".into());
+    assert!(has(
+        &check_with("Acme fête ses 80 ans avec ses clients ! ^SG", &s),
+        "tone.third-person"
+    ));
+    assert!(has(
+        &check_with("Acme's menu gets a new burger this week. ^SG", &s),
+        "tone.third-person"
+    ));
+    assert!(has(
+        &check_with("$ACME reports growth in every market. ^SG", &s),
+        "tone.third-person"
+    ));
+    assert!(!has(
+        &check("Acme fête ses 80 ans avec ses clients ! ^SG"),
+        "tone.third-person"
+    ));
+}
+
+#[test]
+fn language_a_short_text_or_a_tie_is_read_in_the_servers_language() {
+    let mut s = settings();
+    s.default_language = Language::Fr;
+    assert_eq!(check_with("OK ^SG", &s).language, Language::Fr);
+    s.default_language = Language::En;
+    assert_eq!(check_with("OK ^SG", &s).language, Language::En);
+    // A bilingual tweet is reviewed in the language it opens with.
+    let bilingual = "Le service est interrompu sur la ligne pour une heure. The service is interrupted on the line for an hour. ^SG";
+    assert_eq!(check(bilingual).language, Language::Fr);
+}
