@@ -28,7 +28,7 @@ use tokio::sync::oneshot;
 
 use super::dispatch::Dispatcher;
 use super::response::Response;
-use super::router::Invocation;
+use super::router::{Invocation, NotAnInvocation};
 
 /// The largest request body taken. Real interactions are far smaller, but not tiny: a message
 /// context-menu command carries the whole target message (4,000 characters of content and up
@@ -146,8 +146,10 @@ async fn interactions(State(e): State<Endpoint>, headers: HeaderMap, body: Body)
             .interaction("ping", "answered", micros);
         return Json(serde_json::json!({"type": 1})).into_response();
     }
-    let Some(inv) = Invocation::from_interaction(&interaction) else {
-        return reject(&e, StatusCode::BAD_REQUEST, "invalid_json");
+    let inv = match Invocation::from_interaction(&interaction) {
+        Ok(inv) => inv,
+        Err(NotAnInvocation::Other) => return reject(&e, StatusCode::BAD_REQUEST, "invalid_json"),
+        Err(NotAnInvocation::NoUser) => return reject(&e, StatusCode::BAD_REQUEST, "no_user"),
     };
     answer(e, inv).await
 }
