@@ -211,8 +211,10 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("text/plain"),
     );
-    r.headers_mut()
-        .insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    r.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
     r
 }
 
@@ -278,7 +280,9 @@ mod tests {
     fn the_cap_fits_under_the_open_file_limit() {
         let l = Limits::default().fitted();
         if let Some(files) = open_file_limit() {
-            assert!(l.max_connections + l.health_reserve + FD_HEADROOM <= files.max(FD_HEADROOM + 17));
+            assert!(
+                l.max_connections + l.health_reserve + FD_HEADROOM <= files.max(FD_HEADROOM + 17)
+            );
         }
         assert!(l.max_connections >= 1);
     }

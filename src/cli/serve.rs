@@ -284,9 +284,8 @@ pub async fn serve(
     }));
     // Shutdown's deadlines count from the signal (or from now, when the gateway stopped by
     // itself).
-    let deadline = move |budget: Duration| {
-        stopped_at.get().copied().unwrap_or_else(Instant::now) + budget
-    };
+    let deadline =
+        move |budget: Duration| stopped_at.get().copied().unwrap_or_else(Instant::now) + budget;
     let url = args
         .database_url
         .as_deref()
@@ -393,7 +392,10 @@ pub async fn serve(
         }
     }
     // Work still holding a connection past the deadline must not hold the exit.
-    if tokio::time::timeout(CLOSE_TIMEOUT, store.close()).await.is_err() {
+    if tokio::time::timeout(CLOSE_TIMEOUT, store.close())
+        .await
+        .is_err()
+    {
         tracing::warn!("the store did not close in time");
     }
     tracing::info!("stopped");

@@ -17,10 +17,10 @@ use serenity::http::Http;
 use tracing::Instrument;
 
 use super::embeds::notice;
-use super::{cards, handlers};
 use super::inflight::{InFlight, InFlightGuard};
 use super::response::{Response, EPHEMERAL};
 use super::router::{Action, Invocation, Router};
+use super::{cards, handlers};
 
 /// Discord drops an interaction not acknowledged within 3 s; past this, acknowledge first.
 pub const DEFER_AFTER: Duration = Duration::from_millis(2000);
@@ -160,9 +160,7 @@ impl Dispatcher {
 /// an interaction of its own, claimed.
 pub fn claims_its_id(inv: &Invocation) -> bool {
     match &inv.action {
-        Action::Autocomplete { .. } | Action::MessageMenu { .. } | Action::UserMenu { .. } => {
-            false
-        }
+        Action::Autocomplete { .. } | Action::MessageMenu { .. } | Action::UserMenu { .. } => false,
         Action::Slash { name, .. } => match name.as_str() {
             handlers::review::SLASH
             | handlers::guidelines::SLASH

@@ -119,7 +119,11 @@ impl EventHandler for Handler {
                 let lang = super::language_of(locale_of(&interaction));
                 let refusal = Response::Message(notice("interaction.anonymous", lang, &[]));
                 let (id, token) = (interaction.id(), interaction.token());
-                if let Err(e) = ctx.http.create_interaction_response(id, token, &refusal, vec![]).await {
+                if let Err(e) = ctx
+                    .http
+                    .create_interaction_response(id, token, &refusal, vec![])
+                    .await
+                {
                     tracing::warn!(error = %e, "could not send the refusal");
                 }
                 return;

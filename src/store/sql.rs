@@ -1181,7 +1181,10 @@ impl Store for SqlStore {
                 .execute(&self.writer)
                 .await
                 .map_err(db)?;
-            debug!(pruned = pruned.rows_affected(), "old interaction ids pruned");
+            debug!(
+                pruned = pruned.rows_affected(),
+                "old interaction ids pruned"
+            );
         }
         let inserted = sqlx::query(
             "INSERT INTO interactions (id, seen_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",

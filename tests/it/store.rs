@@ -688,12 +688,24 @@ async fn an_interaction_id_is_taken_once_then_forgotten(store: &dyn Store) {
     let id = u64::MAX - 5;
     assert!(store.claim_interaction(id, at(0)).await.expect("claim"));
     assert!(!store.claim_interaction(id, at(0)).await.expect("a repeat"));
-    assert!(!store.claim_interaction(id, at(15)).await.expect("15 minutes on"));
-    assert!(store.claim_interaction(id - 1, at(15)).await.expect("another id"));
+    assert!(!store
+        .claim_interaction(id, at(15))
+        .await
+        .expect("15 minutes on"));
+    assert!(store
+        .claim_interaction(id - 1, at(15))
+        .await
+        .expect("another id"));
     // Past the retention, pruned: the id is new again.
     let later = 2 + INTERACTION_RETENTION.as_secs() as i64 / 60;
-    assert!(store.claim_interaction(id, at(later)).await.expect("forgotten"));
-    assert!(!store.claim_interaction(id, at(later)).await.expect("remembered again"));
+    assert!(store
+        .claim_interaction(id, at(later))
+        .await
+        .expect("forgotten"));
+    assert!(!store
+        .claim_interaction(id, at(later))
+        .await
+        .expect("remembered again"));
 }
 
 /// Two processes on one database, racing on the same interaction ids: each is taken once.

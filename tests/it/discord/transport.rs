@@ -211,7 +211,10 @@ fn an_interaction_that_says_nobody_does_not_parse() {
     let who = Member::new(5, "fr").with_roles(&[77]);
     let cases = [
         ("no member, no user", anonymous(submit(1, &who, "x"), false)),
-        ("no member, no user, no guild", anonymous(submit(2, &who, "x"), true)),
+        (
+            "no member, no user, no guild",
+            anonymous(submit(2, &who, "x"), true),
+        ),
         ("a user without member in a server", without_member(&who, 3)),
         (
             "a click by nobody",
@@ -222,7 +225,10 @@ fn an_interaction_that_says_nobody_does_not_parse() {
         ),
         (
             "a form by nobody",
-            anonymous(fixtures::modal(5, &who, "submit:text", &[("text", "x")]), true),
+            anonymous(
+                fixtures::modal(5, &who, "submit:text", &[("text", "x")]),
+                true,
+            ),
         ),
     ];
     for (what, payload) in cases {
@@ -318,7 +324,8 @@ async fn silent(addr: String) -> bool {
 /// A client that sends a request's headers one byte a second, never finishing.
 async fn slowloris(addr: String) -> bool {
     let mut s = TcpStream::connect(&addr).await.expect("connect");
-    let head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let head =
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     let deadline = Instant::now() + WAIT;
     for byte in head.iter().cycle() {
         if s.write_all(&[*byte]).await.is_err() {
@@ -388,7 +395,10 @@ async fn slow_silent_and_half_sent_clients_are_closed() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(idle.1, "an idle keep-alive connection is closed");
     let answer = String::from_utf8_lossy(&idle.0);
-    assert!(answer.starts_with("HTTP/1.1 200"), "answered first: {answer}");
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "answered first: {answer}"
+    );
     // The server is fine.
     assert_eq!(bot.get("/healthz").await.0, 200);
 }
@@ -398,9 +408,11 @@ async fn slow_silent_and_half_sent_clients_are_closed() {
 async fn probe(addr: &str, path: &str, within: Duration) -> Option<u16> {
     let exchange = async {
         let mut s = TcpStream::connect(addr).await.ok()?;
-        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
-            .await
-            .ok()?;
+        s.write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .await
+        .ok()?;
         let mut got = Vec::new();
         let _ = s.read_to_end(&mut got).await;
         let text = String::from_utf8_lossy(&got).into_owned();
@@ -477,7 +489,12 @@ async fn a_flood_of_connections_leaves_health_and_interactions_answering() {
     assert_eq!(closed, 150);
     assert_eq!(probe(&addr, "/healthz", WAIT).await, Some(200));
     let (_, metrics) = bot.get("/metrics").await;
-    assert!(metrics.contains("tweetguard_http_rejections_total{reason=\"busy\"}"));
+    let busy: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("tweetguard_http_rejections_total{reason=\"busy\"} "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(busy > 0, "the limits were reached: {metrics}");
 }
 
 #[tokio::test]
