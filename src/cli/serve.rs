@@ -80,7 +80,7 @@ pub const SHUTDOWN_LIMIT: Duration = Duration::from_secs(20);
 /// How long shutdown waits for interactions in flight (a deferred answer may take a while)
 /// and the publishing worker's post in hand, from the signal: what is left of
 /// [`SHUTDOWN_LIMIT`] then closes the store.
-pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(16);
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// How long closing the store may take at the end of shutdown.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -348,10 +348,15 @@ pub async fn serve(
         None => {
             let status = Arc::new(GatewayStatus::new());
             health.gateway = Some(status.clone());
+            // Health and metrics answer at once: the drain above already took the time.
+            let health_limits = http_server::Limits {
+                shutdown_grace: Duration::from_secs(1),
+                ..limits
+            };
             let server = tokio::spawn(http_server::serve(
                 listener,
                 ops::routes(health),
-                limits,
+                health_limits,
                 metrics,
                 changed(done_rx),
             ));
