@@ -315,18 +315,19 @@ async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (Vec<u8>
     }
 }
 
-/// A client that sends nothing.
-async fn silent(addr: String) -> bool {
+/// A client that sends nothing, waiting up to `hold` to be closed.
+async fn silent(addr: String, hold: Duration) -> bool {
     let mut s = TcpStream::connect(&addr).await.expect("connect");
-    read_until_closed(&mut s, WAIT).await.1
+    read_until_closed(&mut s, hold).await.1
 }
 
-/// A client that sends a request's headers one byte a second, never finishing.
-async fn slowloris(addr: String) -> bool {
+/// A client that sends a request's headers one byte a second, never finishing, for up to
+/// `hold`.
+async fn slowloris(addr: String, hold: Duration) -> bool {
     let mut s = TcpStream::connect(&addr).await.expect("connect");
     let head =
         b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-    let deadline = Instant::now() + WAIT;
+    let deadline = Instant::now() + hold;
     for byte in head.iter().cycle() {
         if s.write_all(&[*byte]).await.is_err() {
             return true;
@@ -343,8 +344,8 @@ async fn slowloris(addr: String) -> bool {
     false
 }
 
-/// A client that sends a request's headers and part of its body, then stops.
-async fn half_body(addr: String) -> (Vec<u8>, bool) {
+/// A client that sends a request's headers and part of its body, then stops (up to `hold`).
+async fn half_body(addr: String, hold: Duration) -> (Vec<u8>, bool) {
     let mut s = TcpStream::connect(&addr).await.expect("connect");
     s.write_all(
         b"POST /interactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
@@ -352,16 +353,16 @@ Content-Length: 1000\r\n\r\n{\"type\": 1, ",
     )
     .await
     .expect("write");
-    read_until_closed(&mut s, WAIT).await
+    read_until_closed(&mut s, hold).await
 }
 
-/// A client that stops in the middle of the headers.
-async fn half_headers(addr: String) -> bool {
+/// A client that stops in the middle of the headers (up to `hold`).
+async fn half_headers(addr: String, hold: Duration) -> bool {
     let mut s = TcpStream::connect(&addr).await.expect("connect");
     s.write_all(b"POST /interactions HTTP/1.1\r\nHost: x\r\nContent-Le")
         .await
         .expect("write");
-    read_until_closed(&mut s, WAIT).await.1
+    read_until_closed(&mut s, hold).await.1
 }
 
 /// A keep-alive client that gets its answer, then stays idle.
@@ -381,10 +382,10 @@ async fn slow_silent_and_half_sent_clients_are_closed() {
     let bot = start_http(&fake, &db_url, None).await;
     let addr = addr_of(&bot);
     let (silent, slow, half_headers, half_body, idle) = tokio::join!(
-        silent(addr.clone()),
-        slowloris(addr.clone()),
-        half_headers(addr.clone()),
-        half_body(addr.clone()),
+        silent(addr.clone(), WAIT),
+        slowloris(addr.clone(), WAIT),
+        half_headers(addr.clone(), WAIT),
+        half_body(addr.clone(), WAIT),
         idle_keep_alive(addr.clone()),
     );
     assert!(silent, "a silent client is closed");
@@ -511,13 +512,18 @@ async fn sigterm_exits_within_20_s_whatever_clients_do() {
             bot
         };
         let addr = addr_of(&bot);
-        // Clients holding half-sent requests, one dripping bytes, one silent.
-        let holders = vec![
-            tokio::spawn(half_headers(addr.clone())),
-            tokio::spawn(async move { half_body(addr).await.1 }),
+        // Clients holding half-sent requests, one dripping bytes, one silent, each ready to
+        // hold on well past the 20 s (they only let go when the server closes).
+        const HOLD: Duration = Duration::from_secs(60);
+        let clients = vec![
+            tokio::spawn(half_headers(addr.clone(), HOLD)),
+            tokio::spawn({
+                let addr = addr.clone();
+                async move { half_body(addr, HOLD).await.1 }
+            }),
+            tokio::spawn(slowloris(addr.clone(), HOLD)),
+            tokio::spawn(silent(addr, HOLD)),
         ];
-        let drip = tokio::spawn(slowloris(addr_of(&bot)));
-        let quiet = tokio::spawn(silent(addr_of(&bot)));
         tokio::time::sleep(Duration::from_millis(200)).await;
         bot.sigterm();
         let status = bot
@@ -525,10 +531,8 @@ async fn sigterm_exits_within_20_s_whatever_clients_do() {
             .await
             .unwrap_or_else(|| panic!("{transport}: still running 20 s after SIGTERM"));
         assert_eq!(status.code(), Some(0), "{transport}: {status:?}");
-        for h in holders {
-            let _ = h.await;
+        for c in clients {
+            assert!(c.await.expect("the client"), "{transport}: closed by the exit");
         }
-        let _ = drip.await;
-        let _ = quiet.await;
     }
 }
