@@ -532,7 +532,10 @@ async fn sigterm_exits_within_20_s_whatever_clients_do() {
             .unwrap_or_else(|| panic!("{transport}: still running 20 s after SIGTERM"));
         assert_eq!(status.code(), Some(0), "{transport}: {status:?}");
         for c in clients {
-            assert!(c.await.expect("the client"), "{transport}: closed by the exit");
+            assert!(
+                c.await.expect("the client"),
+                "{transport}: closed by the exit"
+            );
         }
     }
 }
