@@ -38,7 +38,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Serve(args) => {
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(tweetguard::cli::serve::serve(&args, shutdown_signal()))?;
+            let served = runtime.block_on(tweetguard::cli::serve::serve(&args, shutdown_signal()));
+            // Work still running past shutdown's deadline (a stuck request, a follow-up that
+            // never ends) must not hold the exit.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+            served?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Register(args) => {

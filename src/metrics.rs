@@ -31,7 +31,19 @@ pub const KINDS: &[&str] = &[
 pub const OUTCOMES: &[&str] = &["answered", "deferred", "fallback", "failed"];
 
 /// Why the HTTP endpoint refused a request (nothing was processed).
-pub const REJECTIONS: &[&str] = &["signature", "timestamp", "too_large", "invalid_json"];
+/// `replay` (an interaction id already handled) and `no_user` (neither `member` nor `user`)
+/// are counted whichever transport brought them; `busy` (past the connection limits) and
+/// `timeout` (a request not read and answered in time) on any path of the HTTP server.
+pub const REJECTIONS: &[&str] = &[
+    "signature",
+    "timestamp",
+    "too_large",
+    "invalid_json",
+    "replay",
+    "no_user",
+    "busy",
+    "timeout",
+];
 
 /// Latency histogram bounds, in seconds.
 pub const BUCKETS: &[f64] = &[
@@ -40,7 +52,7 @@ pub const BUCKETS: &[f64] = &[
 
 const N_KINDS: usize = 7;
 const N_OUTCOMES: usize = 4;
-const N_REJECTIONS: usize = 4;
+const N_REJECTIONS: usize = 8;
 const N_BUCKETS: usize = 13;
 
 /// The registry. `Metrics::default()` starts every series at zero.
@@ -174,7 +186,7 @@ impl Metrics {
         );
         let _ = writeln!(
             out,
-            "# HELP tweetguard_http_rejections_total Requests to /interactions refused before any processing, by reason.\n\
+            "# HELP tweetguard_http_rejections_total Requests and interactions refused before any processing, by reason.\n\
              # TYPE tweetguard_http_rejections_total counter"
         );
         for (reason, n) in REJECTIONS.iter().zip(&self.rejections) {

@@ -5,8 +5,8 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use serenity::model::id::ApplicationId;
@@ -22,6 +22,7 @@ use crate::discord::router::WorkflowDefaults;
 use crate::discord::router::{Router, RouterConfig};
 use crate::discord::shards::ShardRange;
 use crate::discord::{DiscordError, Token};
+use crate::http_server;
 use crate::ops::{self, Health};
 use crate::publish::config::{ConfigError, PublishArgs};
 use crate::publish::worker::Worker;
@@ -71,8 +72,18 @@ impl DiscordArgs {
 /// `HTTP_ADDR` is not set.
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
 
-/// How long shutdown waits for interactions in flight (a deferred answer may take a while).
-pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long shutdown takes at most, from the signal to the process's exit: the README
+/// promises 20 s (Docker and Kubernetes kill after 10 and 30 by default; set their grace to
+/// at least this).
+pub const SHUTDOWN_LIMIT: Duration = Duration::from_secs(20);
+
+/// How long shutdown waits for interactions in flight (a deferred answer may take a while)
+/// and the publishing worker's post in hand, from the signal: what is left of
+/// [`SHUTDOWN_LIMIT`] then closes the store.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How long closing the store may take at the end of shutdown.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// How interactions reach the bot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,6 +121,10 @@ pub struct ServeArgs {
     /// /interactions with the http transport. Port 0: any free port.
     #[arg(long, env = "HTTP_ADDR", default_value = DEFAULT_HTTP_ADDR)]
     pub http_addr: String,
+    /// HTTP connections served at once (health probes keep a reserve of 16 more); lowered to
+    /// fit the process's open-file limit.
+    #[arg(long, env = "HTTP_MAX_CONNECTIONS", default_value_t = 256)]
+    pub http_max_connections: usize,
     /// The application's public key, 64 hex digits (Developer Portal → General Information →
     /// Public Key): verifies the http transport's requests. Required with `--transport http`.
     #[arg(long, env = "DISCORD_PUBLIC_KEY")]
@@ -256,15 +271,21 @@ pub async fn serve(
     let draining = Arc::new(AtomicBool::new(false));
     let (stop_tx, stop_rx) = watch::channel(false);
     let (done_tx, done_rx) = watch::channel(false);
+    let stopped_at = Arc::new(OnceLock::new());
     let _signal = AbortOnDrop(tokio::spawn({
-        let draining = draining.clone();
+        let (draining, stopped_at) = (draining.clone(), stopped_at.clone());
         async move {
             shutdown.await;
+            let _ = stopped_at.set(Instant::now());
             tracing::info!("shutting down: finishing the interactions in flight");
             draining.store(true, Ordering::SeqCst);
             let _ = stop_tx.send(true);
         }
     }));
+    // Shutdown's deadlines count from the signal (or from now, when the gateway stopped by
+    // itself).
+    let deadline =
+        move |budget: Duration| stopped_at.get().copied().unwrap_or_else(Instant::now) + budget;
     let url = args
         .database_url
         .as_deref()
@@ -309,6 +330,12 @@ pub async fn serve(
         let stop = changed(stop_rx.clone());
         Some(tokio::spawn(async move { worker.run(stop).await }))
     };
+    let limits = http_server::Limits {
+        max_connections: args.http_max_connections,
+        ..http_server::Limits::default()
+    }
+    .fitted();
+    let metrics = router.metrics.clone();
     let mut health = Health::new(router.metrics.clone(), Some(store_dyn));
     health.draining = draining;
     tracing::info!(
@@ -321,9 +348,18 @@ pub async fn serve(
         None => {
             let status = Arc::new(GatewayStatus::new());
             health.gateway = Some(status.clone());
-            let server =
-                axum::serve(listener, ops::routes(health)).with_graceful_shutdown(changed(done_rx));
-            let server = tokio::spawn(async move { server.await });
+            // Health and metrics answer at once: the drain above already took the time.
+            let health_limits = http_server::Limits {
+                shutdown_grace: Duration::from_secs(1),
+                ..limits
+            };
+            let server = tokio::spawn(http_server::serve(
+                listener,
+                ops::routes(health),
+                health_limits,
+                metrics,
+                changed(done_rx),
+            ));
             let ran = gateway::run(
                 &conn,
                 dispatcher.clone(),
@@ -332,12 +368,11 @@ pub async fn serve(
                 changed(stop_rx),
             )
             .await;
-            drain(&dispatcher).await;
+            drain(&dispatcher, deadline(DRAIN_TIMEOUT)).await;
             let _ = done_tx.send(true);
             let served = server.await;
             ran.map_err(ServeError::from).and_then(|()| match served {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => Err(ServeError::Server(e)),
+                Ok(()) => Ok(()),
                 Err(e) => Err(ServeError::Server(std::io::Error::other(e))),
             })
         }
@@ -348,22 +383,26 @@ pub async fn serve(
                 verifier,
             })
             .merge(ops::routes(health));
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(changed(stop_rx))
-                .await
-                .map_err(ServeError::Server);
-            drain(&dispatcher).await;
+            http_server::serve(listener, app, limits, metrics, changed(stop_rx)).await;
+            drain(&dispatcher, deadline(DRAIN_TIMEOUT)).await;
             drop(done_tx);
-            served
+            Ok(())
         }
     };
     if let Some(worker) = worker {
         // It finishes the post in hand (its claim is recorded either way) and stops.
-        if tokio::time::timeout(DRAIN_TIMEOUT, worker).await.is_err() {
+        let left = deadline(DRAIN_TIMEOUT).saturating_duration_since(Instant::now());
+        if tokio::time::timeout(left, worker).await.is_err() {
             tracing::warn!("the publishing worker did not stop in time");
         }
     }
-    store.close().await;
+    // Work still holding a connection past the deadline must not hold the exit.
+    if tokio::time::timeout(CLOSE_TIMEOUT, store.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the store did not close in time");
+    }
     tracing::info!("stopped");
     result
 }
@@ -382,13 +421,14 @@ async fn changed(mut rx: watch::Receiver<bool>) {
     let _ = rx.wait_for(|v| *v).await;
 }
 
-/// Wait for the interactions in flight, up to [`DRAIN_TIMEOUT`].
-async fn drain(dispatcher: &Dispatcher) {
+/// Wait for the interactions in flight, until `deadline`.
+async fn drain(dispatcher: &Dispatcher, deadline: Instant) {
     let left = dispatcher.in_flight.count();
     if left > 0 {
         tracing::info!(left, "waiting for interactions in flight");
     }
-    if !dispatcher.in_flight.wait_idle(DRAIN_TIMEOUT).await {
+    let wait = deadline.saturating_duration_since(Instant::now());
+    if !dispatcher.in_flight.wait_idle(wait).await {
         tracing::warn!(
             left = dispatcher.in_flight.count(),
             "interactions still in flight after {DRAIN_TIMEOUT:?}; stopping anyway"

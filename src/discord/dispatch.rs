@@ -11,14 +11,16 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use serenity::all::InteractionId;
 use serenity::http::Http;
 use tracing::Instrument;
 
-use super::cards;
+use super::embeds::notice;
 use super::inflight::{InFlight, InFlightGuard};
 use super::response::{Response, EPHEMERAL};
 use super::router::{Action, Invocation, Router};
+use super::{cards, handlers};
 
 /// Discord drops an interaction not acknowledged within 3 s; past this, acknowledge first.
 pub const DEFER_AFTER: Duration = Duration::from_millis(2000);
@@ -96,7 +98,7 @@ impl Dispatcher {
                 http,
                 &inv.token,
                 on_message,
-                self.router.handle(inv, Some(http)),
+                self.once(inv, http),
                 self.defer_after,
                 Router::instant_answer(inv),
                 callback,
@@ -128,6 +130,58 @@ impl Dispatcher {
         }
         .instrument(span)
         .await
+    }
+}
+
+impl Dispatcher {
+    /// The router's answer, once per interaction id: an interaction that may change something
+    /// ([`claims_its_id`]) first claims its id in the store, so a repeat (the same HTTP request
+    /// replayed, re-signed, or an event delivered twice, to this process or another on the
+    /// same database) gets a private "already handled" and changes nothing. Inside the
+    /// deferral's clock: a slow claim is deferred like a slow answer.
+    async fn once(&self, inv: &Invocation, http: &Arc<Http>) -> Response {
+        if let (Some(store), true) = (self.router.store.as_deref(), claims_its_id(inv)) {
+            let lang = inv.language();
+            match store.claim_interaction(inv.id, Utc::now()).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::info!("a repeat of an interaction already handled: nothing done");
+                    self.router.metrics.rejected("replay");
+                    return Response::Message(notice("interaction.repeat", lang, &[]));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not record the interaction: nothing done");
+                    self.router.metrics.failure();
+                    return Response::private(e.message(lang));
+                }
+            }
+        }
+        self.router.handle(inv, Some(http)).await
+    }
+}
+
+/// Whether an interaction may change something (a proposal, a vote, a setting) and so must
+/// claim its id before it is handled. The others answer the same whenever they are repeated
+/// and skip the database write: autocomplete (every keystroke), the quick review and the
+/// guidelines (promised without a database round trip), `/queue` and `/proposal` (reads),
+/// and what only opens a form (`/submit` without its text, a card's reason or Edit button),
+/// whose answer must be the form at once even on a slow database; the form's submission is
+/// an interaction of its own, claimed.
+pub fn claims_its_id(inv: &Invocation) -> bool {
+    match &inv.action {
+        Action::Autocomplete { .. } | Action::MessageMenu { .. } | Action::UserMenu { .. } => false,
+        Action::Slash { name, .. } => match name.as_str() {
+            handlers::review::SLASH
+            | handlers::guidelines::SLASH
+            | handlers::queue::QUEUE
+            | handlers::queue::PROPOSAL => false,
+            handlers::submit::SLASH => inv
+                .string_option("text")
+                .is_some_and(|t| !t.trim().is_empty()),
+            _ => true,
+        },
+        Action::Component { custom_id, .. } => !handlers::card::opens_form(custom_id),
+        Action::Modal { .. } => true,
     }
 }
 

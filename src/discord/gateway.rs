@@ -18,7 +18,9 @@ use serenity::Client;
 
 use super::dispatch::Dispatcher;
 pub use super::dispatch::{respond, respond_to, Answered, DEFER_AFTER};
-use super::router::Invocation;
+use super::embeds::notice;
+use super::response::Response;
+use super::router::{Invocation, NotAnInvocation};
 pub use super::shards::ShardRange;
 use super::{DiscordError, Token};
 
@@ -107,8 +109,25 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        let Some(inv) = Invocation::from_interaction(&interaction) else {
-            return;
+        let inv = match Invocation::from_interaction(&interaction) {
+            Ok(inv) => inv,
+            Err(NotAnInvocation::Other) => return,
+            Err(NotAnInvocation::NoUser) => {
+                // Refused, privately, in the locale the interaction gives: nothing is done.
+                tracing::warn!(id = %interaction.id(), "an interaction without member or user: refused");
+                self.dispatcher.router.metrics.rejected("no_user");
+                let lang = super::language_of(locale_of(&interaction));
+                let refusal = Response::Message(notice("interaction.anonymous", lang, &[]));
+                let (id, token) = (interaction.id(), interaction.token());
+                if let Err(e) = ctx
+                    .http
+                    .create_interaction_response(id, token, &refusal, vec![])
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not send the refusal");
+                }
+                return;
+            }
         };
         let _guard = self.dispatcher.enter();
         let http = &ctx.http;
@@ -120,6 +139,16 @@ impl EventHandler for Handler {
                     .await
             })
             .await;
+    }
+}
+
+/// The member's locale an interaction carries, for a refusal before it is parsed.
+fn locale_of(i: &Interaction) -> &str {
+    match i {
+        Interaction::Command(c) | Interaction::Autocomplete(c) => &c.locale,
+        Interaction::Component(c) => &c.locale,
+        Interaction::Modal(c) => &c.locale,
+        _ => "",
     }
 }
 

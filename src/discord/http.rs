@@ -4,7 +4,7 @@
 //!
 //! - missing or bad signature headers, or a signature that does not verify: 401;
 //! - a timestamp more than [`MAX_SKEW`] away from now (a replay): 401;
-//! - a body over [`MAX_BODY`]: 413;
+//! - a body over [`MAX_BODY`]: 413; one not received within [`BODY_TIMEOUT`]: 408;
 //! - a body that is not an interaction: 400.
 //!
 //! A PING gets a PONG; everything else goes through the same [`Dispatcher`] (and so the same
@@ -28,13 +28,17 @@ use tokio::sync::oneshot;
 
 use super::dispatch::Dispatcher;
 use super::response::Response;
-use super::router::Invocation;
+use super::router::{Invocation, NotAnInvocation};
 
 /// The largest request body taken. Real interactions are far smaller, but not tiny: a message
 /// context-menu command carries the whole target message (4,000 characters of content and up
 /// to 10 embeds of 6,000 characters, up to 4 bytes each in UTF-8, JSON-escaped) and a modal up
 /// to five 4,000-character inputs, so a few hundred KiB must pass; 1 MiB bounds the rest.
 pub const MAX_BODY: usize = 1024 * 1024;
+
+/// How long a request's body may take to arrive (Discord sends it at once): a client that
+/// stops mid-body gets 408 and the connection closes.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How far a request's `X-Signature-Timestamp` may be from now.
 pub const MAX_SKEW: Duration = Duration::from_secs(5 * 60);
@@ -116,10 +120,19 @@ async fn interactions(State(e): State<Endpoint>, headers: HeaderMap, body: Body)
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return reject(&e, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
     }
-    let body: Bytes = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => return reject(&e, StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-    };
+    let body: Bytes =
+        match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await {
+            Ok(Ok(b)) => b,
+            Ok(Err(_)) => return reject(&e, StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Err(_) => {
+                let mut r = reject(&e, StatusCode::REQUEST_TIMEOUT, "timeout");
+                r.headers_mut().insert(
+                    header::CONNECTION,
+                    header::HeaderValue::from_static("close"),
+                );
+                return r;
+            }
+        };
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
     let (Some(signature), Some(timestamp)) = (header(SIGNATURE), header(TIMESTAMP)) else {
         return reject(&e, StatusCode::UNAUTHORIZED, "signature");
@@ -146,8 +159,10 @@ async fn interactions(State(e): State<Endpoint>, headers: HeaderMap, body: Body)
             .interaction("ping", "answered", micros);
         return Json(serde_json::json!({"type": 1})).into_response();
     }
-    let Some(inv) = Invocation::from_interaction(&interaction) else {
-        return reject(&e, StatusCode::BAD_REQUEST, "invalid_json");
+    let inv = match Invocation::from_interaction(&interaction) {
+        Ok(inv) => inv,
+        Err(NotAnInvocation::Other) => return reject(&e, StatusCode::BAD_REQUEST, "invalid_json"),
+        Err(NotAnInvocation::NoUser) => return reject(&e, StatusCode::BAD_REQUEST, "no_user"),
     };
     answer(e, inv).await
 }

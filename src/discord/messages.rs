@@ -127,6 +127,8 @@ pub const KEYS: &[&str] = &[
     "submit.when-past",
     "submit.when-far",
     "card.scheduled",
+    "interaction.repeat",
+    "interaction.anonymous",
 ];
 
 #[cfg(test)]

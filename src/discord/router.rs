@@ -142,8 +142,9 @@ pub struct Invocation {
 /// command, component or modal interaction) around its own `action`.
 macro_rules! invocation {
     ($c:expr, $member:expr, $action:expr) => {{
-        let (user_id, user_name, roles) = who($member, &$c.user);
-        Some(Invocation {
+        let (user_id, user_name, roles) =
+            who($member, &$c.user, $c.guild_id.is_some()).ok_or(NotAnInvocation::NoUser)?;
+        Ok(Invocation {
             id: $c.id.get(),
             application_id: $c.application_id.get(),
             token: $c.token.clone(),
@@ -289,8 +290,10 @@ impl Invocation {
         }
     }
 
-    /// Parse serenity's interaction; `None` for pings (nothing to answer).
-    pub fn from_interaction(i: &Interaction) -> Option<Invocation> {
+    /// Parse serenity's interaction. Refused: pings and kinds the bot doesn't answer
+    /// ([`NotAnInvocation::Other`]), and an interaction that doesn't say who acted
+    /// ([`NotAnInvocation::NoUser`]).
+    pub fn from_interaction(i: &Interaction) -> Result<Invocation, NotAnInvocation> {
         match i {
             Interaction::Command(c) => {
                 let action = match c.data.kind {
@@ -374,9 +377,22 @@ impl Invocation {
                     }
                 )
             }
-            _ => None,
+            _ => Err(NotAnInvocation::Other),
         }
     }
+}
+
+/// Why an interaction is not handed to the router.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotAnInvocation {
+    /// A ping, or a kind of interaction the bot doesn't answer.
+    #[error("not an interaction the bot answers")]
+    Other,
+    /// Neither `member` nor `user`, or `user` alone in a server (where Discord always sends
+    /// `member`, with the roles): whoever acted can't be told, nor whether they are a
+    /// reviewer or a contractor. Refused, never taken for someone.
+    #[error("the interaction doesn't say who acted (no member, no user)")]
+    NoUser,
 }
 
 /// Selected ids as strings, whatever kind of id a select menu returns.
@@ -384,15 +400,19 @@ fn ids<T: ToString>(values: &[T]) -> Vec<String> {
     values.iter().map(ToString::to_string).collect()
 }
 
-/// Who acted: the member in a guild, the user in a DM. Their id, name and roles.
-fn who(member: Option<&Member>, user: &User) -> (u64, String, Vec<u64>) {
+/// Who acted: the member in a guild, the user in a DM. Their id, name and roles; `None` when
+/// the payload doesn't say: no `member` in a server (the roles would be unknown, and a
+/// contractor would pass for a plain member), or no `user` either (serenity then fills `user`
+/// with its default, id 1, which no Discord account has).
+fn who(member: Option<&Member>, user: &User, in_guild: bool) -> Option<(u64, String, Vec<u64>)> {
     match member {
-        Some(m) => (
+        Some(m) => Some((
             m.user.id.get(),
             m.user.name.clone(),
             m.roles.iter().map(|r| r.get()).collect(),
-        ),
-        None => (user.id.get(), user.name.clone(), Vec::new()),
+        )),
+        None if in_guild || user.id == User::default().id => None,
+        None => Some((user.id.get(), user.name.clone(), Vec::new())),
     }
 }
 

@@ -90,13 +90,6 @@ impl<'a> Tweet<'a> {
         self.text.get(start..end).unwrap_or("")
     }
 
-    /// Whether the tweet is a reply: it opens with an @mention (after optional `.`).
-    pub fn is_reply(&self) -> bool {
-        let lead = self.text.trim_start();
-        let offset = self.text.len() - lead.len();
-        self.mentions.first().is_some_and(|m| m.start == offset)
-    }
-
     /// Whether the tweet is a plain retweet (`RT @marie: …`): someone else's words, relayed.
     pub fn is_retweet(&self) -> bool {
         let lead = self.text.trim_start();
@@ -106,11 +99,6 @@ impl<'a> Tweet<'a> {
         let rest = lead[rest.len()..].trim_start_matches([' ', ':']);
         let offset = self.text.len() - rest.len();
         self.mentions.iter().any(|m| m.start == offset)
-    }
-
-    /// Whether the text has a question mark outside links.
-    pub fn asks_a_question(&self) -> bool {
-        self.marks.question.is_some()
     }
 
     pub fn in_url(&self, byte: usize) -> bool {
@@ -459,8 +447,9 @@ mod tests {
     }
 
     #[test]
-    fn a_reply_opens_with_a_mention() {
-        assert!(Tweet::new("  @marie merci!").is_reply());
-        assert!(!Tweet::new("Merci @marie").is_reply());
+    fn a_retweet_opens_with_rt_and_a_mention() {
+        assert!(Tweet::new("RT @marie: le vélo en hiver").is_retweet());
+        assert!(!Tweet::new("Merci @marie").is_retweet());
+        assert!(!Tweet::new("RTL en direct").is_retweet());
     }
 }

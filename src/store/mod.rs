@@ -32,6 +32,11 @@ use crate::workflow::{
 };
 pub use sql::{Backend, SqlStore};
 
+/// How long interaction ids are remembered ([`Store::claim_interaction`]). Discord keeps an
+/// interaction's token for 15 minutes and the HTTP transport refuses a signature timestamp
+/// more than 5 minutes off; an hour leaves room for clocks that disagree between replicas.
+pub const INTERACTION_RETENTION: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
 /// Opens the store `url` names (`sqlite://path` or `postgres://...`), creating a SQLite file on
 /// first start, and runs the migrations.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
@@ -129,6 +134,12 @@ pub trait Store: Send + Sync {
 
     /// A cheap round trip to the database, for readiness checks.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Takes Discord interaction `id` in hand: `true` the first time any process on this
+    /// database sees it, `false` for a repeat (a replayed HTTP request, an event delivered
+    /// twice), which must then change nothing. Ids are remembered for
+    /// [`INTERACTION_RETENTION`]; older ones are pruned on the way.
+    async fn claim_interaction(&self, id: u64, now: DateTime<Utc>) -> Result<bool, StoreError>;
 
     // --- Publishing, per network (publications.rs) -------------------------------------------
 

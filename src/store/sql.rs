@@ -5,6 +5,8 @@
 //! contract suite against both databases.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -18,12 +20,16 @@ use tracing::{debug, warn};
 use super::{
     AuditQuery, AuditRecord, CardRef, GuildSettings, OutboxEntry, OutboxStatus, ProposalFilter,
     ProposalSummary, Publication, PublicationResult, PublishOutcome, Store, StoreError,
+    INTERACTION_RETENTION,
 };
 use crate::review::Review;
 use crate::workflow::{
     apply, Action, AuditEntry, Event, GuildId, Member, MemberId, Override, Policy, Proposal,
     ProposalId, Revision, RoleId, Status, Transition, Vote, VoteKind, WorkflowError,
 };
+
+/// How often a process prunes interaction ids past [`INTERACTION_RETENTION`] (a minute).
+const PRUNE_EVERY_MICROS: i64 = 60_000_000;
 
 /// How many times a transaction is re-run from its read when another write landed first.
 const MAX_ATTEMPTS: u32 = 25;
@@ -100,6 +106,11 @@ impl Backend {
                     "publications",
                     include_str!("migrations/sqlite/0003_publications.sql"),
                 ),
+                (
+                    4,
+                    "interactions",
+                    include_str!("migrations/sqlite/0004_interactions.sql"),
+                ),
             ]),
             Backend::Postgres => Embedded(&[
                 (1, "init", include_str!("migrations/postgres/0001_init.sql")),
@@ -112,6 +123,11 @@ impl Backend {
                     3,
                     "publications",
                     include_str!("migrations/postgres/0003_publications.sql"),
+                ),
+                (
+                    4,
+                    "interactions",
+                    include_str!("migrations/postgres/0004_interactions.sql"),
                 ),
             ]),
         }
@@ -154,6 +170,8 @@ pub struct SqlStore {
     /// which sleeps in milliseconds. Another process still waits on the busy handler.
     writer: AnyPool,
     backend: Backend,
+    /// When this process last pruned old interaction ids (microseconds since the epoch).
+    pruned_at: Arc<AtomicI64>,
 }
 
 impl SqlStore {
@@ -248,6 +266,7 @@ impl SqlStore {
             pool,
             writer,
             backend,
+            pruned_at: Arc::default(),
         })
     }
 
@@ -1144,6 +1163,38 @@ impl Store for SqlStore {
             .await
             .map_err(db)?;
         Ok(())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(interaction = id))]
+    async fn claim_interaction(&self, id: u64, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let now_us = to_micros(now);
+        let last = self.pruned_at.load(Ordering::Relaxed);
+        if now_us.saturating_sub(last) >= PRUNE_EVERY_MICROS
+            && self
+                .pruned_at
+                .compare_exchange(last, now_us, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let retention = i64::try_from(INTERACTION_RETENTION.as_micros()).unwrap_or(i64::MAX);
+            let pruned = sqlx::query("DELETE FROM interactions WHERE seen_at < $1")
+                .bind(now_us.saturating_sub(retention))
+                .execute(&self.writer)
+                .await
+                .map_err(db)?;
+            debug!(
+                pruned = pruned.rows_affected(),
+                "old interaction ids pruned"
+            );
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO interactions (id, seen_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id64(id))
+        .bind(now_us)
+        .execute(&self.writer)
+        .await
+        .map_err(db)?;
+        Ok(inserted.rows_affected() == 1)
     }
 
     async fn publications(&self, id: ProposalId) -> Result<Vec<Publication>, StoreError> {

@@ -3,7 +3,7 @@
 use tweetguard::review::Verdict;
 use tweetguard::store::{
     AuditQuery, CardRef, GuildSettings, OutboxStatus, ProposalFilter, PublicationResult,
-    PublicationStatus, PublishOutcome, Store, StoreError,
+    PublicationStatus, PublishOutcome, Store, StoreError, INTERACTION_RETENTION,
 };
 use tweetguard::workflow::{
     Action, Event, GuildId, MemberId, Policy, Proposal, ProposalId, ReconcileOutcome, Status,
@@ -683,6 +683,67 @@ async fn a_proposal_left_waiting_past_its_servers_expiry_expires_once(store: &dy
     assert_eq!(stored(store, p.id).await.status, Status::Expired);
 }
 
+async fn an_interaction_id_is_taken_once_then_forgotten(store: &dyn Store) {
+    // Beyond 2^63: the cast through a signed column must keep it apart from its neighbours.
+    let id = u64::MAX - 5;
+    assert!(store.claim_interaction(id, at(0)).await.expect("claim"));
+    assert!(!store.claim_interaction(id, at(0)).await.expect("a repeat"));
+    assert!(!store
+        .claim_interaction(id, at(15))
+        .await
+        .expect("15 minutes on"));
+    assert!(store
+        .claim_interaction(id - 1, at(15))
+        .await
+        .expect("another id"));
+    // Past the retention, pruned: the id is new again.
+    let later = 2 + INTERACTION_RETENTION.as_secs() as i64 / 60;
+    assert!(store
+        .claim_interaction(id, at(later))
+        .await
+        .expect("forgotten"));
+    assert!(!store
+        .claim_interaction(id, at(later))
+        .await
+        .expect("remembered again"));
+}
+
+/// Two processes on one database, racing on the same interaction ids: each is taken once.
+async fn interaction_ids_are_taken_once_across_handles(db: &TestDb) {
+    let other = db.another_handle().await;
+    let stores: [std::sync::Arc<dyn Store>; 2] = [db.store.clone(), other.clone()];
+    for id in 1..=20u64 {
+        let claims = (0..8).map(|i| {
+            let store = stores[i % 2].clone();
+            tokio::spawn(async move { store.claim_interaction(id, at(0)).await })
+        });
+        let mut taken = 0;
+        for c in claims {
+            if c.await.expect("the task").expect("claim") {
+                taken += 1;
+            }
+        }
+        assert_eq!(taken, 1, "interaction {id}");
+    }
+    other.close().await;
+}
+
+#[tokio::test]
+async fn interaction_ids_are_taken_once_across_sqlite_handles() {
+    let db = TestDb::sqlite().await;
+    interaction_ids_are_taken_once_across_handles(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn interaction_ids_are_taken_once_across_postgres_handles() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    interaction_ids_are_taken_once_across_handles(&db).await;
+    db.finish().await;
+}
+
 /// Runs each contract function against a fresh SQLite file and a fresh PostgreSQL database.
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
@@ -731,4 +792,5 @@ contract!(
     a_schedule_holds_the_post_and_a_missed_one_expires,
     retry_and_reconcile_are_admin_decisions,
     a_proposal_left_waiting_past_its_servers_expiry_expires_once,
+    an_interaction_id_is_taken_once_then_forgotten,
 );

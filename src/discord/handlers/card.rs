@@ -61,6 +61,20 @@ fn parse(custom_id: &str) -> Option<Target> {
     }
 }
 
+/// Whether a card button's `custom_id` only opens a form (request changes, reject, override,
+/// edit): that changes nothing by itself, and its answer must be the form, at once, whatever
+/// the database does. The dispatcher claims every other action's interaction id first.
+pub fn opens_form(custom_id: &str) -> bool {
+    matches!(
+        parse(custom_id),
+        Some(Target::Button(
+            Button::RequestChanges | Button::Reject | Button::Override | Button::Edit,
+            _,
+            _
+        ))
+    )
+}
+
 /// A card button or one of its modals.
 pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
     let lang = inv.language();

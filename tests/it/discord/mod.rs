@@ -14,4 +14,5 @@ mod manifests;
 pub mod process;
 mod served;
 pub mod signing;
+mod transport;
 mod workflow;

@@ -47,8 +47,28 @@ impl Served {
         db_url: &str,
         envs: &[(&str, &str)],
     ) -> Served {
+        Served::start_limited(transport, api_url, db_url, envs, None).await
+    }
+
+    /// [`Served::start`], with the process's open-file limit set to `nofile` when given
+    /// (`ulimit -n` in a shell that then becomes the bot: the same process id).
+    pub async fn start_limited(
+        transport: &str,
+        api_url: &str,
+        db_url: &str,
+        envs: &[(&str, &str)],
+        nofile: Option<u32>,
+    ) -> Served {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tweetguard"));
+        let bin = env!("CARGO_BIN_EXE_tweetguard");
+        let mut cmd = match nofile {
+            Some(n) => {
+                let mut c = Command::new("sh");
+                c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
+                c
+            }
+            None => Command::new(bin),
+        };
         cmd.args(["serve", "--transport", transport])
             .current_dir(dir.path())
             .env_clear()
