@@ -12,4 +12,5 @@ mod manifests;
 pub mod process;
 mod served;
 pub mod signing;
+mod team;
 mod workflow;
