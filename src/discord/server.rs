@@ -6,12 +6,13 @@
 //! version of the bot, another feature) are carried through unchanged, so a save never loses
 //! what someone else wrote.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::review::{Language, LexiconError, Settings, TeamRuleSpec};
+use crate::review::{Language, LexiconError, Settings, TeamRuleSpec, TeamRules};
 use crate::store::GuildSettings;
 use crate::workflow::Policy;
 
@@ -186,15 +187,48 @@ impl ServerSettings {
                 }
             }
         }
-        // Each rule was checked when added; one that a newer bot refuses (a tighter limit) is
-        // left out, not the server's whole tuning.
-        for spec in &r.rules {
-            if let Err(e) = s.add_team_rules([spec.clone()]) {
-                tracing::warn!(error = %e, "a stored team rule is refused; left out");
+        if !r.rules.is_empty() {
+            if let Err(e) = s.add_compiled_team_rules(&compiled(&r.rules)) {
+                tracing::warn!(error = %e, "the server's team rules clash with the bot's; left out");
             }
         }
         Ok(s)
     }
+}
+
+/// How many rule sets [`compiled`] keeps: far more servers than one process usually serves
+/// with rules of their own; past it, the cache starts over.
+const COMPILED_SETS: usize = 256;
+
+/// A server's stored rules, compiled once per process and shared by every review made with
+/// them (a proposal builds its settings anew; its rules are not compiled anew). Each rule was
+/// checked when added; one that this bot refuses (a tighter limit in a newer version) is left
+/// out, not the server's whole tuning.
+fn compiled(rules: &[TeamRuleSpec]) -> Arc<TeamRules> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<TeamRules>>>> = OnceLock::new();
+    let key = serde_json::to_string(rules).unwrap_or_default();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let lock = || {
+        cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some(hit) = lock().get(&key) {
+        return Arc::clone(hit);
+    }
+    let mut set = TeamRules::default();
+    for spec in rules {
+        if let Err(e) = set.extend([spec.clone()]) {
+            tracing::warn!(error = %e, "a stored team rule is refused; left out");
+        }
+    }
+    let set = Arc::new(set);
+    let mut map = lock();
+    if map.len() >= COMPILED_SETS {
+        map.clear();
+    }
+    map.insert(key, Arc::clone(&set));
+    set
 }
 
 /// A Discord id stored as a string (JSON readers keep every digit) or, from older rows, a
@@ -318,5 +352,13 @@ mod tests {
         );
         let review = crate::review::review("Mieux que Globex", &r, &Default::default());
         assert!(review.findings.iter().any(|f| f.rule == "team.globex"));
+        // Built again (the next proposal), the rules are the same compiled ones.
+        let again = s.review_settings(&base).expect("settings");
+        let first = rules.rules().next().map(|r| r as *const _);
+        let second = again
+            .team_rules()
+            .and_then(|r| r.rules().next())
+            .map(|r| r as *const _);
+        assert_eq!(first, second, "compiled once");
     }
 }

@@ -306,6 +306,18 @@ impl Settings {
         Ok(())
     }
 
+    /// Add rules already compiled (a server's, compiled once per process): shared, not
+    /// recompiled.
+    pub fn add_compiled_team_rules(&mut self, compiled: &TeamRules) -> Result<(), TeamRuleError> {
+        if compiled.is_empty() {
+            return Ok(());
+        }
+        let mut rules = self.team_rules.as_deref().cloned().unwrap_or_default();
+        rules.extend_compiled(compiled)?;
+        self.team_rules = Some(Arc::new(rules));
+        Ok(())
+    }
+
     /// The team's own rules, when there are any.
     pub fn team_rules(&self) -> Option<&TeamRules> {
         self.team_rules.as_deref()

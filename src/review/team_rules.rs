@@ -378,6 +378,21 @@ impl TeamRules {
         Ok(())
     }
 
+    /// Add rules compiled elsewhere (shared, not recompiled), refusing a duplicate id or too
+    /// many.
+    pub fn extend_compiled(&mut self, other: &TeamRules) -> Result<(), TeamRuleError> {
+        for rule in &other.rules {
+            if self.rules.iter().any(|r| r.spec.id == rule.spec.id) {
+                return Err(TeamRuleError::Duplicate(rule.spec.id.clone()));
+            }
+            if self.rules.len() >= MAX_RULES {
+                return Err(TeamRuleError::TooMany { max: MAX_RULES });
+            }
+            self.rules.push(Arc::clone(rule));
+        }
+        Ok(())
+    }
+
     pub fn rules(&self) -> impl Iterator<Item = &TeamRule> {
         self.rules.iter().map(|r| &**r)
     }

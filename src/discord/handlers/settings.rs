@@ -8,7 +8,7 @@ use chrono::Utc;
 
 use crate::discord::embeds::{escape_markdown, limits, notice, truncate};
 use crate::discord::messages::{fill, text};
-use crate::discord::response::{Embed, EmbedField, Message, Response};
+use crate::discord::response::{Choice, Embed, EmbedField, Message, Response, MAX_CHOICES};
 use crate::discord::router::{Invocation, Router};
 use crate::discord::server::ServerSettings;
 use crate::review::own_places::{self, OwnPlaceError};
@@ -143,6 +143,33 @@ fn change(s: &mut ServerSettings, inv: &Invocation, base: &Settings) -> Result<b
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// `/settings rule remove id`, as the admin types: the server's rules whose id or pattern
+/// contains what is typed. Nothing for members who may not change the settings.
+pub async fn autocomplete(router: &Router, inv: &Invocation, typed: &str) -> Response {
+    let (Some(guild), Some(store), true) = (inv.guild_id, router.store.as_deref(), inv.is_admin)
+    else {
+        return Response::Autocomplete(Vec::new());
+    };
+    let rules = match store.settings(GuildId(guild)).await {
+        Ok(stored) => ServerSettings::from_stored(stored).review.rules,
+        Err(e) => {
+            tracing::warn!(error = %e, "autocomplete: could not read the server's settings");
+            return Response::Autocomplete(Vec::new());
+        }
+    };
+    let typed = typed.trim().trim_start_matches("team.").to_lowercase();
+    let choices = rules
+        .into_iter()
+        .filter(|r| r.id.contains(&typed) || r.pattern.to_lowercase().contains(&typed))
+        .take(MAX_CHOICES)
+        .map(|r| Choice {
+            name: truncate(&format!("team.{} · {}", r.id, r.pattern), 100, "…"),
+            value: r.id.into(),
+        })
+        .collect();
+    Response::Autocomplete(choices)
 }
 
 /// `/settings rule add`: the rule is checked (id, pattern within its size limit, its own

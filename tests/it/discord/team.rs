@@ -133,6 +133,27 @@ async fn a_team_rule_added_from_discord_reviews_persists_and_goes() {
     let r = bot.ask(fixtures::review(14, &member, tweet)).await;
     assert!(embeds(&r).contains("On ne cite pas"), "{}", embeds(&r));
 
+    // Removing it, the id autocompletes from the server's rules (for admins only).
+    let typing = |id: u64, who: &Member, typed: &str| {
+        let mut p = fixtures::slash(
+            id,
+            who,
+            "settings",
+            json!([{"name": "rule", "type": 2, "options": [{"name": "remove", "type": 1,
+                    "options": [{"name": "id", "type": 3, "value": typed, "focused": true}]}]}]),
+        );
+        p["type"] = json!(4);
+        p
+    };
+    let r = bot.ask(typing(40, &admin, "conc")).await;
+    assert_eq!(r.body["type"], 8, "{:#}", r.body);
+    assert_eq!(
+        r.body["data"]["choices"],
+        json!([{"name": "team.concurrent · \\bglobex\\b", "value": "concurrent"}])
+    );
+    let r = bot.ask(typing(41, &member, "conc")).await;
+    assert_eq!(r.body["data"]["choices"], json!([]));
+
     // Removed, it is gone from the settings and from reviews; removing it twice says so.
     let r = bot
         .ask(settings2(
@@ -336,4 +357,70 @@ async fn own_places_and_spelling_are_saved_listed_and_kept() {
     }
     assert!(!shown.contains("acme.fr"), "{shown}");
     bot.stop().await;
+}
+
+/// `/settings` as Discord checks it, beyond the shared manifest validation: every localized
+/// name lower case and at most 32 characters, every localized description and choice name at
+/// most 100, at most 25 options or choices per level, required options first, autocomplete
+/// never with choices, and at most 8,000 characters in all per locale.
+#[test]
+fn the_settings_manifest_is_within_discords_limits_in_every_locale() {
+    fn walk(o: &Value, locale: &str, total: &mut usize) {
+        let local = |key: &str| {
+            o[format!("{key}_localizations")][locale]
+                .as_str()
+                .or_else(|| o[key].as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let name = local("name");
+        assert!(
+            (1..=32).contains(&name.chars().count())
+                && name == name.to_lowercase()
+                && !name.contains(' '),
+            "{locale}: name {name:?}"
+        );
+        *total += name.chars().count();
+        if o.get("description").is_some() {
+            let d = local("description");
+            assert!((1..=100).contains(&d.chars().count()), "{locale}: {d:?}");
+            *total += d.chars().count();
+        }
+        let choices = o["choices"].as_array().cloned().unwrap_or_default();
+        assert!(choices.len() <= 25);
+        assert!(
+            choices.is_empty() || o.get("autocomplete").is_none(),
+            "{name}: autocomplete with choices"
+        );
+        for c in &choices {
+            let n = c["name_localizations"][locale]
+                .as_str()
+                .or_else(|| c["name"].as_str())
+                .unwrap_or("");
+            assert!((1..=100).contains(&n.chars().count()), "{locale}: {n:?}");
+            *total += n.chars().count() + c["value"].as_str().map_or(0, str::len);
+        }
+        let options = o["options"].as_array().cloned().unwrap_or_default();
+        assert!(options.len() <= 25, "{name}: {} options", options.len());
+        let mut optional_seen = false;
+        for x in &options {
+            if x["type"].as_u64().is_some_and(|t| t > 2) {
+                let required = x["required"].as_bool().unwrap_or(false);
+                assert!(
+                    !(required && optional_seen),
+                    "{name}: a required option after an optional one"
+                );
+                optional_seen |= !required;
+            }
+            walk(x, locale, total);
+        }
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/commands/settings.json");
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("settings.json")).expect("JSON");
+    for locale in ["", "fr", "en-US", "en-GB"] {
+        let mut total = 0;
+        walk(&manifest, locale, &mut total);
+        assert!(total <= 8000, "{locale}: {total} characters");
+    }
 }
