@@ -198,7 +198,7 @@ fn add_rule(s: &mut ServerSettings, inv: &Invocation) -> Result<(), Refusal> {
             flag: text("flag-example").into_iter().collect(),
             pass: text("pass-example").into_iter().collect(),
         },
-        exact: false,
+        exact: inv.bool_option("exact").unwrap_or(false),
     };
     let rule = TeamRule::compile(spec).map_err(|e| refusal(&e))?;
     let spec = rule.spec().clone();

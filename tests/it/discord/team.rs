@@ -282,6 +282,29 @@ async fn a_bad_rule_is_refused_with_the_reason_and_nothing_is_saved() {
     let r = bot.ask(settings(25, &en, "show", json!([]))).await;
     assert!(!embeds(&r).contains("team."), "{}", embeds(&r));
     assert!(embeds(&r).contains("Team rules"), "{}", embeds(&r));
+
+    // `exact`: case matters, and the examples are checked that way.
+    let exact = |id: u64, pass: &str| {
+        settings2(
+            id,
+            &en,
+            "rule",
+            "add",
+            json!([s("id", "code-name"), s("pattern", "ZEUS"), s("severity", "error"),
+                   s("message", "Internal code name"), s("flag-example", "Project ZEUS"),
+                   s("pass-example", pass), {"name": "exact", "type": 5, "value": true}]),
+        )
+    };
+    let r = bot.ask(exact(26, "Project ZÉUS")).await;
+    assert_eq!(content(&r), "Setting saved.", "{:#}", r.body);
+    let r = bot.ask(exact(27, "Project Zeus")).await;
+    assert_eq!(content(&r), "Setting saved.", "{:#}", r.body);
+    let r = bot
+        .ask(fixtures::review(28, &en, "Zeus and ZEUS are here ^AB"))
+        .await;
+    assert!(embeds(&r).contains("Internal code name"), "{}", embeds(&r));
+    let r = bot.ask(fixtures::review(29, &en, "Zeus is here ^AB")).await;
+    assert!(!embeds(&r).contains("Internal code name"), "{}", embeds(&r));
     bot.stop().await;
 }
 
