@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 
-use crate::review::{render, review, History, Language, Review, Settings, Verdict};
+use crate::review::{
+    own_places, render, review, team_rules, History, Language, Review, Settings, Verdict,
+};
 
 /// How `review` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,6 +58,26 @@ pub struct ReviewArgs {
     /// JSON lines of the account's earlier posted tweets, oldest first (history rules).
     #[arg(long)]
     pub history: Option<PathBuf>,
+    /// The team's own rules: a TOML file of `[[rule]]` tables (id, pattern, severity,
+    /// message, fix, examples); findings are `team.<id>`. See README.md.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// One of the account's own domains (repeatable): links to it are its own content.
+    #[arg(
+        long = "own-domain",
+        value_name = "DOMAIN",
+        env = "TWEETGUARD_OWN_DOMAINS",
+        value_delimiter = ','
+    )]
+    pub own_domains: Vec<String>,
+    /// One of the company's own handles on any network (repeatable, `@` optional).
+    #[arg(
+        long = "own-handle",
+        value_name = "HANDLE",
+        env = "TWEETGUARD_OWN_HANDLES",
+        value_delimiter = ','
+    )]
+    pub own_handles: Vec<String>,
 }
 
 /// What can go wrong before or while reviewing: each a message for the person at the terminal.
@@ -75,11 +97,15 @@ pub enum ReviewError {
     },
     #[error("cannot write the review: {0}")]
     Write(#[source] std::io::Error),
+    #[error("{file}: {reason}")]
+    Rules { file: String, reason: String },
+    #[error(transparent)]
+    OwnPlace(#[from] own_places::OwnPlaceError),
 }
 
 impl ReviewArgs {
-    /// The review settings these flags describe.
-    pub fn settings(&self) -> Settings {
+    /// The review settings these flags describe; reads and checks the `--rules` file.
+    pub fn settings(&self) -> Result<Settings, ReviewError> {
         let mut s = Settings::default();
         s.limit = self.limit;
         s.language = match self.lang {
@@ -90,8 +116,41 @@ impl ReviewArgs {
         s.signature_required = !self.no_signature;
         s.signature = self.signature.clone().filter(|x| !x.trim().is_empty());
         s.company = self.company.clone().filter(|x| !x.trim().is_empty());
-        s
+        own_places::edit(
+            &mut s.own_domains,
+            &self.own_domains,
+            false,
+            own_places::domain,
+        )?;
+        own_places::edit(
+            &mut s.own_handles,
+            &self.own_handles,
+            false,
+            own_places::handle,
+        )?;
+        if let Some(path) = &self.rules {
+            load_rules(path, &mut s)?;
+        }
+        Ok(s)
     }
+}
+
+/// Read the `--rules` file into the settings: every rule checked and compiled once, the first
+/// refusal (with its reason) an error.
+fn load_rules(path: &PathBuf, settings: &mut Settings) -> Result<(), ReviewError> {
+    let file = path.display().to_string();
+    let data = std::fs::read_to_string(path).map_err(|source| ReviewError::Read {
+        what: file.clone(),
+        source,
+    })?;
+    let refused = |reason: String| ReviewError::Rules {
+        file: file.clone(),
+        reason,
+    };
+    let specs = team_rules::specs_from_toml(&data).map_err(|e| refused(e.to_string()))?;
+    settings
+        .add_team_rules(specs)
+        .map_err(|e| refused(e.to_string()))
 }
 
 /// One line of JSONL input: a JSON string, or an object with `text`.
@@ -141,7 +200,7 @@ pub fn run(
     out: &mut dyn Write,
     colour: bool,
 ) -> Result<bool, ReviewError> {
-    let settings = args.settings();
+    let settings = args.settings()?;
     let history = match &args.history {
         Some(p) => load_history(p, &settings)?,
         None => History::default(),

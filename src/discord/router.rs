@@ -707,6 +707,9 @@ impl Router {
             Action::Slash { name, .. } if name == handlers::settings::SLASH => {
                 handlers::settings::slash(self, inv).await
             }
+            Action::Autocomplete { name, value, .. } if name == handlers::settings::SLASH => {
+                handlers::settings::autocomplete(self, inv, value).await
+            }
             Action::Autocomplete { .. } => Response::Autocomplete(Vec::new()),
             Action::Slash { name, .. } if name == handlers::review::SLASH => {
                 handlers::review::slash(self, inv, now).await

@@ -6,12 +6,13 @@
 //! version of the bot, another feature) are carried through unchanged, so a save never loses
 //! what someone else wrote.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::review::{Language, LexiconError, Settings};
+use crate::review::{Language, LexiconError, Settings, TeamRuleSpec, TeamRules};
 use crate::store::GuildSettings;
 use crate::workflow::Policy;
 
@@ -27,6 +28,9 @@ pub const PUBLISH_TARGETS_KEY: &str = crate::publish::TARGETS;
 /// The key of the server's language (its Discord locale), for what the bot writes outside an
 /// interaction: card updates after a post, notices to authors.
 pub const LANGUAGE_KEY: &str = "language";
+/// The entry of [`ReviewPrefs::words`] that holds the words spelling accepts
+/// (`/settings words spelling`), rather than a rule's team words.
+pub const SPELLING_WORDS: &str = "spelling";
 
 /// How a server tunes its reviews; every field unset means "the bot's default".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,9 +45,42 @@ pub struct ReviewPrefs {
     /// The company's name, for the self-talk and third-person checks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// The team's own words, by rule id (`promotion.sales-words`: `braderie`).
+    /// The team's own words, by rule id (`promotion.sales-words`: `braderie`), and under
+    /// [`SPELLING_WORDS`] the words spelling accepts.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub words: BTreeMap<String, Vec<String>>,
+    /// Whether spelling is checked (`/settings spelling on|off`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spelling: Option<bool>,
+    /// The account's own domains (`acme.com`), normalised
+    /// ([`crate::review::own_places::domain`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub own_domains: Vec<String>,
+    /// The company's own handles, without `@`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub own_handles: Vec<String>,
+    /// The team's own rules as written (`/settings rule add`), checked when added.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "lenient_rules"
+    )]
+    pub rules: Vec<TeamRuleSpec>,
+}
+
+/// The stored rules, each read on its own: one that doesn't parse (hand-edited, from another
+/// version) is left out with a warning, rather than losing the server's whole review tuning.
+fn lenient_rules<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<TeamRuleSpec>, D::Error> {
+    let raw = Vec::<Value>::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .filter_map(|v| match serde_json::from_value(v) {
+            Ok(spec) => Some(spec),
+            Err(e) => {
+                tracing::warn!(error = %e, "a stored team rule doesn't read; left out");
+                None
+            }
+        })
+        .collect())
 }
 
 /// One server's settings, typed.
@@ -131,12 +168,67 @@ impl ServerSettings {
             s.company = Some(company.to_string());
         }
         for (rule, terms) in &r.words {
-            if !terms.is_empty() {
+            if rule == SPELLING_WORDS {
+                s.add_known_words(terms);
+            } else if !terms.is_empty() {
                 s.add_team_words(rule, terms)?;
+            }
+        }
+        if let Some(spelling) = r.spelling {
+            s.spelling = spelling;
+        }
+        for (mine, theirs) in [
+            (&mut s.own_domains, &r.own_domains),
+            (&mut s.own_handles, &r.own_handles),
+        ] {
+            for item in theirs {
+                if !mine.contains(item) {
+                    mine.push(item.clone());
+                }
+            }
+        }
+        if !r.rules.is_empty() {
+            if let Err(e) = s.add_compiled_team_rules(&compiled(&r.rules)) {
+                tracing::warn!(error = %e, "the server's team rules clash with the bot's; left out");
             }
         }
         Ok(s)
     }
+}
+
+/// How many rule sets [`compiled`] keeps: far more servers than one process usually serves
+/// with rules of their own; past it, the cache starts over.
+const COMPILED_SETS: usize = 256;
+
+/// A server's stored rules, compiled once per process and shared by every review made with
+/// them (a proposal builds its settings anew; its rules are not compiled anew). Each rule was
+/// checked when added; one that this bot refuses (a tighter limit in a newer version) is left
+/// out, not the server's whole tuning.
+fn compiled(rules: &[TeamRuleSpec]) -> Arc<TeamRules> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<TeamRules>>>> = OnceLock::new();
+    let key = serde_json::to_string(rules).unwrap_or_default();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let lock = || {
+        cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some(hit) = lock().get(&key) {
+        return Arc::clone(hit);
+    }
+    let mut set = TeamRules::default();
+    for spec in rules {
+        if let Err(e) = set.extend([spec.clone()]) {
+            tracing::warn!(error = %e, "a stored team rule is refused; left out");
+        }
+    }
+    let set = Arc::new(set);
+    let mut map = lock();
+    if map.len() >= COMPILED_SETS {
+        map.clear();
+    }
+    map.insert(key, Arc::clone(&set));
+    set
 }
 
 /// A Discord id stored as a string (JSON readers keep every digit) or, from older rows, a
@@ -166,6 +258,10 @@ mod tests {
             .insert("promotion.sales-words".into(), vec!["braderie".into()]);
         s.publish_targets = Some(vec!["mastodon".into()]);
         s.language = Some(Language::Fr);
+        s.review.spelling = Some(false);
+        s.review.own_domains = vec!["acme.com".into()];
+        s.review.own_handles = vec!["acme".into()];
+        s.review.rules = vec![rule("globex", "globex")];
         let back = ServerSettings::from_stored(s.to_stored());
         assert!(back.saved);
         assert_eq!(back.review_channel, Some(u64::MAX - 3));
@@ -174,6 +270,31 @@ mod tests {
         assert_eq!(back.publish_targets, s.publish_targets);
         assert_eq!(back.language, Some(Language::Fr));
         assert_eq!(back.to_stored().extra["someone_elses"], 42);
+    }
+
+    fn rule(id: &str, pattern: &str) -> TeamRuleSpec {
+        TeamRuleSpec {
+            id: id.into(),
+            pattern: pattern.into(),
+            unless: None,
+            severity: crate::review::Severity::Warning,
+            message: crate::review::team_rules::Bilingual::both("Non"),
+            fix: None,
+            examples: Default::default(),
+            exact: false,
+        }
+    }
+
+    #[test]
+    fn a_stored_rule_that_doesnt_read_is_left_out_alone() {
+        let mut s = ServerSettings::default();
+        s.review.limit = Some(100);
+        s.review.rules = vec![rule("a", "a"), rule("b", "b")];
+        let mut stored = s.to_stored();
+        stored.extra[REVIEW_KEY]["rules"][0]["severity"] = "dreadful".into();
+        let back = ServerSettings::from_stored(stored);
+        assert_eq!(back.review.limit, Some(100));
+        assert_eq!(back.review.rules, [rule("b", "b")]);
     }
 
     #[test]
@@ -204,5 +325,40 @@ mod tests {
             .words
             .insert("no.such-rule".into(), vec!["mot".into()]);
         assert!(s.review_settings(&Settings::default()).is_err());
+    }
+
+    #[test]
+    fn spelling_own_places_and_rules_reach_the_review() {
+        let mut base = Settings::default();
+        base.own_domains = vec!["acme.com".into()];
+        let mut s = ServerSettings::default();
+        s.review.spelling = Some(false);
+        s.review
+            .words
+            .insert(SPELLING_WORDS.into(), vec!["Zorglub".into()]);
+        s.review.own_domains = vec!["acme.com".into(), "acme.fr".into()];
+        s.review.own_handles = vec!["acme".into()];
+        s.review.rules = vec![rule("globex", "globex"), rule("bad", "(")];
+        let r = s.review_settings(&base).expect("settings");
+        assert!(!r.spelling);
+        assert!(r.is_known_word("zorglub"));
+        assert_eq!(r.own_domains, ["acme.com", "acme.fr"]);
+        assert_eq!(r.own_handles, ["acme"]);
+        let rules = r.team_rules().expect("rules");
+        assert_eq!(
+            rules.len(),
+            1,
+            "the pattern that doesn't compile is left out"
+        );
+        let review = crate::review::review("Mieux que Globex", &r, &Default::default());
+        assert!(review.findings.iter().any(|f| f.rule == "team.globex"));
+        // Built again (the next proposal), the rules are the same compiled ones.
+        let again = s.review_settings(&base).expect("settings");
+        let first = rules.rules().next().map(|r| r as *const _);
+        let second = again
+            .team_rules()
+            .and_then(|r| r.rules().next())
+            .map(|r| r as *const _);
+        assert_eq!(first, second, "compiled once");
     }
 }

@@ -13,10 +13,12 @@ pub mod lexicon;
 pub mod messages;
 mod names;
 pub mod networks;
+pub mod own_places;
 mod promotion;
 mod reach;
 mod relay;
 pub mod render;
+pub mod team_rules;
 mod text;
 mod tone;
 
@@ -27,6 +29,7 @@ use serde::{Deserialize, Serialize};
 pub use identity::default_signature;
 use lexicon::Match;
 pub use lexicon::{Lexicon, LexiconError};
+pub use team_rules::{TeamRuleError, TeamRuleSpec, TeamRules};
 use text::Tweet;
 
 /// Every rule id the engine can emit: stable, in JSON output and users' scripts.
@@ -77,11 +80,13 @@ pub enum Guideline {
     Generosity,
     Tone,
     Outsourcing,
+    /// The team's own rules (`/settings rule add`, `--rules FILE`): findings `team.<id>`.
+    Team,
 }
 
 impl Guideline {
-    /// Every guideline, in the article's order.
-    pub const ALL: [Guideline; 8] = [
+    /// Every guideline: the article's eight in its order, then the team's own rules.
+    pub const ALL: [Guideline; 9] = [
         Guideline::Identity,
         Guideline::Dialogue,
         Guideline::Promotion,
@@ -90,6 +95,7 @@ impl Guideline {
         Guideline::Generosity,
         Guideline::Tone,
         Guideline::Outsourcing,
+        Guideline::Team,
     ];
 
     /// The stable id (`promotion`, ...).
@@ -103,6 +109,7 @@ impl Guideline {
             Guideline::Generosity => "generosity",
             Guideline::Tone => "tone",
             Guideline::Outsourcing => "outsourcing",
+            Guideline::Team => "team",
         }
     }
 }
@@ -234,6 +241,8 @@ pub struct Settings {
     team_words: Option<Arc<Lexicon>>,
     /// The team's own words that spelling accepts (product names, jargon), folded to lower case.
     known_words: Option<Arc<std::collections::HashSet<Box<str>>>>,
+    /// The team's own rules, compiled once ([`Settings::add_team_rules`]).
+    team_rules: Option<Arc<TeamRules>>,
 }
 
 impl Default for Settings {
@@ -252,6 +261,7 @@ impl Default for Settings {
             spelling: true,
             team_words: None,
             known_words: None,
+            team_rules: None,
         }
     }
 }
@@ -281,6 +291,37 @@ impl Settings {
                 .map(String::into_boxed_str),
         );
         self.known_words = Some(Arc::new(set));
+    }
+
+    /// Add a team's own rules (`--rules FILE`, `/settings rule add`): each is checked and
+    /// compiled here, once; every review made with these settings runs them. The first rule
+    /// refused (invalid or too large pattern, examples that misbehave, a duplicate id) is the
+    /// error, and nothing is added.
+    pub fn add_team_rules<I>(&mut self, specs: I) -> Result<(), TeamRuleError>
+    where
+        I: IntoIterator<Item = TeamRuleSpec>,
+    {
+        let mut rules = self.team_rules.as_deref().cloned().unwrap_or_default();
+        rules.extend(specs)?;
+        self.team_rules = (!rules.is_empty()).then(|| Arc::new(rules));
+        Ok(())
+    }
+
+    /// Add rules already compiled (a server's, compiled once per process): shared, not
+    /// recompiled.
+    pub fn add_compiled_team_rules(&mut self, compiled: &TeamRules) -> Result<(), TeamRuleError> {
+        if compiled.is_empty() {
+            return Ok(());
+        }
+        let mut rules = self.team_rules.as_deref().cloned().unwrap_or_default();
+        rules.extend_compiled(compiled)?;
+        self.team_rules = Some(Arc::new(rules));
+        Ok(())
+    }
+
+    /// The team's own rules, when there are any.
+    pub fn team_rules(&self) -> Option<&TeamRules> {
+        self.team_rules.as_deref()
     }
 
     /// Whether the team accepts this word (case ignored).
@@ -504,6 +545,7 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
         tone::check(&ctx, &mut findings);
         tone::check_length(&ctx, weighted, &mut findings);
         networks::check(&ctx, &mut findings);
+        team_rules::check(&ctx, &mut findings);
     }
     findings.sort_by(|a, b| {
         (a.guideline, a.severity, a.spans.first().map(|s| s.start)).cmp(&(

@@ -362,7 +362,7 @@ pub(crate) fn fold(s: &str) -> String {
 }
 
 /// Lowercase and strip the accent of one character.
-fn fold_char(c: char, out: &mut String) {
+pub(crate) fn fold_char(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
         return;

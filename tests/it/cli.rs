@@ -6,11 +6,19 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 fn tweetguard(args: &[&str], stdin: &str) -> Output {
+    tweetguard_with(args, stdin, &[])
+}
+
+/// `tweetguard` with these environment variables set (and none of the user's own).
+fn tweetguard_with(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tweetguard"))
         .args(args)
         .env_remove("TWEETGUARD_SIGNATURE")
         .env_remove("TWEETGUARD_COMPANY")
         .env_remove("TWEETGUARD_LIMIT")
+        .env_remove("TWEETGUARD_OWN_DOMAINS")
+        .env_remove("TWEETGUARD_OWN_HANDLES")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -222,4 +230,229 @@ fn usage_and_io_errors_exit_2_with_a_clear_message() {
     let o = tweetguard(&["review", "--history", bad.to_str().unwrap(), "x"], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"));
+}
+
+const RULES: &str = r#"
+[[rule]]
+id = "competitor"
+pattern = '\bglobex\b'
+severity = "error"
+message.fr = "On ne cite pas {terms}."
+message.en = "We don't name {terms}."
+fix = "Parlez de nous."
+examples = { flag = "Mieux que Globex", pass = "Globexpress" }
+
+[[rule]]
+id = "ad-required"
+pattern = "partenariat|sponsored"
+unless = '#(ad|pub)\b'
+severity = "suggestion"
+message = "Add #ad."
+"#;
+
+fn team_findings(v: &Value) -> Vec<&Value> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["guideline"] == "team")
+        .collect()
+}
+
+#[test]
+fn rules_file_adds_the_teams_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.toml");
+    std::fs::write(&path, RULES).unwrap();
+    let rules = path.to_str().unwrap();
+    let text = "En partenariat avec nous, bien mieux que GLÔBEX ^SG";
+    let o = tweetguard(&["review", "--format", "json", "--rules", rules, text], "");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an error-severity team rule blocks"
+    );
+    let v = json(&o);
+    let found = team_findings(&v);
+    let ids: Vec<&str> = found.iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert_eq!(ids, ["team.competitor", "team.ad-required"]);
+    let competitor = found[0];
+    assert_eq!(competitor["severity"], "error");
+    assert_eq!(competitor["message"], "On ne cite pas GLÔBEX.");
+    assert_eq!(competitor["fix"], "Parlez de nous.");
+    let span = &competitor["spans"][0];
+    let (start, end) = (
+        span["start"].as_u64().unwrap() as usize,
+        span["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], "GLÔBEX");
+
+    // An English tweet gets the English message; `#ad` answers the must.
+    let v = json(&tweetguard(
+        &[
+            "review",
+            "--format",
+            "json",
+            "--rules",
+            rules,
+            "Sponsored: Globex, retired #ad ^SG",
+        ],
+        "",
+    ));
+    let found = team_findings(&v);
+    assert_eq!(found.len(), 1, "{v:#}");
+    assert_eq!(found[0]["message"], "We don't name Globex.");
+
+    // The text report shows them under their own heading; jsonl applies them to every line.
+    let out = stdout(&tweetguard(&["review", "--rules", rules, text], ""));
+    assert!(out.contains("Les règles de l'équipe"), "{out}");
+    let o = tweetguard(
+        &["review", "--format", "jsonl", "--rules", rules],
+        "\"Globex\"\n\"Rien\"\n",
+    );
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(team_findings(&lines[0]).len(), 1);
+    assert!(team_findings(&lines[1]).is_empty());
+}
+
+#[test]
+fn a_bad_rules_file_exits_2_with_the_file_the_rule_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "[[rule]]\nid = \"x\"\npattern = \"(oops\"\nseverity = \"error\"\nmessage = \"m\"\n",
+            "rule `x`: the pattern is not a valid regular expression",
+        ),
+        (
+            "[[rule]]\nid = \"big\"\npattern = '\\w{200}\\w{200}\\w{200}'\nseverity = \"error\"\nmessage = \"m\"\n",
+            "rule `big`: the pattern is too large once compiled",
+        ),
+        (
+            "[[rule]]\nid = \"ex\"\npattern = \"promo\"\nseverity = \"error\"\nmessage = \"m\"\nexamples.pass = \"Promo !\"\n",
+            "rule `ex`: its pass example is flagged: \"Promo !\"",
+        ),
+        (
+            "[[rule]]\nid = \"typo\"\npatern = \"x\"\nseverity = \"error\"\nmessage = \"m\"\n",
+            "unknown field `patern`",
+        ),
+        (
+            "[[rule]]\nid = \"sev\"\npattern = \"x\"\nseverity = \"fatal\"\nmessage = \"m\"\n",
+            "unknown variant `fatal`",
+        ),
+    ];
+    for (i, (file, expected)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("rules{i}.toml"));
+        std::fs::write(&path, file).unwrap();
+        let o = tweetguard(&["review", "--rules", path.to_str().unwrap(), "promo"], "");
+        assert_eq!(o.status.code(), Some(2), "{file}");
+        assert!(o.stdout.is_empty(), "no review printed");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(path.to_str().unwrap()), "{err}");
+        assert!(err.contains(expected), "{expected} in {err}");
+    }
+    let o = tweetguard(&["review", "--rules", "/nonexistent/rules.toml", "x"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/rules.toml"));
+}
+
+#[test]
+fn the_readme_rules_example_is_a_valid_rules_file() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("#### Team rules")
+        .nth(1)
+        .expect("README documents team rules");
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a TOML example");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.toml");
+    std::fs::write(&path, example).unwrap();
+    let o = tweetguard(
+        &[
+            "review",
+            "--format",
+            "json",
+            "--rules",
+            path.to_str().unwrap(),
+            "Sponsored by Globex ^SG",
+        ],
+        "",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v = json(&o);
+    let ids: Vec<&str> = team_findings(&v)
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert_eq!(ids, ["team.competitor", "team.ad-required"]);
+}
+
+#[test]
+fn own_domains_and_handles_are_checked_from_flags_and_the_environment() {
+    let tweet = "Tout sur https://blog.acme.com/x, par @acme ^SG";
+    let ok = tweetguard(
+        &[
+            "review",
+            "--format",
+            "json",
+            "--own-domain",
+            "https://www.Acme.com/",
+            "--own-domain",
+            "acme.fr",
+            "--own-handle",
+            "@Acme",
+            tweet,
+        ],
+        "",
+    );
+    assert_ne!(
+        ok.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let o = tweetguard(&["review", "--own-domain", "acme", tweet], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("`acme` is not a domain"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The environment is read, comma-separated.
+    let o = tweetguard_with(
+        &["review", tweet],
+        "",
+        &[("TWEETGUARD_OWN_DOMAINS", "acme.com,not a domain")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`not a domain` is not a domain"));
+    let o = tweetguard_with(
+        &["review", tweet],
+        "",
+        &[
+            ("TWEETGUARD_OWN_DOMAINS", "acme.com,acme.fr"),
+            ("TWEETGUARD_OWN_HANDLES", "acme"),
+        ],
+    );
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = tweetguard_with(&["review", tweet], "", &[("TWEETGUARD_OWN_HANDLES", "a b")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`a b` is not a handle"));
 }

@@ -1,16 +1,19 @@
 //! `/settings ...` (Manage Server): the server's review channel, reviewer and contractor roles,
-//! quorums, approvals needed, expiry, length limit, signatures, company name, team words and
-//! publishing networks. Each subcommand changes one thing and answers (privately) with the
-//! whole settings, so an admin sees at once what the server now does.
+//! quorums, approvals needed, expiry, length limit, signatures, company name, team words,
+//! spelling and its accepted words, the account's own domains and handles, the team's own
+//! rules and publishing networks. Each subcommand changes one thing and answers (privately)
+//! with the whole settings, so an admin sees at once what the server now does.
 
 use chrono::Utc;
 
 use crate::discord::embeds::{escape_markdown, limits, notice, truncate};
 use crate::discord::messages::{fill, text};
-use crate::discord::response::{Embed, EmbedField, Message, Response};
+use crate::discord::response::{Choice, Embed, EmbedField, Message, Response, MAX_CHOICES};
 use crate::discord::router::{Invocation, Router};
 use crate::discord::server::ServerSettings;
-use crate::review::{Language, Settings};
+use crate::review::own_places::{self, OwnPlaceError};
+use crate::review::team_rules::{self, Bilingual, Examples, TeamRule, TeamRuleError};
+use crate::review::{Language, Settings, Severity, TeamRuleSpec};
 use crate::workflow::{GuildId, Quorum, RoleId};
 
 /// The slash command's name (`commands/settings.json`).
@@ -92,6 +95,35 @@ fn change(s: &mut ServerSettings, inv: &Invocation, base: &Settings) -> Result<b
                 return Err(("settings.bad-words", vec![("reason", e.to_string())]));
             }
         }
+        Some("rule") => match sub.get(1).copied() {
+            Some("add") => add_rule(s, inv)?,
+            Some("remove") => {
+                let given = inv.string_option("id").unwrap_or("");
+                let id = team_rules::normalise_id(given).unwrap_or_default();
+                let before = s.review.rules.len();
+                s.review.rules.retain(|r| r.id != id);
+                if s.review.rules.len() == before {
+                    return Err((
+                        "settings.rule-unknown",
+                        vec![("id", escape_markdown(given.trim()))],
+                    ));
+                }
+            }
+            _ => return Ok(false),
+        },
+        Some("own-domains") => edit_places(
+            &mut s.review.own_domains,
+            inv.string_option("domains"),
+            sub.get(1) == Some(&"remove"),
+            own_places::domain,
+        )?,
+        Some("own-handles") => edit_places(
+            &mut s.review.own_handles,
+            inv.string_option("handles"),
+            sub.get(1) == Some(&"remove"),
+            own_places::handle,
+        )?,
+        Some("spelling") => s.review.spelling = Some(inv.string_option("state") != Some("off")),
         Some("publish-to") => {
             let names: Vec<String> = inv
                 .string_option("networks")
@@ -111,6 +143,159 @@ fn change(s: &mut ServerSettings, inv: &Invocation, base: &Settings) -> Result<b
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// `/settings rule remove id`, as the admin types: the server's rules whose id or pattern
+/// contains what is typed. Nothing for members who may not change the settings.
+pub async fn autocomplete(router: &Router, inv: &Invocation, typed: &str) -> Response {
+    let (Some(guild), Some(store), true) = (inv.guild_id, router.store.as_deref(), inv.is_admin)
+    else {
+        return Response::Autocomplete(Vec::new());
+    };
+    let rules = match store.settings(GuildId(guild)).await {
+        Ok(stored) => ServerSettings::from_stored(stored).review.rules,
+        Err(e) => {
+            tracing::warn!(error = %e, "autocomplete: could not read the server's settings");
+            return Response::Autocomplete(Vec::new());
+        }
+    };
+    let typed = typed.trim().trim_start_matches("team.").to_lowercase();
+    let choices = rules
+        .into_iter()
+        .filter(|r| r.id.contains(&typed) || r.pattern.to_lowercase().contains(&typed))
+        .take(MAX_CHOICES)
+        .map(|r| Choice {
+            name: truncate(&format!("team.{} · {}", r.id, r.pattern), 100, "…"),
+            value: r.id.into(),
+        })
+        .collect();
+    Response::Autocomplete(choices)
+}
+
+/// `/settings rule add`: the rule is checked (id, pattern within its size limit, its own
+/// examples) before it is saved; a rule with the same id is replaced.
+fn add_rule(s: &mut ServerSettings, inv: &Invocation) -> Result<(), Refusal> {
+    let text = |name: &str| {
+        inv.string_option(name)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    let severity = match inv.string_option("severity") {
+        Some("error") => Severity::Error,
+        Some("suggestion") => Severity::Suggestion,
+        _ => Severity::Warning,
+    };
+    let spec = TeamRuleSpec {
+        id: text("id").unwrap_or_default(),
+        pattern: inv.string_option("pattern").unwrap_or("").to_string(),
+        unless: text("unless"),
+        severity,
+        // One message from Discord serves both languages.
+        message: Bilingual::both(text("message").unwrap_or_default()),
+        fix: text("fix").map(Bilingual::both),
+        examples: Examples {
+            flag: text("flag-example").into_iter().collect(),
+            pass: text("pass-example").into_iter().collect(),
+        },
+        exact: inv.bool_option("exact").unwrap_or(false),
+    };
+    let rule = TeamRule::compile(spec).map_err(|e| refusal(&e))?;
+    let spec = rule.spec().clone();
+    let rules = &mut s.review.rules;
+    if let Some(existing) = rules.iter_mut().find(|r| r.id == spec.id) {
+        *existing = spec;
+    } else if rules.len() >= team_rules::MAX_RULES {
+        return Err(refusal(&TeamRuleError::TooMany {
+            max: team_rules::MAX_RULES,
+        }));
+    } else {
+        rules.push(spec);
+    }
+    Ok(())
+}
+
+/// What a refused rule says, in the member's language, with what they typed escaped.
+fn refusal(e: &TeamRuleError) -> Refusal {
+    let id = |id: &str| ("id", escape_markdown(id));
+    let field = |f: &str| {
+        let key = match f {
+            "pattern" => "pattern",
+            "unless pattern" => "unless",
+            "message" => "message",
+            "fix" => "fix",
+            _ => "example",
+        };
+        ("field", format!("settings.field-{key}"))
+    };
+    match e {
+        TeamRuleError::BadId(given) => ("settings.rule-bad-id", vec![id(given)]),
+        TeamRuleError::Duplicate(given) => ("settings.rule-bad-id", vec![id(given)]),
+        TeamRuleError::TooMany { max } => {
+            ("settings.rule-too-many", vec![("max", max.to_string())])
+        }
+        TeamRuleError::Empty { id: i, field: f } => ("settings.rule-empty", vec![id(i), field(f)]),
+        TeamRuleError::TooLong {
+            id: i,
+            field: f,
+            max,
+        } => (
+            "settings.rule-too-long",
+            vec![id(i), field(f), ("max", max.to_string())],
+        ),
+        TeamRuleError::BadPattern {
+            id: i,
+            field: f,
+            reason,
+        } => (
+            "settings.rule-bad-pattern",
+            vec![
+                id(i),
+                field(f),
+                // Shown in a code block: no Markdown there, but a backtick would close it.
+                ("reason", truncate(&reason.replace('`', "ˋ"), 800, "…")),
+            ],
+        ),
+        TeamRuleError::TooLarge {
+            id: i,
+            field: f,
+            limit,
+        } => (
+            "settings.rule-too-large",
+            vec![id(i), field(f), ("limit", (limit / 1024).to_string())],
+        ),
+        TeamRuleError::BadSeverity { id: i } => ("settings.rule-bad-severity", vec![id(i)]),
+        TeamRuleError::FlagExampleMissed { id: i, example } => (
+            "settings.rule-flag-missed",
+            vec![id(i), ("example", escape_markdown(example))],
+        ),
+        TeamRuleError::PassExampleFlagged { id: i, example } => (
+            "settings.rule-pass-flagged",
+            vec![id(i), ("example", escape_markdown(example))],
+        ),
+    }
+}
+
+/// `/settings own-domains|own-handles add|remove`: a comma- or space-separated list.
+fn edit_places(
+    list: &mut Vec<String>,
+    given: Option<&str>,
+    remove: bool,
+    normalise: fn(&str) -> Result<String, OwnPlaceError>,
+) -> Result<(), Refusal> {
+    let items: Vec<String> = given
+        .unwrap_or("")
+        .split([',', ' ', '\n'])
+        .map(str::to_string)
+        .collect();
+    own_places::edit(list, &items, remove, normalise).map_err(|e| match e {
+        OwnPlaceError::BadDomain(d) => {
+            ("settings.bad-domain", vec![("domain", escape_markdown(&d))])
+        }
+        OwnPlaceError::BadHandle(h) => {
+            ("settings.bad-handle", vec![("handle", escape_markdown(&h))])
+        }
+    })
 }
 
 /// `/settings`.
@@ -134,7 +319,14 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
     let changed = match change(&mut s, inv, &router.config.review) {
         Ok(c) => c,
         Err((key, args)) => {
-            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            // A `field` argument is a message key: the field's name in the member's language.
+            let args: Vec<(&str, &str)> = args
+                .iter()
+                .map(|(k, v)| match *k {
+                    "field" => (*k, text(v, lang)),
+                    _ => (*k, v.as_str()),
+                })
+                .collect();
             return Response::Message(notice(key, lang, &args));
         }
     };
@@ -236,9 +428,25 @@ pub fn summary(s: &ServerSettings, base: &Settings, lang: Language) -> Embed {
                                 escape_markdown,
                             ),
                     ),
+                    (
+                        "spelling",
+                        yes_no(s.review.spelling.unwrap_or(base.spelling)),
+                    ),
                 ],
             ),
         ),
+        (
+            "settings.own",
+            fill(
+                "settings.own-value",
+                lang,
+                &[
+                    ("domains", &listed(&s.review.own_domains, "", lang)),
+                    ("handles", &listed(&s.review.own_handles, "@", lang)),
+                ],
+            ),
+        ),
+        ("settings.rules", rules(s, lang)),
         (
             "settings.words",
             if s.review.words.is_empty() {
@@ -260,7 +468,7 @@ pub fn summary(s: &ServerSettings, base: &Settings, lang: Language) -> Embed {
             ),
         ),
     ];
-    Embed {
+    let mut embed = Embed {
         title: Some(text("settings.title", lang).into()),
         fields: rows
             .into_iter()
@@ -271,5 +479,166 @@ pub fn summary(s: &ServerSettings, base: &Settings, lang: Language) -> Embed {
             })
             .collect(),
         ..Embed::default()
+    };
+    fit_total(&mut embed);
+    embed
+}
+
+/// Items of a list, escaped, each with `prefix`; `none` when empty.
+fn listed(items: &[String], prefix: &str, lang: Language) -> String {
+    if items.is_empty() {
+        return text("settings.none", lang).to_string();
+    }
+    items
+        .iter()
+        .map(|i| escape_markdown(&format!("{prefix}{i}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The team's rules, one line each (`team.id`, severity, pattern), as many as fit in a field
+/// and then how many more.
+fn rules(s: &ServerSettings, lang: Language) -> String {
+    let all = &s.review.rules;
+    if all.is_empty() {
+        return text("settings.none", lang).to_string();
+    }
+    let mut out = String::new();
+    for (i, r) in all.iter().enumerate() {
+        // Patterns in inline code: no Markdown there, but a backtick would end it.
+        let pattern = truncate(&r.pattern.replace('`', "ˋ").replace('\n', " "), 80, "…");
+        let line = format!(
+            "`team.{}` {} `{}`",
+            r.id,
+            crate::discord::embeds::severity_icon(r.severity),
+            pattern
+        );
+        let more = fill(
+            "settings.rules-more",
+            lang,
+            &[("count", &(all.len() - i).to_string())],
+        );
+        if out.chars().count() + line.chars().count() + more.chars().count() + 2
+            > limits::FIELD_VALUE
+        {
+            out.push_str(&more);
+            break;
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+/// Keeps the embed within Discord's total: the longest field loses half until it fits.
+fn fit_total(embed: &mut Embed) {
+    while embed.total_chars() > limits::TOTAL {
+        let Some(longest) = embed
+            .fields
+            .iter_mut()
+            .max_by_key(|f| f.value.chars().count())
+        else {
+            break;
+        };
+        let half = longest.value.chars().count() / 2;
+        if half < 2 {
+            break;
+        }
+        longest.value = truncate(&longest.value, half, "…");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discord::embeds::within_limits;
+    use crate::discord::server::SPELLING_WORDS;
+    use crate::workflow::Quorum;
+
+    fn spec(i: usize, pattern: String) -> TeamRuleSpec {
+        TeamRuleSpec {
+            id: format!("rule-{i:02}"),
+            pattern,
+            unless: None,
+            severity: Severity::Warning,
+            message: Bilingual::both("m"),
+            fix: None,
+            examples: Examples::default(),
+            exact: false,
+        }
+    }
+
+    /// Every list as long as a server may make it: the summary still fits Discord's limits,
+    /// and says how many rules it could not list.
+    #[test]
+    fn show_stays_within_discords_limits_with_everything_full() {
+        let mut s = ServerSettings::default();
+        s.review.rules = (0..team_rules::MAX_RULES)
+            .map(|i| spec(i, format!("`x`*_{}", "a|".repeat(240))))
+            .collect();
+        s.review.own_domains = (0..300)
+            .map(|i| format!("domain-{i}.example.com"))
+            .collect();
+        s.review.own_handles = (0..300).map(|i| format!("handle_{i}")).collect();
+        s.review.company = Some("*".repeat(900));
+        for rule in ["promotion.sales-words", SPELLING_WORDS, "tone.corporate"] {
+            s.review
+                .words
+                .insert(rule.into(), (0..200).map(|i| format!("mot_{i}")).collect());
+        }
+        s.policy.reviewer_roles = (0..100).map(|i| RoleId(u64::MAX - i)).collect();
+        s.policy.contractor_roles = (0..100).map(|i| RoleId(u64::MAX / 2 - i)).collect();
+        s.policy.quorums = (0..100)
+            .map(|i| Quorum {
+                role: RoleId(u64::MAX / 3 - i),
+                approvals: 3,
+            })
+            .collect();
+        for lang in [Language::Fr, Language::En] {
+            let e = summary(&s, &Settings::default(), lang);
+            assert!(within_limits(&e), "{e:#?}");
+        }
+        let e = summary(&s, &Settings::default(), Language::En);
+        let rules = e
+            .fields
+            .iter()
+            .find(|f| f.name == "Team rules")
+            .expect("the rules field");
+        assert!(rules.value.starts_with("`team.rule-00`"), "{}", rules.value);
+        assert!(
+            rules.value.contains("`ˋxˋ*_"),
+            "a backtick can't end the code: {}",
+            rules.value
+        );
+    }
+
+    #[test]
+    fn show_lists_rules_own_places_and_spelling() {
+        let mut s = ServerSettings::default();
+        s.review.rules = vec![spec(1, r"\bglobex\b".into())];
+        s.review.own_domains = vec!["acme.com".into()];
+        s.review.own_handles = vec!["acme_fr".into()];
+        s.review.spelling = Some(false);
+        let e = summary(&s, &Settings::default(), Language::Fr);
+        let all = serde_json::to_string(&e).expect("json");
+        let mut many = ServerSettings::default();
+        many.review.rules = (0..team_rules::MAX_RULES)
+            .map(|i| spec(i, "y".repeat(200)))
+            .collect();
+        let e = summary(&many, &Settings::default(), Language::Fr);
+        let rules = &e
+            .fields
+            .iter()
+            .find(|f| f.name == "Règles de l'équipe")
+            .expect("rules")
+            .value;
+        assert!(rules.ends_with("de plus"), "{rules}");
+        for expected in [
+            r"`team.rule-01` ⚠️ `\\bglobex\\b`",
+            r"domaines : acme.com · comptes : @acme\\_fr",
+            "orthographe : non",
+        ] {
+            assert!(all.contains(expected), "{expected} in {all}");
+        }
     }
 }

@@ -352,7 +352,7 @@ async fn the_guidelines_read_in_both_languages() {
     let fields = r.body["data"]["embeds"][0]["fields"]
         .as_array()
         .map(Vec::len);
-    assert_eq!(fields, Some(8));
+    assert_eq!(fields, Some(tweetguard::review::Guideline::ALL.len()));
     assert!(embeds(&r).contains("C'est quoi ton nom"));
     let r = bot
         .ask(fixtures::slash(
@@ -391,6 +391,16 @@ fn the_settings_and_guidelines_render_in_french_and_in_english() {
     s.review
         .words
         .insert("promotion.sales-words".into(), vec!["braderie".into()]);
+    s.review
+        .words
+        .insert("spelling".into(), vec!["Acmeware".into()]);
+    s.review.spelling = Some(false);
+    s.review.own_domains = vec!["acme.com".into()];
+    s.review.own_handles = vec!["acme_fr".into()];
+    s.review.rules = vec![toml::from_str(
+        "id = \"competitor\"\npattern = '\\bglobex\\b'\nseverity = \"error\"\nmessage = \"No\"",
+    )
+    .expect("a rule")];
     let base = Settings::default();
     let fr = settings::summary(&s, &base, Language::Fr);
     let en = settings::summary(&s, &base, Language::En);

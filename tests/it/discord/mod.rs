@@ -14,5 +14,6 @@ mod manifests;
 pub mod process;
 mod served;
 pub mod signing;
+mod team;
 mod transport;
 mod workflow;
