@@ -456,3 +456,24 @@ fn own_domains_and_handles_are_checked_from_flags_and_the_environment() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("`a b` is not a handle"));
 }
+
+#[test]
+fn the_accounts_own_domain_needs_no_source_and_a_foreign_one_does() {
+    let rules = |args: &[&str]| -> Vec<String> {
+        let o = tweetguard(args, "");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON review");
+        v["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["rule"].as_str().map(str::to_string))
+            .collect()
+    };
+    let own = "Tout savoir sur nos travaux d'été https://blog.acme.com/ete ^SG";
+    let foreign = "Tout savoir sur le vélo d'hiver https://example.org/velo ^SG";
+    let with_domain = ["review", "--format", "json", "--own-domain", "acme.com"];
+    assert!(!rules(&[&with_domain[..], &[own]].concat()).contains(&"relay.link-source".to_string()));
+    assert!(
+        rules(&[&with_domain[..], &[foreign]].concat()).contains(&"relay.link-source".to_string())
+    );
+}
