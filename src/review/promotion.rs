@@ -43,6 +43,14 @@ pub(crate) fn signals(ctx: &Context<'_>) -> Vec<Signal> {
         kind: Kind::Price,
         span,
     }));
+    // A reply that names one offer to the customer who asked (`free shipping does not cover
+    // international`) is service: one sales word alone sells nothing there.
+    if matches!(ctx.reply, super::dialogue::Reply::Handle(_))
+        && out.len() == 1
+        && out[0].kind == Kind::SalesWord
+    {
+        out.clear();
+    }
     // Ambiguous urgency (`dès maintenant`) sells only next to a signal that does.
     if !out.is_empty() {
         out.extend(ctx.matches_of("promotion.urgency-weak").map(|m| Signal {

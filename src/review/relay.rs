@@ -85,6 +85,9 @@ fn third_party_link(ctx: &Context<'_>) -> Option<Span> {
         }
         shortened.get_or_insert(span);
     }
+    if ctx.matches_of("relay.own-place").next().is_some() {
+        return None;
+    }
     let cue = ctx.matches_of("relay.third-party").any(|m| {
         !ctx.matches_of("relay.own-content")
             .any(|o| o.last < m.first && m.first - o.last <= 2)
@@ -159,13 +162,54 @@ fn uncredited_quotes(ctx: &Context<'_>) -> Vec<Span> {
             };
             let end = c + close.len_utf8();
             let words = text[inner_start..c].split_whitespace().count();
-            if words >= 6 && !attributed(ctx, o, end) {
+            if words >= 6 && !attributed(ctx, o, end) && !is_title(ctx, o, &text[inner_start..c]) {
                 found.push(Span { start: o, end });
             }
             from = end;
         }
     }
     found
+}
+
+/// Words that announce a title in quotes rather than someone's words (`le webinar « … »`).
+const TITLES: [&str; 22] = [
+    "webinar",
+    "webinaire",
+    "conference",
+    "atelier",
+    "livre",
+    "article",
+    "titre",
+    "theme",
+    "talk",
+    "session",
+    "panel",
+    "guide",
+    "ebook",
+    "podcast",
+    "film",
+    "serie",
+    "emission",
+    "episode",
+    "table",
+    "ronde",
+    "dossier",
+    "exposition",
+];
+
+/// A title in quotes: a question (`« Comment animer un atelier ? »`), or named as a talk, a
+/// book, a webinar just before.
+fn is_title(ctx: &Context<'_>, open: usize, inner: &str) -> bool {
+    if inner.trim_end().ends_with(['?', '？']) {
+        return true;
+    }
+    let before = &ctx.tweet.text[..open];
+    before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .any(|w| TITLES.contains(&super::text::fold(w).as_str()))
 }
 
 /// A name right after the quotation (`— Marie Curie`, `, dit Marie`) or before it (`Marie : «`).

@@ -43,9 +43,13 @@ impl Accounts {
             .expect("accounts.toml is valid")
     }
 
-    /// The review settings of a tweet's account: the defaults, with its names and handles.
+    /// The review settings of a tweet's account: the defaults, with its names and handles
+    /// (`TWEETGUARD_CORPUS_ACCOUNTS=0` measures with the defaults alone).
     fn settings(&self, account: Option<&str>) -> Settings {
         let mut s = Settings::default();
+        if std::env::var("TWEETGUARD_CORPUS_ACCOUNTS").is_ok_and(|v| v == "0") {
+            return s;
+        }
         if let Some(a) = account.and_then(|a| self.account.get(a)) {
             s.company = Some(a.company.clone());
             s.own_handles = a.handles.clone();
