@@ -56,6 +56,12 @@ pub struct ReviewArgs {
     /// JSON lines of the account's earlier posted tweets, oldest first (history rules).
     #[arg(long)]
     pub history: Option<PathBuf>,
+    /// Don't check spelling (the `spelling` guideline).
+    #[arg(long)]
+    pub no_spelling: bool,
+    /// Words the spelling check accepts: one per line, `#` comments (product names, jargon).
+    #[arg(long, value_name = "FILE")]
+    pub words: Option<PathBuf>,
 }
 
 /// What can go wrong before or while reviewing: each a message for the person at the terminal.
@@ -90,8 +96,19 @@ impl ReviewArgs {
         s.signature_required = !self.no_signature;
         s.signature = self.signature.clone().filter(|x| !x.trim().is_empty());
         s.company = self.company.clone().filter(|x| !x.trim().is_empty());
+        s.spelling = !self.no_spelling;
         s
     }
+}
+
+/// The words of a `--words` file: one per line, `#` starts a comment.
+fn load_words(path: &PathBuf, settings: &mut Settings) -> Result<(), ReviewError> {
+    let data = std::fs::read_to_string(path).map_err(|source| ReviewError::Read {
+        what: path.display().to_string(),
+        source,
+    })?;
+    settings.add_known_words(data.lines().map(|l| l.split('#').next().unwrap_or("")));
+    Ok(())
 }
 
 /// One line of JSONL input: a JSON string, or an object with `text`.
@@ -141,7 +158,10 @@ pub fn run(
     out: &mut dyn Write,
     colour: bool,
 ) -> Result<bool, ReviewError> {
-    let settings = args.settings();
+    let mut settings = args.settings();
+    if let Some(p) = &args.words {
+        load_words(p, &mut settings)?;
+    }
     let history = match &args.history {
         Some(p) => load_history(p, &settings)?,
         None => History::default(),

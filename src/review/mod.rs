@@ -16,6 +16,7 @@ mod promotion;
 mod reach;
 mod relay;
 pub mod render;
+mod spelling;
 mod text;
 mod tone;
 
@@ -61,10 +62,12 @@ pub const RULES: &[&str] = &[
     "network.x-cashtags",
     "network.mastodon-length",
     "network.bluesky-length",
+    "spelling.unknown-word",
 ];
 
-/// One of the guidelines of the article the product comes from. The ids are stable: they are
-/// in JSON output, in `/guidelines`, and in users' scripts.
+/// One of the guidelines of the article the product comes from, then the ones of our own
+/// (`spelling`). The ids are stable: they are in JSON output, in `/guidelines`, and in users'
+/// scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Guideline {
@@ -76,11 +79,26 @@ pub enum Guideline {
     Generosity,
     Tone,
     Outsourcing,
+    /// Ours, not the article's: words no dictionary knows.
+    Spelling,
 }
 
 impl Guideline {
-    /// Every guideline, in the article's order.
-    pub const ALL: [Guideline; 8] = [
+    /// Every guideline, in the order reviews show them: the article's eight, then ours.
+    pub const ALL: [Guideline; 9] = [
+        Guideline::Identity,
+        Guideline::Dialogue,
+        Guideline::Promotion,
+        Guideline::Relay,
+        Guideline::Reach,
+        Guideline::Generosity,
+        Guideline::Tone,
+        Guideline::Outsourcing,
+        Guideline::Spelling,
+    ];
+
+    /// The article's eight, in its order.
+    pub const ARTICLE: [Guideline; 8] = [
         Guideline::Identity,
         Guideline::Dialogue,
         Guideline::Promotion,
@@ -102,6 +120,7 @@ impl Guideline {
             Guideline::Generosity => "generosity",
             Guideline::Tone => "tone",
             Guideline::Outsourcing => "outsourcing",
+            Guideline::Spelling => "spelling",
         }
     }
 }
@@ -494,6 +513,9 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
         tone::check(&ctx, &mut findings);
         tone::check_length(&ctx, weighted, &mut findings);
         networks::check(&ctx, &mut findings);
+        if settings.spelling {
+            spelling::check(&ctx, &mut findings);
+        }
     }
     findings.sort_by(|a, b| {
         (a.guideline, a.severity, a.spans.first().map(|s| s.start)).cmp(&(
