@@ -8,14 +8,15 @@ use std::path::PathBuf;
 
 use tweetguard::review::{review, History, Review, Settings};
 
-/// `../shared/<rel>` from the crate root, or `None` (with a note) when absent outside CI.
+/// `../shared/<rel>` from the crate root (`../../shared` from a worktree in `wt/<branch>`), or
+/// `None` (with a note) when absent outside CI.
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
-    if p.exists() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let candidates = [root.join("../shared"), root.join("../../shared")];
+    if let Some(p) = candidates.iter().map(|d| d.join(rel)).find(|p| p.exists()) {
         return Some(p);
     }
+    let p = candidates[0].join(rel);
     assert!(
         std::env::var_os("CI").is_none(),
         "{} is required when CI is set",
@@ -117,6 +118,18 @@ fn the_corpus_has_at_most_one_spelling_false_alarm_per_50_tweets() {
                 real += 1;
             } else {
                 false_alarms += 1;
+                if std::env::var_os("SPELLING_REPORT").is_some() {
+                    // Every false alarm in its context, to tune the skips (never committed).
+                    let mut from = s.start.saturating_sub(30);
+                    while !text.is_char_boundary(from) {
+                        from -= 1;
+                    }
+                    let mut to = (s.end + 30).min(text.len());
+                    while !text.is_char_boundary(to) {
+                        to += 1;
+                    }
+                    eprintln!("{id} {} | {}", s.start, &text[from..to].replace('\n', " "));
+                }
                 *words.entry(text[s.start..s.end].to_lowercase()).or_default() += 1;
             }
         }
