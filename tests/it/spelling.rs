@@ -46,6 +46,9 @@ const SEED_TYPOS: &[&str] = &[
     "intéraction",
 ];
 
+/// A typo of the seed article the issue does not list, but a typo all the same (`interagir`).
+const SEED_ALSO_TYPOS: &[&str] = &["intéragissent"];
+
 #[test]
 fn the_seed_article_has_all_its_typos_found_and_few_false_alarms() {
     let Some(path) = shared("seed/000_8b40b82412dca466.txt") else {
@@ -63,7 +66,7 @@ fn the_seed_article_has_all_its_typos_found_and_few_false_alarms() {
     let missed: Vec<&&str> = SEED_TYPOS.iter().filter(|t| !found.contains(**t)).collect();
     let false_alarms: Vec<&String> = words
         .iter()
-        .filter(|w| !SEED_TYPOS.contains(&w.as_str()))
+        .filter(|w| !SEED_TYPOS.contains(&w.as_str()) && !SEED_ALSO_TYPOS.contains(&w.as_str()))
         .collect();
     eprintln!(
         "seed: {} of {} typos found, false alarms: {false_alarms:?}",
@@ -105,6 +108,9 @@ fn the_corpus_has_at_most_one_spelling_false_alarm_per_50_tweets() {
             continue;
         };
         tweets += 1;
+        // The account's name is the company a team would set (`/settings company`).
+        let mut settings = settings.clone();
+        settings.company = v["account"].as_str().map(str::to_string);
         let r = review(text, &settings, &History::default());
         let spans: Vec<_> = r
             .findings
@@ -128,7 +134,8 @@ fn the_corpus_has_at_most_one_spelling_false_alarm_per_50_tweets() {
                     while !text.is_char_boundary(to) {
                         to += 1;
                     }
-                    eprintln!("{id} {} | {}", s.start, &text[from..to].replace('\n', " "));
+                    let word = &text[s.start..s.end];
+                    eprintln!("{id} {word} | {}", &text[from..to].replace('\n', " "));
                 }
                 *words.entry(text[s.start..s.end].to_lowercase()).or_default() += 1;
             }
@@ -146,4 +153,7 @@ fn the_corpus_has_at_most_one_spelling_false_alarm_per_50_tweets() {
         false_alarms * 50 <= tweets,
         "{false_alarms} spelling false alarms on {tweets} tweets: more than one per 50"
     );
+    // The ratchet: the level reached (deterministic data); lower it when the check improves.
+    assert!(false_alarms <= 22, "false alarms went up: {false_alarms} > 22");
+    assert!(real >= 26, "real typos missed: {real} of the 26 found before");
 }

@@ -8,7 +8,7 @@
 //! check skips what a community manager would not call a misspelling: @handles, #hashtags and
 //! links (the tokenizer already leaves them out), emoji, numbers and codes (any digit, all
 //! capitals), brand casing (`iPhone`), a capitalised word mid-sentence (a proper noun), the
-//! company's name, the signature, the team's known words, tweet shorthand (`abbreviations.txt`),
+//! company's name, the signature, the team's known words, tweet shorthand and trade jargon (`words.toml`),
 //! and a word the other language knows (tweets mix French and English freely). Elisions
 //! (`l'`, `qu'`) are taken off, hyphenated compounds are checked whole, then part by part.
 
@@ -121,17 +121,37 @@ fn speller(lang: Language) -> &'static Speller {
     }
 }
 
-/// Tweet shorthand both languages use (`dm`, `svp`, `asap`), lower case.
-fn abbreviations() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| data_words(include_str!("abbreviations.txt")).collect())
+/// The check's own word lists (`words.toml`), folded like the tweet's words.
+struct Lists {
+    /// Tweet shorthand and trade jargon, accepted.
+    accepted: HashSet<String>,
+    /// A word after one of these is a name.
+    greetings: HashSet<String>,
+    /// A period after one of these does not end the sentence.
+    titles: HashSet<String>,
 }
 
-/// The words of a data file: one per line, `#` comments, blank lines ignored.
-fn data_words(data: &str) -> impl Iterator<Item = &str> {
-    data.lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| !l.is_empty())
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            accepted: Vec<String>,
+            jargon: Vec<String>,
+            greetings: Vec<String>,
+            titles: Vec<String>,
+        }
+        let raw: Raw = toml::from_str(include_str!("words.toml"))
+            .unwrap_or_else(|e| panic!("built-in review/spelling/words.toml is invalid: {e}"));
+        let set = |v: Vec<String>| v.iter().map(|w| fold(w)).collect::<HashSet<_>>();
+        let mut accepted = set(raw.accepted);
+        accepted.extend(set(raw.jargon));
+        Lists {
+            accepted,
+            greetings: set(raw.greetings),
+            titles: set(raw.titles),
+        }
+    })
 }
 
 /// French elided words that take an apostrophe (`l'`, `qu'`, `jusqu'`): what follows is the
@@ -259,11 +279,11 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
     let tweet = ctx.tweet;
     let t = &tweet.tokens[k];
     let word = &tweet.text[t.start..t.end];
-    if skipped(word, t) {
+    if skipped(word, t) || glued(tweet.text, t) || abbreviated(tweet.text, t.end) {
         return true;
     }
     let folded = &tweet.folded[t.fstart..t.fend];
-    if abbreviations().contains(folded) {
+    if lists().accepted.contains(folded) || after_greeting(ctx, k) {
         return true;
     }
     let composed;
@@ -273,16 +293,104 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
     } else {
         word
     };
-    if known_anywhere(ctx, word) {
+    if known_anywhere(ctx, word) || known_respelled(ctx, word) {
         return true;
     }
     let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-    if capitalised && !sentence_start(tweet.text, t.start) {
+    if capitalised
+        && (!sentence_start(tweet.text, t.start) || signs_off(tweet, k) || full_name(tweet, k))
+    {
         return true;
     }
     in_setting(ctx.settings.company.as_deref(), folded)
         || in_setting(ctx.settings.signature.as_deref(), folded)
         || ctx.settings.is_known_word(word)
+}
+
+/// Keyboard spellings of a known word: `oe` for `œ` (`coeur`), an unaccented capital
+/// (`Ecole`, `Etat`): French typography allows the capital, keyboards make the ligature rare.
+fn known_respelled(ctx: &Context<'_>, word: &str) -> bool {
+    if word.contains("oe") && known_anywhere(ctx, &word.replace("oe", "œ")) {
+        return true;
+    }
+    let mut chars = word.chars();
+    let accented: &[char] = match chars.next() {
+        Some('E') => &['É', 'È', 'Ê'],
+        Some('A') => &['À', 'Â'],
+        Some('I') => &['Î'],
+        Some('O') => &['Ô'],
+        Some('C') => &['Ç'],
+        _ => return false,
+    };
+    let rest = chars.as_str();
+    accented
+        .iter()
+        .any(|c| speller(Language::Fr).knows(&format!("{c}{rest}")))
+}
+
+/// Whether the word is glued to something that is not a word: the end of a @handle longer
+/// than a handle can be, a link, an e-mail address or a dotted name (`info.schengen`,
+/// `J.Bonsergent`, `journée.Yvson`).
+fn glued(text: &str, t: &Token) -> bool {
+    let before = text[..t.start].chars().next_back();
+    let after = text[t.end..].chars().next();
+    if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '/' | '\\'))
+        || after.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '/' | '°'))
+    {
+        return true;
+    }
+    let dotted_before = before == Some('.')
+        && text[..t.start - 1]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+    let dotted_after =
+        after == Some('.') && text[t.end + 1..].chars().next().is_some_and(char::is_alphanumeric);
+    dotted_before || dotted_after
+}
+
+/// An abbreviation: a period after the word, then the sentence goes on in lower case
+/// (`interv. des services`, `le service rég. reprend`).
+fn abbreviated(text: &str, end: usize) -> bool {
+    let Some(rest) = text[end..].strip_prefix('.') else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(' ');
+    rest.len() < text.len() - end - 1
+        && rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase() || c == ',')
+}
+
+/// A word right after a greeting is the name of the person greeted (`Bonjour keops`).
+fn after_greeting(ctx: &Context<'_>, k: usize) -> bool {
+    let tweet = ctx.tweet;
+    let Some(prev) = k.checked_sub(1).map(|p| &tweet.tokens[p]) else {
+        return false;
+    };
+    let gap = &tweet.text[prev.end..tweet.tokens[k].start];
+    gap.chars().all(|c| c.is_whitespace() || c == ',')
+        && lists().greetings.contains(&tweet.folded[prev.fstart..prev.fend])
+}
+
+/// A first name followed by a surname (`Rafaël Stofer, responsable …`): a person, even at the
+/// start of a sentence.
+fn full_name(tweet: &super::text::Tweet<'_>, k: usize) -> bool {
+    let Some(next) = tweet.tokens.get(k + 1) else {
+        return false;
+    };
+    let surname = &tweet.text[next.start..next.end];
+    &tweet.text[tweet.tokens[k].end..next.start] == " "
+        && !next.all_caps
+        && surname.chars().next().is_some_and(char::is_uppercase)
+        && !surname.chars().skip(1).any(char::is_uppercase)
+}
+
+/// A sign-off: the tweet's last word, apart from hashtags, links and emoji (`Bonne journée.
+/// Margo`, `Thanks! Tere`). First names are no dictionary's business.
+fn signs_off(tweet: &super::text::Tweet<'_>, k: usize) -> bool {
+    tweet.tokens[k + 1..].iter().all(|t| t.in_hashtag)
 }
 
 /// What is never a spelling matter: one letter, numbers and codes (any digit), acronyms and
@@ -300,7 +408,12 @@ fn skipped(word: &str, t: &Token) -> bool {
     if chars.any(char::is_uppercase) {
         return true;
     }
-    word.chars().any(|c| c.is_numeric() || (c.is_alphabetic() && !is_latin(c)))
+    if word.chars().any(|c| c.is_numeric() || (c.is_alphabetic() && !is_latin(c))) {
+        return true;
+    }
+    // Expressive spelling: `Goooood`, `noooon`.
+    let b = word.as_bytes();
+    b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
 }
 
 /// Latin letters, the ones the dictionaries spell.
@@ -318,7 +431,16 @@ fn sentence_start(text: &str, start: usize) -> bool {
     });
     match before.chars().next_back() {
         None => true,
-        Some('.' | '!' | '?' | ':' | '…' | '\n' | ';' | '|' | '>' | '•' | '·') => true,
+        Some('.') => {
+            // `Dr. Neeli`: a title's period does not end the sentence.
+            let head = &before[..before.len() - 1];
+            let title = head
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            title.is_empty() || !lists().titles.contains(&fold(title))
+        }
+        Some('!' | '?' | ':' | '…' | '\n' | ';' | '|' | '>' | '•' | '·') => true,
         Some(c) if c.is_alphanumeric() || c == '_' => {
             // `@handle Bonjour`: a reply's leading mentions are not words.
             let rest = before.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_');
