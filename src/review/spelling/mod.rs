@@ -157,8 +157,8 @@ fn lists() -> &'static Lists {
 /// French elided words that take an apostrophe (`l'`, `qu'`, `jusqu'`): what follows is the
 /// word to check.
 const ELISIONS: &[&str] = &[
-    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-    "presqu", "quelqu",
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu",
+    "quelqu",
 ];
 
 /// English clitics after an apostrophe (`company's`, `we're`, `don't`): the word is before.
@@ -344,8 +344,11 @@ fn glued(text: &str, t: &Token) -> bool {
             .chars()
             .next_back()
             .is_some_and(char::is_alphanumeric);
-    let dotted_after =
-        after == Some('.') && text[t.end + 1..].chars().next().is_some_and(char::is_alphanumeric);
+    let dotted_after = after == Some('.')
+        && text[t.end + 1..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
     dotted_before || dotted_after
 }
 
@@ -371,7 +374,9 @@ fn after_greeting(ctx: &Context<'_>, k: usize) -> bool {
     };
     let gap = &tweet.text[prev.end..tweet.tokens[k].start];
     gap.chars().all(|c| c.is_whitespace() || c == ',')
-        && lists().greetings.contains(&tweet.folded[prev.fstart..prev.fend])
+        && lists()
+            .greetings
+            .contains(&tweet.folded[prev.fstart..prev.fend])
 }
 
 /// A first name followed by a surname (`Rafaël Stofer, responsable …`): a person, even at the
@@ -408,7 +413,10 @@ fn skipped(word: &str, t: &Token) -> bool {
     if chars.any(char::is_uppercase) {
         return true;
     }
-    if word.chars().any(|c| c.is_numeric() || (c.is_alphabetic() && !is_latin(c))) {
+    if word
+        .chars()
+        .any(|c| c.is_numeric() || (c.is_alphabetic() && !is_latin(c)))
+    {
         return true;
     }
     // Expressive spelling: `Goooood`, `noooon`.
@@ -427,7 +435,11 @@ fn is_latin(c: char) -> bool {
 /// `?`, `:`, `…`, a line break (quotes and brackets ignored).
 fn sentence_start(text: &str, start: usize) -> bool {
     let before = text[..start].trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '"' | '«' | '»' | '“' | '”' | '(' | '[' | '-' | '–' | '—' | '*')
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '«' | '»' | '“' | '”' | '(' | '[' | '-' | '–' | '—' | '*'
+            )
     });
     match before.chars().next_back() {
         None => true,

@@ -10,8 +10,8 @@ use super::MAX_SUGGESTIONS;
 
 /// Letters tried for insertions and replacements, the most frequent first.
 const LETTERS: &[char] = &[
-    'e', 's', 'a', 'i', 't', 'n', 'r', 'u', 'l', 'o', 'd', 'c', 'p', 'm', 'é', 'v', 'q', 'f',
-    'b', 'g', 'h', 'j', 'x', 'y', 'z', 'w', 'k', 'è', 'à', 'ê', 'ç', 'â', 'î', 'ô', 'û',
+    'e', 's', 'a', 'i', 't', 'n', 'r', 'u', 'l', 'o', 'd', 'c', 'p', 'm', 'é', 'v', 'q', 'f', 'b',
+    'g', 'h', 'j', 'x', 'y', 'z', 'w', 'k', 'è', 'à', 'ê', 'ç', 'â', 'î', 'ô', 'û',
 ];
 
 /// Letters a writer confuses with each other: accents.
@@ -69,7 +69,11 @@ fn build(buf: &mut String, parts: &[&[char]]) {
 
 /// Known words one edit from `word`, at most [`MAX_SUGGESTIONS`], checking at most `budget`
 /// candidates with `knows`.
-pub(super) fn candidates(word: &str, budget: usize, knows: impl FnMut(&str) -> bool) -> Vec<String> {
+pub(super) fn candidates(
+    word: &str,
+    budget: usize,
+    knows: impl FnMut(&str) -> bool,
+) -> Vec<String> {
     let mut s = Search {
         word,
         knows,
@@ -112,7 +116,10 @@ fn edits<F: FnMut(&str) -> bool>(s: &mut Search<'_, F>) {
         if chars[i] == chars[i + 1] {
             continue;
         }
-        build(&mut buf, &[&chars[..i], &[chars[i + 1], chars[i]], &chars[i + 2..]]);
+        build(
+            &mut buf,
+            &[&chars[..i], &[chars[i + 1], chars[i]], &chars[i + 2..]],
+        );
         if !s.try_word(&buf) {
             return;
         }
@@ -153,14 +160,24 @@ mod tests {
 
     #[test]
     fn each_kind_of_edit_is_found() {
-        let dict = known(&["occupe", "extrêmement", "faiblesse", "et", "language", "perception"]);
+        let dict = known(&[
+            "occupe",
+            "extrêmement",
+            "faiblesse",
+            "et",
+            "language",
+            "perception",
+        ]);
         let mut dict = dict;
         assert_eq!(candidates("occuppe", 1000, &mut dict), ["occupe"]);
         assert_eq!(candidates("extrèmement", 1000, &mut dict), ["extrêmement"]);
         assert_eq!(candidates("faiblesseet", 1000, &mut dict), ["faiblesse et"]);
         assert_eq!(candidates("languge", 1000, &mut dict), ["language"]);
         assert_eq!(candidates("percetion", 1000, &mut dict), ["perception"]);
-        assert_eq!(candidates("precpetion", 1000, &mut dict), Vec::<String>::new());
+        assert_eq!(
+            candidates("precpetion", 1000, &mut dict),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -88,8 +88,14 @@ fn handles_are_skipped() {
 
 #[test]
 fn hashtags_are_skipped() {
-    assert_eq!(unknown("Rendez-vous au salon #VivaTechhh demain !"), Vec::<String>::new());
-    assert_eq!(unknown("See you at the show #mondaymotivationz"), Vec::<String>::new());
+    assert_eq!(
+        unknown("Rendez-vous au salon #VivaTechhh demain !"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        unknown("See you at the show #mondaymotivationz"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -111,7 +117,10 @@ fn brand_casing_and_proper_nouns_mid_sentence_are_skipped() {
     assert!(unknown("Votre colis part avec Zyplobox demain, réglez via PayPal.").is_empty());
     assert!(unknown("Your order ships with Zyplobox tomorrow, on your iPhone.").is_empty());
     // The same word in lower case is a word, and unknown.
-    assert_eq!(unknown("Votre colis part avec zyplobox demain."), ["zyplobox"]);
+    assert_eq!(
+        unknown("Votre colis part avec zyplobox demain."),
+        ["zyplobox"]
+    );
 }
 
 #[test]
@@ -120,7 +129,10 @@ fn the_company_name_is_skipped() {
     s.company = Some("Quizzbo Télécom".into());
     assert!(unknown_with("Quizzbo vous répond du lundi au vendredi.", &s).is_empty());
     assert!(unknown_with("quizzbo is here to help, every day.", &s).is_empty());
-    assert_eq!(unknown("Quizzbo vous répond du lundi au vendredi."), ["Quizzbo"]);
+    assert_eq!(
+        unknown("Quizzbo vous répond du lundi au vendredi."),
+        ["Quizzbo"]
+    );
 }
 
 #[test]
