@@ -286,6 +286,13 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
     if lists().accepted.contains(folded) || after_greeting(ctx, k) {
         return true;
     }
+    // A capitalised word that is a name by its place: no dictionary needed.
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+    if capitalised
+        && (!sentence_start(tweet.text, t.start) || signs_off(tweet, k) || full_name(tweet, k))
+    {
+        return true;
+    }
     let composed;
     let word = if word.chars().any(|c| matches!(c, '\u{0300}'..='\u{036F}')) {
         composed = word.nfc().collect::<String>();
@@ -293,18 +300,15 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
     } else {
         word
     };
-    if known_anywhere(ctx, word) || known_respelled(ctx, word) {
-        return true;
-    }
-    let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-    if capitalised
-        && (!sentence_start(tweet.text, t.start) || signs_off(tweet, k) || full_name(tweet, k))
+    if speller(ctx.lang).knows(word)
+        || in_setting(ctx.settings.company.as_deref(), folded)
+        || in_setting(ctx.settings.signature.as_deref(), folded)
+        || ctx.settings.is_known_word(word)
     {
         return true;
     }
-    in_setting(ctx.settings.company.as_deref(), folded)
-        || in_setting(ctx.settings.signature.as_deref(), folded)
-        || ctx.settings.is_known_word(word)
+    // Only now the other language (loaded on first need) and keyboard spellings.
+    known_anywhere(ctx, word) || known_respelled(ctx, word)
 }
 
 /// Keyboard spellings of a known word: `oe` for `œ` (`coeur`), an unaccented capital
@@ -312,6 +316,9 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
 fn known_respelled(ctx: &Context<'_>, word: &str) -> bool {
     if word.contains("oe") && known_anywhere(ctx, &word.replace("oe", "œ")) {
         return true;
+    }
+    if ctx.lang != Language::Fr {
+        return false;
     }
     let mut chars = word.chars();
     let accented: &[char] = match chars.next() {
