@@ -97,7 +97,7 @@ fn french() -> &'static Speller {
         Speller::new(
             include_str!("dictionaries/fr.aff"),
             include_str!("dictionaries/fr.dic"),
-            400,
+            80,
         )
     })
 }
@@ -109,7 +109,7 @@ fn english() -> &'static Speller {
         Speller::new(
             include_str!("dictionaries/en.aff"),
             include_str!("dictionaries/en.dic"),
-            4000,
+            2000,
         )
     })
 }
@@ -177,15 +177,25 @@ struct Group {
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let tweet = ctx.tweet;
     let tokens = &tweet.tokens;
+    let mut unknown = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let g = group(tweet.text, tokens, i);
         i = g.last + 1;
-        for (start, end) in unknown_words(ctx, &g) {
-            out.push(finding(ctx, start, end));
+        unknown.extend(unknown_words(ctx, &g));
+        if unknown.len() > MAX_UNKNOWN {
+            // Not French or English (another language, a code dump, noise): a spelling
+            // review would only be noise, and each unknown word costs a full dictionary search.
+            return;
         }
     }
+    for (start, end) in unknown {
+        out.push(finding(ctx, start, end));
+    }
 }
+
+/// More unknown words than this in one text and the text is not one we can spell.
+const MAX_UNKNOWN: usize = 5;
 
 /// The group of tokens starting at `i`: joined while one apostrophe or hyphen sits between.
 fn group(text: &str, tokens: &[Token], i: usize) -> Group {

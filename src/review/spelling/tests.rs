@@ -183,3 +183,20 @@ fn french_and_english_mixed_pass() {
     assert!(unknown("Le live de ce soir sur notre showroom, c'est cool.").is_empty());
     assert!(unknown("Our new menu is très chic, bon appétit!").is_empty());
 }
+
+#[test]
+fn a_text_in_another_language_gets_no_spelling_review() {
+    assert!(
+        unknown("Hola amigos, gracias por escribirnos, revisamos tu pedido mañana temprano.")
+            .is_empty()
+    );
+    assert!(unknown(
+        "wir prüfen und antworten schnell, bitte warten sie noch etwas, danke für ihre geduld."
+    )
+    .is_empty());
+    // A few typos are still a review.
+    assert_eq!(
+        unknown("We fixed the languge and the percetion."),
+        ["languge", "percetion"]
+    );
+}
