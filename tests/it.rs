@@ -30,5 +30,7 @@ mod purity;
 mod render;
 #[path = "it/robustness.rs"]
 mod robustness;
+#[path = "it/spelling.rs"]
+mod spelling;
 #[path = "it/store.rs"]
 mod store;

@@ -78,6 +78,12 @@ pub struct ReviewArgs {
         value_delimiter = ','
     )]
     pub own_handles: Vec<String>,
+    /// Don't check spelling (the `spelling` guideline).
+    #[arg(long)]
+    pub no_spelling: bool,
+    /// Words the spelling check accepts: one per line, `#` comments (product names, jargon).
+    #[arg(long, value_name = "FILE")]
+    pub words: Option<PathBuf>,
 }
 
 /// What can go wrong before or while reviewing: each a message for the person at the terminal.
@@ -131,6 +137,10 @@ impl ReviewArgs {
         if let Some(path) = &self.rules {
             load_rules(path, &mut s)?;
         }
+        s.spelling = !self.no_spelling;
+        if let Some(path) = &self.words {
+            load_words(path, &mut s)?;
+        }
         Ok(s)
     }
 }
@@ -151,6 +161,17 @@ fn load_rules(path: &PathBuf, settings: &mut Settings) -> Result<(), ReviewError
     settings
         .add_team_rules(specs)
         .map_err(|e| refused(e.to_string()))
+
+}
+
+/// The words of a `--words` file: one per line, `#` starts a comment.
+fn load_words(path: &PathBuf, settings: &mut Settings) -> Result<(), ReviewError> {
+    let data = std::fs::read_to_string(path).map_err(|source| ReviewError::Read {
+        what: path.display().to_string(),
+        source,
+    })?;
+    settings.add_known_words(data.lines().map(|l| l.split('#').next().unwrap_or("")));
+    Ok(())
 }
 
 /// One line of JSONL input: a JSON string, or an object with `text`.

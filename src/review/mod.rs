@@ -18,6 +18,7 @@ mod promotion;
 mod reach;
 mod relay;
 pub mod render;
+mod spelling;
 pub mod team_rules;
 mod text;
 mod tone;
@@ -65,10 +66,12 @@ pub const RULES: &[&str] = &[
     "network.x-cashtags",
     "network.mastodon-length",
     "network.bluesky-length",
+    "spelling.unknown-word",
 ];
 
-/// One of the guidelines of the article the product comes from. The ids are stable: they are
-/// in JSON output, in `/guidelines`, and in users' scripts.
+/// One of the guidelines of the article the product comes from, then the ones of our own
+/// (`spelling`). The ids are stable: they are in JSON output, in `/guidelines`, and in users'
+/// scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Guideline {
@@ -80,13 +83,16 @@ pub enum Guideline {
     Generosity,
     Tone,
     Outsourcing,
+    /// Ours, not the article's: words no dictionary knows.
+    Spelling,
     /// The team's own rules (`/settings rule add`, `--rules FILE`): findings `team.<id>`.
     Team,
 }
 
 impl Guideline {
-    /// Every guideline: the article's eight in its order, then the team's own rules.
-    pub const ALL: [Guideline; 9] = [
+    /// Every guideline, in the order reviews show them: the article's eight, then spelling
+    /// (ours), then the team's own rules.
+    pub const ALL: [Guideline; 10] = [
         Guideline::Identity,
         Guideline::Dialogue,
         Guideline::Promotion,
@@ -95,7 +101,20 @@ impl Guideline {
         Guideline::Generosity,
         Guideline::Tone,
         Guideline::Outsourcing,
+        Guideline::Spelling,
         Guideline::Team,
+    ];
+
+    /// The article's eight, in its order.
+    pub const ARTICLE: [Guideline; 8] = [
+        Guideline::Identity,
+        Guideline::Dialogue,
+        Guideline::Promotion,
+        Guideline::Relay,
+        Guideline::Reach,
+        Guideline::Generosity,
+        Guideline::Tone,
+        Guideline::Outsourcing,
     ];
 
     /// The stable id (`promotion`, ...).
@@ -109,6 +128,7 @@ impl Guideline {
             Guideline::Generosity => "generosity",
             Guideline::Tone => "tone",
             Guideline::Outsourcing => "outsourcing",
+            Guideline::Spelling => "spelling",
             Guideline::Team => "team",
         }
     }
@@ -545,6 +565,9 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
         tone::check(&ctx, &mut findings);
         tone::check_length(&ctx, weighted, &mut findings);
         networks::check(&ctx, &mut findings);
+        if settings.spelling {
+            spelling::check(&ctx, &mut findings);
+        }
         team_rules::check(&ctx, &mut findings);
     }
     findings.sort_by(|a, b| {

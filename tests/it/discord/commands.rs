@@ -3,7 +3,7 @@
 //! Every answer is private, in the member's language, and pings nobody.
 
 use serde_json::{json, Value};
-use tweetguard::review::Language;
+use tweetguard::review::{Guideline, Language};
 use tweetguard::workflow::WorkflowError;
 
 use super::e2e::Bot;
@@ -352,7 +352,7 @@ async fn the_guidelines_read_in_both_languages() {
     let fields = r.body["data"]["embeds"][0]["fields"]
         .as_array()
         .map(Vec::len);
-    assert_eq!(fields, Some(tweetguard::review::Guideline::ALL.len()));
+    assert_eq!(fields, Some(Guideline::ALL.len()));
     assert!(embeds(&r).contains("C'est quoi ton nom"));
     let r = bot
         .ask(fixtures::slash(

@@ -1,0 +1,523 @@
+//! Spelling, a guideline of our own (`spelling.unknown-word`): every word of the tweet checked
+//! against Hunspell dictionaries, French and English, with up to three suggestions.
+//!
+//! The dictionaries are Debian's (`dictionaries/README.md`), embedded in the binary and parsed
+//! lazily, once per process and per language: a review in English never pays for French.
+//!
+//! A tweet is not prose: most of what a dictionary does not know in it is not a typo. So the
+//! check skips what a community manager would not call a misspelling: @handles, #hashtags and
+//! links (the tokenizer already leaves them out), emoji, numbers and codes (any digit, all
+//! capitals), brand casing (`iPhone`), a capitalised word mid-sentence (a proper noun), the
+//! company's name, the signature, the team's known words, tweet shorthand and trade jargon (`words.toml`),
+//! and a word the other language knows (tweets mix French and English freely). Elisions
+//! (`l'`, `qu'`) are taken off, hyphenated compounds are checked whole, then part by part.
+
+mod suggest;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use spellbook::Dictionary;
+use unicode_normalization::UnicodeNormalization;
+
+use super::text::Token;
+use super::{Context, Finding, Guideline, Language, Severity, Span};
+
+/// How many suggestions a finding proposes at most.
+const MAX_SUGGESTIONS: usize = 3;
+
+/// A dictionary and what it has already answered in this process. Checking a word costs
+/// from a fraction of a microsecond (English) to tens of microseconds (French, whose affix
+/// rules are many); tweets repeat their words, so each answer is kept (up to [`MEMO_CAP`]
+/// words: adversarial input cannot grow it without bound). The answers never change, so the
+/// review stays pure.
+struct Speller {
+    dict: Dictionary,
+    memo: RwLock<HashMap<Box<str>, bool>>,
+    suggestions: RwLock<HashMap<Box<str>, Arc<[String]>>>,
+    /// How many candidate words a suggestion may check: French checks are slow.
+    budget: usize,
+}
+
+/// Words remembered per language, and misspellings whose suggestions are remembered.
+const MEMO_CAP: usize = 200_000;
+const SUGGESTION_CAP: usize = 20_000;
+
+impl Speller {
+    fn new(aff: &str, dic: &str, budget: usize) -> Speller {
+        let dict = Dictionary::new(aff, dic)
+            .unwrap_or_else(|e| panic!("a built-in spelling dictionary is invalid: {e}"));
+        Speller {
+            dict,
+            memo: RwLock::new(HashMap::new()),
+            suggestions: RwLock::new(HashMap::new()),
+            budget,
+        }
+    }
+
+    /// Whether the dictionary knows the word (as written: case rules are Hunspell's).
+    fn knows(&self, word: &str) -> bool {
+        if let Some(&known) = self.memo.read().ok().as_ref().and_then(|m| m.get(word)) {
+            return known;
+        }
+        let known = self.dict.check(word);
+        if let Ok(mut m) = self.memo.write() {
+            if m.len() < MEMO_CAP {
+                m.insert(word.into(), known);
+            }
+        }
+        known
+    }
+
+    /// Up to [`MAX_SUGGESTIONS`] known words one edit away, the likeliest edits first.
+    fn suggest(&self, word: &str) -> Arc<[String]> {
+        if let Some(s) = self
+            .suggestions
+            .read()
+            .ok()
+            .as_ref()
+            .and_then(|m| m.get(word).cloned())
+        {
+            return s;
+        }
+        let found: Arc<[String]> = suggest::candidates(word, self.budget, |w| self.knows(w)).into();
+        if let Ok(mut m) = self.suggestions.write() {
+            if m.len() < SUGGESTION_CAP {
+                m.insert(word.into(), found.clone());
+            }
+        }
+        found
+    }
+}
+
+/// The French dictionary ("toutes variantes": classical and 1990 reform spellings both pass).
+fn french() -> &'static Speller {
+    static DICT: OnceLock<Speller> = OnceLock::new();
+    DICT.get_or_init(|| {
+        Speller::new(
+            include_str!("dictionaries/fr.aff"),
+            include_str!("dictionaries/fr.dic"),
+            80,
+        )
+    })
+}
+
+/// The English dictionary: US words plus the Canadian ones (`colour`, `centre`).
+fn english() -> &'static Speller {
+    static DICT: OnceLock<Speller> = OnceLock::new();
+    DICT.get_or_init(|| {
+        Speller::new(
+            include_str!("dictionaries/en.aff"),
+            include_str!("dictionaries/en.dic"),
+            2000,
+        )
+    })
+}
+
+fn speller(lang: Language) -> &'static Speller {
+    match lang {
+        Language::Fr => french(),
+        Language::En => english(),
+    }
+}
+
+/// The check's own word lists (`words.toml`), folded like the tweet's words.
+struct Lists {
+    /// Tweet shorthand and trade jargon, accepted.
+    accepted: HashSet<String>,
+    /// A word after one of these is a name.
+    greetings: HashSet<String>,
+    /// A period after one of these does not end the sentence.
+    titles: HashSet<String>,
+}
+
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            accepted: Vec<String>,
+            jargon: Vec<String>,
+            greetings: Vec<String>,
+            titles: Vec<String>,
+        }
+        let raw: Raw = toml::from_str(include_str!("words.toml"))
+            .unwrap_or_else(|e| panic!("built-in review/spelling/words.toml is invalid: {e}"));
+        let set = |v: Vec<String>| v.iter().map(|w| fold(w)).collect::<HashSet<_>>();
+        let mut accepted = set(raw.accepted);
+        accepted.extend(set(raw.jargon));
+        Lists {
+            accepted,
+            greetings: set(raw.greetings),
+            titles: set(raw.titles),
+        }
+    })
+}
+
+/// French elided words that take an apostrophe (`l'`, `qu'`, `jusqu'`): what follows is the
+/// word to check.
+const ELISIONS: &[&str] = &[
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu",
+    "quelqu",
+];
+
+/// English clitics after an apostrophe (`company's`, `we're`, `don't`): the word is before.
+const CLITICS: &[&str] = &["s", "re", "ll", "ve", "d", "m", "t"];
+
+/// One word to judge: tokens of the tweet joined by apostrophes or hyphens.
+struct Group {
+    /// Token indices, in order.
+    first: usize,
+    last: usize,
+    /// Whether an apostrophe joins two of its tokens (a hyphen otherwise, when several).
+    apostrophe: bool,
+}
+
+/// Check every word of the tweet; one finding per unknown word.
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let tweet = ctx.tweet;
+    let tokens = &tweet.tokens;
+    let mut unknown = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let g = group(tweet.text, tokens, i);
+        i = g.last + 1;
+        unknown.extend(unknown_words(ctx, &g));
+        if unknown.len() > MAX_UNKNOWN {
+            // Not French or English (another language, a code dump, noise): a spelling
+            // review would only be noise, and each unknown word costs a full dictionary search.
+            return;
+        }
+    }
+    for (start, end) in unknown {
+        out.push(finding(ctx, start, end));
+    }
+}
+
+/// More unknown words than this in one text and the text is not one we can spell.
+const MAX_UNKNOWN: usize = 5;
+
+/// The group of tokens starting at `i`: joined while one apostrophe or hyphen sits between.
+fn group(text: &str, tokens: &[Token], i: usize) -> Group {
+    let mut g = Group {
+        first: i,
+        last: i,
+        apostrophe: false,
+    };
+    if tokens[i].in_hashtag {
+        return g;
+    }
+    while let Some(next) = tokens.get(g.last + 1) {
+        if next.in_hashtag {
+            break;
+        }
+        let gap = text.get(tokens[g.last].end..next.start).unwrap_or("");
+        match gap {
+            "'" | "’" => g.apostrophe = true,
+            "-" | "‐" | "‑" => {}
+            _ => break,
+        }
+        g.last += 1;
+    }
+    g
+}
+
+/// The byte spans of the unknown words of one group.
+fn unknown_words(ctx: &Context<'_>, g: &Group) -> Vec<(usize, usize)> {
+    let tweet = ctx.tweet;
+    let tokens = &tweet.tokens;
+    let first = &tokens[g.first];
+    if first.in_hashtag || after_signature_mark(tweet.text, first.start) {
+        return Vec::new();
+    }
+    if g.first == g.last {
+        return match judge(ctx, g.first) {
+            true => Vec::new(),
+            false => vec![(first.start, first.end)],
+        };
+    }
+    // The whole compound first: `aujourd'hui`, `peut-être`, `l'équipe`, `don't`.
+    let whole = &tweet.text[first.start..tokens[g.last].end];
+    let normalised = whole.replace('’', "'").replace(['‐', '‑'], "-");
+    if known_anywhere(ctx, &normalised) {
+        return Vec::new();
+    }
+    let mut unknown = Vec::new();
+    for k in g.first..=g.last {
+        let t = &tokens[k];
+        let word = &tweet.folded[t.fstart..t.fend];
+        let before = (k > g.first).then(|| gap_char(tweet.text, &tokens[k - 1], t));
+        let after = (k < g.last).then(|| gap_char(tweet.text, t, &tokens[k + 1]));
+        if g.apostrophe && after == Some('\'') && ELISIONS.contains(&word) {
+            continue;
+        }
+        if g.apostrophe && before == Some('\'') && CLITICS.contains(&word) {
+            continue;
+        }
+        if !judge(ctx, k) {
+            unknown.push((t.start, t.end));
+        }
+    }
+    unknown
+}
+
+/// The joiner between two tokens, apostrophes made plain.
+fn gap_char(text: &str, a: &Token, b: &Token) -> char {
+    match text.get(a.end..b.start).and_then(|s| s.chars().next()) {
+        Some('’') => '\'',
+        Some(c) => c,
+        None => ' ',
+    }
+}
+
+/// Whether `^` comes right before the word: a signature mark (`^SG`, `^Jo`).
+fn after_signature_mark(text: &str, start: usize) -> bool {
+    text[..start].ends_with('^')
+}
+
+/// Whether either dictionary knows the word as written.
+fn known_anywhere(ctx: &Context<'_>, word: &str) -> bool {
+    let other = match ctx.lang {
+        Language::Fr => Language::En,
+        Language::En => Language::Fr,
+    };
+    speller(ctx.lang).knows(word) || speller(other).knows(word)
+}
+
+/// Whether token `k` passes: skipped, or known to a dictionary.
+fn judge(ctx: &Context<'_>, k: usize) -> bool {
+    let tweet = ctx.tweet;
+    let t = &tweet.tokens[k];
+    let word = &tweet.text[t.start..t.end];
+    if skipped(word, t) || glued(tweet.text, t) || abbreviated(tweet.text, t.end) {
+        return true;
+    }
+    let folded = &tweet.folded[t.fstart..t.fend];
+    if lists().accepted.contains(folded) || after_greeting(ctx, k) {
+        return true;
+    }
+    // A capitalised word that is a name by its place: no dictionary needed.
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+    if capitalised
+        && (!sentence_start(tweet.text, t.start) || signs_off(tweet, k) || full_name(tweet, k))
+    {
+        return true;
+    }
+    let composed;
+    let word = if word.chars().any(|c| matches!(c, '\u{0300}'..='\u{036F}')) {
+        composed = word.nfc().collect::<String>();
+        composed.as_str()
+    } else {
+        word
+    };
+    if speller(ctx.lang).knows(word)
+        || in_setting(ctx.settings.company.as_deref(), folded)
+        || in_setting(ctx.settings.signature.as_deref(), folded)
+        || ctx.settings.is_known_word(word)
+    {
+        return true;
+    }
+    // Only now the other language (loaded on first need) and keyboard spellings.
+    known_anywhere(ctx, word) || known_respelled(ctx, word)
+}
+
+/// Keyboard spellings of a known word: `oe` for `œ` (`coeur`), an unaccented capital
+/// (`Ecole`, `Etat`): French typography allows the capital, keyboards make the ligature rare.
+fn known_respelled(ctx: &Context<'_>, word: &str) -> bool {
+    if word.contains("oe") && known_anywhere(ctx, &word.replace("oe", "œ")) {
+        return true;
+    }
+    if ctx.lang != Language::Fr {
+        return false;
+    }
+    let mut chars = word.chars();
+    let accented: &[char] = match chars.next() {
+        Some('E') => &['É', 'È', 'Ê'],
+        Some('A') => &['À', 'Â'],
+        Some('I') => &['Î'],
+        Some('O') => &['Ô'],
+        Some('C') => &['Ç'],
+        _ => return false,
+    };
+    let rest = chars.as_str();
+    accented
+        .iter()
+        .any(|c| speller(Language::Fr).knows(&format!("{c}{rest}")))
+}
+
+/// Whether the word is glued to something that is not a word: the end of a @handle longer
+/// than a handle can be, a link, an e-mail address or a dotted name (`info.schengen`,
+/// `J.Bonsergent`, `journée.Yvson`).
+fn glued(text: &str, t: &Token) -> bool {
+    let before = text[..t.start].chars().next_back();
+    let after = text[t.end..].chars().next();
+    if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '/' | '\\'))
+        || after.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '/' | '°'))
+    {
+        return true;
+    }
+    let dotted_before = before == Some('.')
+        && text[..t.start - 1]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+    let dotted_after = after == Some('.')
+        && text[t.end + 1..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+    dotted_before || dotted_after
+}
+
+/// An abbreviation: a period after the word, then the sentence goes on in lower case
+/// (`interv. des services`, `le service rég. reprend`).
+fn abbreviated(text: &str, end: usize) -> bool {
+    let Some(rest) = text[end..].strip_prefix('.') else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(' ');
+    rest.len() < text.len() - end - 1
+        && rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase() || c == ',')
+}
+
+/// A word right after a greeting is the name of the person greeted (`Bonjour keops`).
+fn after_greeting(ctx: &Context<'_>, k: usize) -> bool {
+    let tweet = ctx.tweet;
+    let Some(prev) = k.checked_sub(1).map(|p| &tweet.tokens[p]) else {
+        return false;
+    };
+    let gap = &tweet.text[prev.end..tweet.tokens[k].start];
+    gap.chars().all(|c| c.is_whitespace() || c == ',')
+        && lists()
+            .greetings
+            .contains(&tweet.folded[prev.fstart..prev.fend])
+}
+
+/// A first name followed by a surname (`Rafaël Stofer, responsable …`): a person, even at the
+/// start of a sentence.
+fn full_name(tweet: &super::text::Tweet<'_>, k: usize) -> bool {
+    let Some(next) = tweet.tokens.get(k + 1) else {
+        return false;
+    };
+    let surname = &tweet.text[next.start..next.end];
+    &tweet.text[tweet.tokens[k].end..next.start] == " "
+        && !next.all_caps
+        && surname.chars().next().is_some_and(char::is_uppercase)
+        && !surname.chars().skip(1).any(char::is_uppercase)
+}
+
+/// A sign-off: the tweet's last word, apart from hashtags, links and emoji (`Bonne journée.
+/// Margo`, `Thanks! Tere`). First names are no dictionary's business.
+fn signs_off(tweet: &super::text::Tweet<'_>, k: usize) -> bool {
+    tweet.tokens[k + 1..].iter().all(|t| t.in_hashtag)
+}
+
+/// What is never a spelling matter: one letter, numbers and codes (any digit), acronyms and
+/// codes in capitals, brand casing with a capital inside (`iPhone`, `PayPal`), other scripts.
+fn skipped(word: &str, t: &Token) -> bool {
+    if t.letters < 2 || usize::from(t.letters) != word.chars().filter(|c| c.is_alphabetic()).count()
+    {
+        return true;
+    }
+    if t.all_caps {
+        return true;
+    }
+    let mut chars = word.chars();
+    chars.next();
+    if chars.any(char::is_uppercase) {
+        return true;
+    }
+    if word
+        .chars()
+        .any(|c| c.is_numeric() || (c.is_alphabetic() && !is_latin(c)))
+    {
+        return true;
+    }
+    // Expressive spelling: `Goooood`, `noooon`.
+    let b = word.as_bytes();
+    b.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
+}
+
+/// Latin letters, the ones the dictionaries spell.
+fn is_latin(c: char) -> bool {
+    matches!(c, 'A'..='Z' | 'a'..='z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+        && c != '×'
+        && c != '÷'
+}
+
+/// Whether the word opens a sentence: nothing before it but @mentions, or after `.`, `!`,
+/// `?`, `:`, `…`, a line break (quotes and brackets ignored).
+fn sentence_start(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '«' | '»' | '“' | '”' | '(' | '[' | '-' | '–' | '—' | '*'
+            )
+    });
+    match before.chars().next_back() {
+        None => true,
+        Some('.') => {
+            // `Dr. Neeli`: a title's period does not end the sentence.
+            let head = &before[..before.len() - 1];
+            let title = head
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            title.is_empty() || !lists().titles.contains(&fold(title))
+        }
+        Some('!' | '?' | ':' | '…' | '\n' | ';' | '|' | '>' | '•' | '·') => true,
+        Some(c) if c.is_alphanumeric() || c == '_' => {
+            // `@handle Bonjour`: a reply's leading mentions are not words.
+            let rest = before.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_');
+            rest.ends_with(['@', '＠']) && sentence_start(text, rest.len() - 1)
+        }
+        Some(c) => !c.is_alphanumeric() && !c.is_ascii() && !matches!(c, '’' | '\'' | ','),
+    }
+}
+
+/// Whether a word appears in a setting's text (the company's name, the signature).
+fn in_setting(setting: Option<&str>, folded: &str) -> bool {
+    setting.is_some_and(|s| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .any(|w| !w.is_empty() && fold(w) == folded)
+    })
+}
+
+/// Lower case without accents, like the tokenizer's folding.
+fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.nfd() {
+        if !matches!(c, '\u{0300}'..='\u{036F}') {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The finding for one unknown word, with up to three suggestions from the tweet's language
+/// as the fix.
+fn finding(ctx: &Context<'_>, start: usize, end: usize) -> Finding {
+    let word = ctx.tweet.slice(start, end);
+    let suggestions = speller(ctx.lang).suggest(word);
+    let mut f = ctx.finding(
+        Guideline::Spelling,
+        "spelling.unknown-word",
+        Severity::Warning,
+        vec![Span { start, end }],
+        &[("terms", word)],
+    );
+    if !suggestions.is_empty() {
+        f.fix = ctx.fix(
+            "spelling.unknown-word.fix",
+            &[("suggestions", &suggestions.join(", "))],
+        );
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests;
