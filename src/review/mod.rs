@@ -18,6 +18,7 @@ mod promotion;
 mod reach;
 mod relay;
 pub mod render;
+mod spacing;
 mod spelling;
 pub mod team_rules;
 mod text;
@@ -67,6 +68,7 @@ pub const RULES: &[&str] = &[
     "network.mastodon-length",
     "network.bluesky-length",
     "spelling.unknown-word",
+    "spelling.missing-space",
 ];
 
 /// One of the guidelines of the article the product comes from, then the ones of our own
@@ -567,6 +569,7 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
         networks::check(&ctx, &mut findings);
         if settings.spelling {
             spelling::check(&ctx, &mut findings);
+            spacing::check(&ctx, &mut findings);
         }
         team_rules::check(&ctx, &mut findings);
     }
