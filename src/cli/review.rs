@@ -161,7 +161,6 @@ fn load_rules(path: &PathBuf, settings: &mut Settings) -> Result<(), ReviewError
     settings
         .add_team_rules(specs)
         .map_err(|e| refused(e.to_string()))
-
 }
 
 /// The words of a `--words` file: one per line, `#` starts a comment.

@@ -6,9 +6,9 @@ use super::{Context, Finding, Guideline, Severity, Span};
 
 /// What may follow a number without a space: units, ordinals, times (`10h30`, `3rd`, `2e`).
 const NUMBER_SUFFIXES: [&str; 44] = [
-    "st", "nd", "rd", "th", "e", "er", "ers", "re", "res", "eres", "ères", "eme", "ème", "ieme", "ième", "h", "min", "mn", "s",
-    "sec", "km", "m", "cm", "mm", "kg", "g", "mg", "l", "ml", "go", "gb", "mo", "mb", "ko", "kb",
-    "am", "pm", "k", "md", "bis", "ter", "x", "j", "a",
+    "st", "nd", "rd", "th", "e", "er", "ers", "re", "res", "eres", "ères", "eme", "ème", "ieme",
+    "ième", "h", "min", "mn", "s", "sec", "km", "m", "cm", "mm", "kg", "g", "mg", "l", "ml", "go",
+    "gb", "mo", "mb", "ko", "kb", "am", "pm", "k", "md", "bis", "ter", "x", "j", "a",
 ];
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -88,10 +88,14 @@ mod tests {
 
     #[test]
     fn a_sentence_glued_to_the_next_is_a_missing_space() {
-        assert!(flags("Le trafic est rétabli en station.L'incident est terminé ^SG"));
+        assert!(flags(
+            "Le trafic est rétabli en station.L'incident est terminé ^SG"
+        ));
         assert!(flags("Merci pour votre message.Bonne journée ^SG"));
         assert!(flags("Thanks for your patience.Have a nice day ^SG"));
-        assert!(!flags("Voir https://example.com/page.Html pour le détail ^SG"));
+        assert!(!flags(
+            "Voir https://example.com/page.Html pour le détail ^SG"
+        ));
         assert!(!flags("Le train part à 10h30. Bonne journée ^SG"));
         assert!(!flags("Les U.S. et le Canada ^SG"));
         assert!(!flags("@tom Was the flight today?Tom"));
@@ -101,7 +105,15 @@ mod tests {
     fn a_number_glued_to_a_word_is_a_missing_space() {
         assert!(flags("Please allow 30days for a response ^SG"));
         assert!(flags("Cela fait 2trains par heure ^SG"));
-        for fine in ["Rendez-vous à 10h30 ^SG", "Le 3rd floor ^SG", "Le 2e étage ^SG", "En 4G ^SG", "Ligne A1 ^SG", "500km de voies ^SG", "Les 1ers trains ^SG"] {
+        for fine in [
+            "Rendez-vous à 10h30 ^SG",
+            "Le 3rd floor ^SG",
+            "Le 2e étage ^SG",
+            "En 4G ^SG",
+            "Ligne A1 ^SG",
+            "500km de voies ^SG",
+            "Les 1ers trains ^SG",
+        ] {
             assert!(!flags(fine), "{fine}");
         }
     }
