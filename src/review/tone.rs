@@ -129,26 +129,75 @@ pub(crate) fn check_length(ctx: &Context<'_>, weighted: usize, out: &mut Vec<Fin
 }
 
 /// Capitalised words of four letters or more that are not known acronyms (in either
-/// language: `NASA` is not shouting) nor hashtags.
+/// language: `NASA` is not shouting) nor hashtags, and only where capitals shout: a run of
+/// capital words that holds a name or a code (`PARIS SAINT-LAZARE`, `train GEPU`, `CHAVILLE
+/// RIVE GAUCHE`) is a place or a service written in an alert's house style, not a raised
+/// voice, and a fix must never lower-case it.
 fn shouted_words(ctx: &Context<'_>) -> Vec<Span> {
     let fr = Lexicon::builtin(Language::Fr);
     let en = Lexicon::builtin(Language::En);
-    ctx.tweet
-        .tokens
-        .iter()
-        .enumerate()
-        .filter(|(i, t)| {
-            t.all_caps
-                && t.letters >= SHOUT_MIN_LETTERS
-                && !t.in_hashtag
-                && !fr.is_acronym(ctx.tweet.word(*i))
-                && !en.is_acronym(ctx.tweet.word(*i))
+    let t = ctx.tweet;
+    let caps: Vec<usize> = (0..t.tokens.len())
+        .filter(|&i| {
+            let tok = &t.tokens[i];
+            tok.all_caps
+                && tok.letters >= SHOUT_MIN_LETTERS
+                && !tok.in_hashtag
+                && !fr.is_acronym(t.word(i))
+                && !en.is_acronym(t.word(i))
         })
-        .map(|(_, t)| Span {
-            start: t.start,
-            end: t.end,
-        })
-        .collect()
+        .collect();
+    if caps.len() < 2 {
+        return Vec::new();
+    }
+    // Runs of capital words (short ones like `LA`, `DE`, `ST` join them), split on anything
+    // but spaces and hyphens.
+    let mut shouted = Vec::new();
+    let mut i = 0;
+    while i < t.tokens.len() {
+        if !t.tokens[i].all_caps || t.tokens[i].in_hashtag {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while let Some(next) = t.tokens.get(j + 1) {
+            let gap = &t.text[t.tokens[j].end..next.start];
+            if next.all_caps && !next.in_hashtag && gap.chars().all(|c| c == ' ' || c == '-') {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let words: Vec<usize> = (i..=j).filter(|k| caps.binary_search(k).is_ok()).collect();
+        // `SAINT-CLOUD`, `ST-QUENTIN`: a hyphenated name in capitals is a place.
+        let hyphenated =
+            (i..j).any(|k| t.text[t.tokens[k].end..t.tokens[k + 1].start].contains('-'));
+        // A part of an elided word (`AUJOURD'HUI`, `L'ÉTÉ`) is no evidence either way.
+        let elided = |k: usize| {
+            let after = &t.text[t.tokens[k].end..];
+            let before = &t.text[..t.tokens[k].start];
+            after.starts_with(['\'', '’']) || before.ends_with(['\'', '’'])
+        };
+        let a_name = hyphenated
+            || (i..=j).any(|k| {
+                !elided(k)
+                    && t.tokens[k].letters >= 3
+                    && !fr.is_acronym(t.word(k))
+                    && !en.is_acronym(t.word(k))
+                    && !super::spelling::is_common_word(
+                        ctx.lang,
+                        &t.slice(t.tokens[k].start, t.tokens[k].end).to_lowercase(),
+                    )
+            });
+        if !a_name {
+            shouted.extend(words.iter().map(|&k| Span {
+                start: t.tokens[k].start,
+                end: t.tokens[k].end,
+            }));
+        }
+        i = j + 1;
+    }
+    shouted
 }
 
 /// The brand as the subject of its own sentence: "is pleased" a few words after it (`La
@@ -186,6 +235,20 @@ fn third_person(ctx: &Context<'_>) -> Vec<Span> {
         .collect();
     // Only the company's own names take a bare verb: `la banque est morte` is no brand.
     for s in &company_mentions(ctx) {
+        // `À l'invitation de la #RATP`, `les conseils de @Acme`: the brand as a complement.
+        let before = t.tokens.partition_point(|tok| tok.end <= s.start);
+        let of_the_brand = ctx.matches_of("tone.brand-of").any(|m| {
+            let between = &t.text[t.tokens[m.last].end..s.start];
+            m.last < before
+                && (m.last + 1 == before
+                    || m.last + 2 == before
+                        && matches!(t.word(m.last + 1), "la" | "le" | "l" | "the"))
+                && !between.contains(['.', '!', '?', '\n'])
+        });
+        if of_the_brand {
+            found.push(*s);
+            continue;
+        }
         let rest = &t.text[s.end..];
         if rest.starts_with("'s ") || rest.starts_with("’s ") {
             found.push(Span {

@@ -887,3 +887,23 @@ fn language_a_short_text_or_a_tie_is_read_in_the_servers_language() {
     let bilingual = "Le service est interrompu sur la ligne pour une heure. The service is interrupted on the line for an hour. ^SG";
     assert_eq!(check(bilingual).language, Language::Fr);
 }
+
+#[test]
+fn tone_capitals_on_codes_and_place_names_are_not_shouting() {
+    for text in [
+        "Trafic interrompu entre VERSAILLES RIVE DROITE et SAINT-CLOUD jusqu'à 7h. ^SG",
+        "Les trains VEVI et POVA sont supprimés ce matin. ^SG",
+        "Delays between PADDINGTON and READING this morning. ^SG",
+    ] {
+        assert!(!has(&check(text), "tone.shouting"), "{text}");
+    }
+    // Common words in capitals still shout, in both languages.
+    assert!(has(
+        &check("GRANDE VENTE AUJOURD'HUI sur tout le site ^SG"),
+        "tone.shouting"
+    ));
+    assert!(has(
+        &check("HUGE SALE TODAY on every bike ^SG"),
+        "tone.shouting"
+    ));
+}

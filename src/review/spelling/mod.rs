@@ -114,6 +114,13 @@ fn english() -> &'static Speller {
     })
 }
 
+/// Whether a word in lower case is a common word of the language (`gauche`, `vente`), as
+/// opposed to a name or a code that only exists in capitals (`Versailles`, `GEPU`): capitals
+/// on a common word shout, on a name they are the alert's house style.
+pub(crate) fn is_common_word(lang: Language, lowercase: &str) -> bool {
+    speller(lang).knows(lowercase)
+}
+
 fn speller(lang: Language) -> &'static Speller {
     match lang {
         Language::Fr => french(),
