@@ -185,10 +185,12 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let tweet = ctx.tweet;
     let tokens = &tweet.tokens;
     let mut unknown = Vec::new();
+    let mut groups = 0usize;
     let mut i = 0;
     while i < tokens.len() {
         let g = group(tweet.text, tokens, i);
         i = g.last + 1;
+        groups += 1;
         unknown.extend(unknown_words(ctx, &g));
         if unknown.len() > MAX_UNKNOWN {
             // Not French or English (another language, a code dump, noise): a spelling
@@ -196,13 +198,25 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             return;
         }
     }
-    for (start, end) in unknown {
-        out.push(finding(ctx, start, end));
+    // A short text where unknown words are a large share is not one we spell either.
+    if unknown.len() >= 3 && unknown.len() * 3 > groups {
+        return;
+    }
+    for (n, (start, end)) in unknown.into_iter().enumerate() {
+        out.push(finding(ctx, start, end, n < MAX_SUGGESTED));
     }
 }
 
+/// Suggestions are searched for this many unknown words of a text at most: the search is the
+/// expensive part of the check (each candidate is a dictionary lookup), so its cost per review
+/// stays bounded whatever the text.
+const MAX_SUGGESTED: usize = 2;
+
+/// Words longer than this get no suggestions.
+const MAX_SUGGESTED_LEN: usize = 18;
+
 /// More unknown words than this in one text and the text is not one we can spell.
-const MAX_UNKNOWN: usize = 5;
+const MAX_UNKNOWN: usize = 4;
 
 /// The group of tokens starting at `i`: joined while one apostrophe or hyphen sits between.
 fn group(text: &str, tokens: &[Token], i: usize) -> Group {
@@ -507,9 +521,14 @@ fn fold(word: &str) -> String {
 
 /// The finding for one unknown word, with up to three suggestions from the tweet's language
 /// as the fix.
-fn finding(ctx: &Context<'_>, start: usize, end: usize) -> Finding {
+fn finding(ctx: &Context<'_>, start: usize, end: usize, suggest: bool) -> Finding {
     let word = ctx.tweet.slice(start, end);
-    let suggestions = speller(ctx.lang).suggest(word);
+    // Long runs of letters are noise more often than words: no search for them.
+    let suggestions: Arc<[String]> = if suggest && word.chars().count() <= MAX_SUGGESTED_LEN {
+        speller(ctx.lang).suggest(word)
+    } else {
+        Arc::from(Vec::new())
+    };
     let mut f = ctx.finding(
         Guideline::Spelling,
         "spelling.unknown-word",
