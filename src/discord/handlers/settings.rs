@@ -11,10 +11,12 @@ use crate::discord::messages::{fill, text};
 use crate::discord::response::{Choice, Embed, EmbedField, Message, Response, MAX_CHOICES};
 use crate::discord::router::{Invocation, Router};
 use crate::discord::server::ServerSettings;
+use crate::discord::zone;
 use crate::review::own_places::{self, OwnPlaceError};
 use crate::review::team_rules::{self, Bilingual, Examples, TeamRule, TeamRuleError};
 use crate::review::{Language, Settings, Severity, TeamRuleSpec};
-use crate::workflow::{GuildId, Quorum, RoleId};
+use crate::store::Store;
+use crate::workflow::{GuildId, MemberId, Quorum, RoleId};
 
 /// The slash command's name (`commands/settings.json`).
 pub const SLASH: &str = "settings";
@@ -123,6 +125,16 @@ fn change(s: &mut ServerSettings, inv: &Invocation, base: &Settings) -> Result<b
             sub.get(1) == Some(&"remove"),
             own_places::handle,
         )?,
+        Some("timezone") => {
+            let given = inv.string_option("zone").unwrap_or("");
+            let Some(zone) = zone::parse(given) else {
+                return Err((
+                    "settings.bad-timezone",
+                    vec![("zone", escape_markdown(given.trim()))],
+                ));
+            };
+            s.timezone = Some(zone);
+        }
         Some("spelling") => s.review.spelling = Some(inv.string_option("state") != Some("off")),
         Some("publish-to") => {
             let names: Vec<String> = inv
@@ -316,6 +328,9 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
         Ok(s) => s,
         Err(e) => return Response::private(e.message(lang)),
     };
+    if inv.subcommand().first() == Some(&"pause") {
+        return pause(router, store, inv, &s).await;
+    }
     let changed = match change(&mut s, inv, &router.config.review) {
         Ok(c) => c,
         Err((key, args)) => {
@@ -345,6 +360,48 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
     if changed {
         msg.content = Some(text("settings.saved", lang).into());
     }
+    Response::Message(msg)
+}
+
+/// `/settings pause on [reason]` / `off`: stored (and written to the server's audit trail) by
+/// the store, where every process's publishing worker reads it before each claim. The answer
+/// says what changed, with the whole settings.
+async fn pause(
+    router: &Router,
+    store: &dyn Store,
+    inv: &Invocation,
+    s: &ServerSettings,
+) -> Response {
+    let lang = inv.language();
+    let guild = GuildId(inv.guild_id.unwrap_or_default());
+    let on = inv.subcommand().get(1) == Some(&"on");
+    let reason = inv
+        .string_option("reason")
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let by = MemberId(inv.user_id);
+    let changed = match store
+        .set_pause(guild, by, on.then_some(reason), Utc::now())
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "pause not saved");
+            return Response::private(e.message(lang));
+        }
+    };
+    tracing::info!(paused = on, changed, "server pause changed");
+    if !on && changed {
+        // What waited may go at once.
+        router.post_wake.notify_one();
+    }
+    let key = match (on, changed) {
+        (true, _) => "settings.paused",
+        (false, true) => "settings.unpaused",
+        (false, false) => "settings.not-paused",
+    };
+    let mut msg = Message::embed(summary(s, &router.config.review, lang)).ephemeral();
+    msg.content = Some(text(key, lang).into());
     Response::Message(msg)
 }
 
@@ -460,6 +517,7 @@ pub fn summary(s: &ServerSettings, base: &Settings, lang: Language) -> Embed {
                     .join("\n")
             },
         ),
+        ("settings.timezone", s.zone().name().to_string()),
         (
             "settings.publish",
             s.publish_targets.as_ref().map_or_else(
