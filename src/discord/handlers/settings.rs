@@ -4,10 +4,15 @@
 //! rules and publishing networks. Each subcommand changes one thing and answers (privately)
 //! with the whole settings, so an admin sees at once what the server now does.
 
+use std::sync::Arc;
+
 use chrono::Utc;
+use serenity::http::Http;
+use tracing::Instrument;
 
 use crate::discord::embeds::{escape_markdown, limits, notice, truncate};
 use crate::discord::messages::{fill, text};
+use crate::discord::notify;
 use crate::discord::response::{Choice, Embed, EmbedField, Message, Response, MAX_CHOICES};
 use crate::discord::router::{Invocation, Router};
 use crate::discord::server::ServerSettings;
@@ -15,8 +20,8 @@ use crate::discord::zone;
 use crate::review::own_places::{self, OwnPlaceError};
 use crate::review::team_rules::{self, Bilingual, Examples, TeamRule, TeamRuleError};
 use crate::review::{Language, Settings, Severity, TeamRuleSpec};
-use crate::store::Store;
-use crate::workflow::{GuildId, MemberId, Quorum, RoleId};
+use crate::store::{ProposalFilter, Store};
+use crate::workflow::{GuildId, MemberId, Quorum, RoleId, Status};
 
 /// The slash command's name (`commands/settings.json`).
 pub const SLASH: &str = "settings";
@@ -311,7 +316,7 @@ fn edit_places(
 }
 
 /// `/settings`.
-pub async fn slash(router: &Router, inv: &Invocation) -> Response {
+pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
     let lang = inv.language();
     let Some(guild) = inv.guild_id else {
         return Response::Message(notice("submit.guild-only", lang, &[]));
@@ -329,7 +334,7 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
         Err(e) => return Response::private(e.message(lang)),
     };
     if inv.subcommand().first() == Some(&"pause") {
-        return pause(router, store, inv, &s).await;
+        return pause(router, store, inv, &s, http).await;
     }
     let changed = match change(&mut s, inv, &router.config.review) {
         Ok(c) => c,
@@ -371,6 +376,7 @@ async fn pause(
     store: &dyn Store,
     inv: &Invocation,
     s: &ServerSettings,
+    http: Option<&Arc<Http>>,
 ) -> Response {
     let lang = inv.language();
     let guild = GuildId(inv.guild_id.unwrap_or_default());
@@ -395,6 +401,18 @@ async fn pause(
         // What waited may go at once.
         router.post_wake.notify_one();
     }
+    if let (true, Some(http), Some(store)) = (changed, http, router.store.clone()) {
+        // The cards that would be posted once approved say (or stop saying) so, in the
+        // background: the answer does not wait for a round of edits.
+        let task = refresh_cards(
+            store,
+            http.clone(),
+            guild,
+            s.policy.required_approvals,
+            s.language.unwrap_or_else(|| inv.public_language()),
+        );
+        tokio::spawn(task.instrument(tracing::info_span!("pause.cards")));
+    }
     let key = match (on, changed) {
         (true, _) => "settings.paused",
         (false, true) => "settings.unpaused",
@@ -403,6 +421,42 @@ async fn pause(
     let mut msg = Message::embed(summary(s, &router.config.review, lang)).ephemeral();
     msg.content = Some(text(key, lang).into());
     Response::Message(msg)
+}
+
+/// How many cards per status a pause change re-renders (the latest ones).
+const CARDS_REFRESHED: u32 = 100;
+
+/// Edits the cards of the server's open and approved proposals to show the pause as it now is.
+async fn refresh_cards(
+    store: Arc<dyn Store>,
+    http: Arc<Http>,
+    guild: GuildId,
+    required: u32,
+    lang: Language,
+) {
+    for status in [Status::Pending, Status::ChangesRequested, Status::Approved] {
+        let mut filter = ProposalFilter::guild(guild);
+        filter.status = Some(status);
+        filter.limit = CARDS_REFRESHED;
+        let rows = match store.list(&filter).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not list the cards to refresh");
+                return;
+            }
+        };
+        for row in rows {
+            let Some(at) = row.card else { continue };
+            let p = match store.proposal(row.id).await {
+                Ok(Some(p)) => p,
+                _ => continue,
+            };
+            let msg = notify::render(&*store, &p, required, lang).await;
+            if let Err(e) = notify::edit_card(&http, at, &msg).await {
+                tracing::warn!(error = %e, proposal = %row.id, "could not update the card");
+            }
+        }
+    }
 }
 
 fn roles(list: &[RoleId], none: &str) -> String {

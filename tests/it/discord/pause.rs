@@ -97,7 +97,21 @@ fn field_names(message: &Value) -> String {
 #[tokio::test]
 async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
     let mastodon = Fake::mastodon().await;
-    let bot = start(&["--mastodon-url", &mastodon.url, "--mastodon-token", MASTODON_TOKEN]).await;
+    let bot = start(&[
+        "--mastodon-url",
+        &mastodon.url,
+        "--mastodon-token",
+        MASTODON_TOKEN,
+    ])
+    .await;
+    let author = Member::new(1, "fr");
+    let text = "Merci à @alice pour ce retour : on corrige dès cette semaine. Vos idées ? ^AB";
+    bot.ask(submit(703, &author, text, None)).await;
+    let card = posted_card(&bot).await;
+    assert!(
+        !field_names(&card).contains("Publications en pause"),
+        "{card:#}"
+    );
     let admin = Member::new(9, "fr").admin();
     let r = bot
         .ask(pause(
@@ -108,20 +122,44 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
         ))
         .await;
     assert_eq!(r.body["data"]["flags"], 64, "{:#}", r.body);
-    assert!(content(&r).starts_with("⏸️ Publications en pause"), "{:#}", r.body);
+    assert!(
+        content(&r).starts_with("⏸️ Publications en pause"),
+        "{:#}",
+        r.body
+    );
+    // The open proposal's card says so at once.
+    let edited = bot
+        .fake
+        .next_request(
+            |r| {
+                r.method == "PATCH"
+                    && r.path == format!("/api/v10/channels/{REVIEW_CHANNEL}/messages/7002")
+            },
+            WAIT,
+        )
+        .await
+        .expect("the card is refreshed");
+    let fields = field_names(&edited.body);
+    assert!(fields.contains("Publications en pause"), "{fields}");
+    assert!(
+        fields.contains(r"incident \\*grave\\*"),
+        "the reason, escaped: {fields}"
+    );
+    assert_eq!(edited.body["allowed_mentions"], json!({"parse": []}));
     // A member without Manage Server can't end it.
     let r = bot
         .ask(pause(702, &Member::new(5, "en-US"), "off", json!([])))
         .await;
     assert!(!content(&r).contains("Pause ended"), "{:#}", r.body);
-
-    let author = Member::new(1, "fr");
-    let text = "Merci à @alice pour ce retour : on corrige dès cette semaine. Vos idées ? ^AB";
-    bot.ask(submit(703, &author, text, None)).await;
+    // A proposal made while paused shows it on its new card.
+    bot.ask(submit(709, &author, "Une autre idée ? ^AB", None))
+        .await;
     let card = posted_card(&bot).await;
-    let fields = field_names(&card);
-    assert!(fields.contains("Publications en pause"), "{fields}");
-    assert!(fields.contains(r"incident \*grave\*"), "the reason, escaped: {fields}");
+    assert!(
+        field_names(&card).contains("Publications en pause"),
+        "{card:#}"
+    );
+
     // Reviews and votes go on; the card says the approved proposal waits.
     let mut last = Value::Null;
     for (id, who) in [(704, 5), (705, 6)] {
@@ -137,7 +175,10 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
         assert_eq!(r.body["type"], 7, "{:#}", r.body);
         last = r.body["data"].clone();
     }
-    assert!(field_names(&last).contains("Publications en pause"), "{last:#}");
+    assert!(
+        field_names(&last).contains("Publications en pause"),
+        "{last:#}"
+    );
     // /queue says so.
     let r = bot
         .ask(fixtures::slash(
@@ -162,7 +203,11 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
     assert!(published.is_none(), "{published:?}");
     assert_eq!(mastodon.count(text), 0, "nothing posted while paused");
     let store = store::open(&bot.db_url).await.expect("the bot's store");
-    let p = store.proposal(ProposalId(1)).await.expect("read").expect("proposal 1");
+    let p = store
+        .proposal(ProposalId(1))
+        .await
+        .expect("read")
+        .expect("proposal 1");
     assert_eq!(p.status, Status::Approved);
 
     let r = bot.ask(pause(707, &admin, "off", json!([]))).await;
@@ -184,7 +229,12 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
     assert_eq!(mastodon.count(text), 1, "posted exactly once");
     // No pause any more: /queue says nothing of it.
     let r = bot
-        .ask(fixtures::slash(708, &Member::new(5, "en-US"), "queue", json!([])))
+        .ask(fixtures::slash(
+            708,
+            &Member::new(5, "en-US"),
+            "queue",
+            json!([]),
+        ))
         .await;
     assert!(!content(&r).contains("Posting paused"), "{:#}", r.body);
 
@@ -197,7 +247,10 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
         .lines()
         .find(|l| l.contains(",pause,"))
         .unwrap_or_else(|| panic!("{csv}"));
-    assert!(pause_row.contains(",9,pause,,,incident *grave*"), "{pause_row}");
+    assert!(
+        pause_row.contains(",9,pause,,,incident *grave*"),
+        "{pause_row}"
+    );
     assert!(csv.lines().any(|l| l.contains(",9,unpause,")), "{csv}");
     bot.stop().await;
     assert_eq!(mastodon.count(text), 1, "and never again");
@@ -206,6 +259,11 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
 /// The first instant, after `from`, at which `zone`'s offset changes.
 fn next_change(zone: Tz, from: DateTime<Utc>) -> DateTime<Utc> {
     let offset = |t: DateTime<Utc>| t.with_timezone(&zone).offset().fix();
+    // Whole hours: the changes fall on them, and a time typed to the minute is whole too.
+    let from = Utc
+        .timestamp_opt(from.timestamp() - from.timestamp().rem_euclid(3600), 0)
+        .single()
+        .expect("time");
     let mut t = from;
     while offset(t) == offset(from) {
         t += TimeDelta::hours(1);
@@ -229,10 +287,24 @@ async fn when_is_read_in_the_servers_zone_across_a_daylight_saving_change() {
         "{:#}",
         r.body
     );
-    let r = bot.ask(timezone(802, &Member::new(9, "fr").admin(), "Fuseau/Inconnu")).await;
-    assert!(content(&r).contains("Je ne connais pas le fuseau"), "{:#}", r.body);
+    let r = bot
+        .ask(timezone(
+            802,
+            &Member::new(9, "fr").admin(),
+            "Fuseau/Inconnu",
+        ))
+        .await;
+    assert!(
+        content(&r).contains("Je ne connais pas le fuseau"),
+        "{:#}",
+        r.body
+    );
     let r = bot.ask(timezone(803, &admin, "europe/paris")).await;
-    assert!(field_names(&r.body["data"]).contains("Europe/Paris"), "{:#}", r.body);
+    assert!(
+        field_names(&r.body["data"]).contains("Europe/Paris"),
+        "{:#}",
+        r.body
+    );
 
     // An hour either side of Paris's next clock change, typed as local times.
     let paris = Tz::Europe__Paris;
@@ -243,17 +315,32 @@ async fn when_is_read_in_the_servers_zone_across_a_daylight_saving_change() {
         .into_iter()
         .enumerate()
     {
-        let typed = instant.with_timezone(&paris).format("%Y-%m-%d %H:%M").to_string();
+        let typed = instant
+            .with_timezone(&paris)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
         let r = bot
-            .ask(submit(810 + n as u64, &author, "Vos idées pour la suite ? ^AB", Some(&typed)))
+            .ask(submit(
+                810 + n as u64,
+                &author,
+                "Vos idées pour la suite ? ^AB",
+                Some(&typed),
+            ))
             .await;
-        assert!(content(&r).contains("Proposition n°"), "{typed}: {:#}", r.body);
+        assert!(
+            content(&r).contains("Proposition n°"),
+            "{typed}: {:#}",
+            r.body
+        );
         id += 1;
         assert_eq!(scheduled(&bot, id).await, Some(instant), "{typed} in Paris");
         let card = posted_card(&bot).await;
         let line = card["content"].as_str().unwrap_or("");
         assert!(line.contains(&format!("{typed} (Europe/Paris)")), "{line}");
-        assert!(line.contains(&format!("<t:{}:f>", instant.timestamp())), "{line}");
+        assert!(
+            line.contains(&format!("<t:{}:f>", instant.timestamp())),
+            "{line}"
+        );
     }
     // An offset wins over the zone.
     let instant = Utc::now() + TimeDelta::days(30);
@@ -261,7 +348,9 @@ async fn when_is_read_in_the_servers_zone_across_a_daylight_saving_change() {
         .with_timezone(&chrono::FixedOffset::west_opt(5 * 3600).expect("offset"))
         .format("%Y-%m-%dT%H:%M:00%:z")
         .to_string();
-    let r = bot.ask(submit(820, &author, "Vos idées ? ^AB", Some(&typed))).await;
+    let r = bot
+        .ask(submit(820, &author, "Vos idées ? ^AB", Some(&typed)))
+        .await;
     assert!(content(&r).contains("Proposition n°"), "{:#}", r.body);
     let expected = Utc
         .timestamp_opt(instant.timestamp() - instant.timestamp() % 60, 0)
@@ -269,7 +358,14 @@ async fn when_is_read_in_the_servers_zone_across_a_daylight_saving_change() {
         .expect("time");
     assert_eq!(scheduled(&bot, 3).await, Some(expected));
     // A refusal names the zone the time was read in.
-    let r = bot.ask(submit(821, &author, "Vos idées ? ^AB", Some("2020-01-01 10:00"))).await;
+    let r = bot
+        .ask(submit(
+            821,
+            &author,
+            "Vos idées ? ^AB",
+            Some("2020-01-01 10:00"),
+        ))
+        .await;
     assert!(content(&r).contains("(Europe/Paris)"), "{:#}", r.body);
     bot.stop().await;
 }

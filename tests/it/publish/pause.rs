@@ -26,19 +26,36 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_each_post_goes_
         let first = format!("Paused on {backend}: what do you think? ^SG");
         let id = approved(&*store, &first).await;
         assert!(store
-            .set_pause(super::GUILD, ADMIN, Some(Some("incident *en cours*")), at(3))
+            .set_pause(
+                super::GUILD,
+                ADMIN,
+                Some(Some("incident *en cours*")),
+                at(3)
+            )
             .await
             .expect("paused"));
         // Another process on the same database sees the pause.
         let other = db.another_handle().await;
-        let pause = other.pause(super::GUILD).await.expect("read").expect("paused");
+        let pause = other
+            .pause(super::GUILD)
+            .await
+            .expect("read")
+            .expect("paused");
         assert_eq!(pause.reason.as_deref(), Some("incident *en cours*"));
         assert_eq!(pause.by, ADMIN);
         let w = net.worker(&store, Arc::default(), "w1");
         assert_eq!(w.run_once(at(4)).await.expect("round"), 0, "{backend}");
         assert_eq!(w.resume(at(4)).await.expect("resume"), 0, "{backend}");
-        assert_eq!(net.fake.count(&first), 0, "{backend}: nothing posted while paused");
-        assert_eq!(status(&*store, id).await, Status::Approved, "{backend}: it waits");
+        assert_eq!(
+            net.fake.count(&first),
+            0,
+            "{backend}: nothing posted while paused"
+        );
+        assert_eq!(
+            status(&*store, id).await,
+            Status::Approved,
+            "{backend}: it waits"
+        );
         // Votes go on while paused: a second proposal is approved, and waits too.
         let second = format!("Also paused on {backend}: your ideas? ^SG");
         let id2 = approved(&*store, &second).await;
@@ -77,14 +94,24 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_each_post_goes_
         assert_eq!(server_rows[0]["guild"], super::GUILD.0.to_string());
         assert_eq!(server_rows[1]["action"], "unpause");
         assert!(rows.iter().any(|r| r["action"] == "approve"), "{backend}");
-        let times: Vec<&str> = rows.iter().map(|r| r["at"].as_str().unwrap_or("")).collect();
-        assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first: {times:?}");
+        let times: Vec<&str> = rows
+            .iter()
+            .map(|r| r["at"].as_str().unwrap_or(""))
+            .collect();
+        assert!(
+            times.windows(2).all(|w| w[0] <= w[1]),
+            "oldest first: {times:?}"
+        );
         // Another server's export has none of them.
         let elsewhere = AuditQuery {
             guild: Some(GuildId(7)),
             ..AuditQuery::default()
         };
-        assert!(store.guild_audit(&elsewhere).await.expect("read").is_empty());
+        assert!(store
+            .guild_audit(&elsewhere)
+            .await
+            .expect("read")
+            .is_empty());
         db.finish().await;
     }
 }
