@@ -1,5 +1,5 @@
 //! `/settings pause` at the store and worker level, on SQLite and PostgreSQL: a paused server's
-//! approved proposals wait (its votes go on), another server's still go, and once the pause
+//! approved and scheduled proposals wait (its votes go on), another server's still go, and once the pause
 //! ends each goes exactly once; both changes are in the export.
 
 use std::sync::Arc;
@@ -60,7 +60,17 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_each_post_goes_
         let second = format!("Also paused on {backend}: your ideas? ^SG");
         let id2 = approved(&*store, &second).await;
         assert_eq!(status(&*store, id2).await, Status::Approved);
+        // A scheduled one whose time comes during the pause waits too (and is not expired:
+        // it was approved in time).
+        let third = format!("Scheduled on {backend}: see you there? ^SG");
+        let id3 = approved(&*store, &third).await;
+        store
+            .set_schedule(super::GUILD, id3, Some(at(5)), at(3))
+            .await
+            .expect("scheduled");
         assert_eq!(w.run_once(at(5)).await.expect("round"), 0, "{backend}");
+        assert_eq!(status(&*store, id3).await, Status::Approved, "{backend}");
+        assert_eq!(net.fake.count(&third), 0, "{backend}");
         // Ending it: once (a second "off" changes nothing and records nothing).
         assert!(store
             .set_pause(super::GUILD, ADMIN, None, at(6))
@@ -71,10 +81,11 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_each_post_goes_
             .await
             .expect("unpaused"));
         assert_eq!(other.pause(super::GUILD).await.expect("read"), None);
-        assert_eq!(w.run_once(at(7)).await.expect("round"), 2, "{backend}");
+        assert_eq!(w.run_once(at(7)).await.expect("round"), 3, "{backend}");
         assert_eq!(w.run_once(at(8)).await.expect("round"), 0, "{backend}");
         assert_eq!(net.fake.count(&first), 1, "{backend}: posted exactly once");
         assert_eq!(net.fake.count(&second), 1, "{backend}: posted exactly once");
+        assert_eq!(net.fake.count(&third), 1, "{backend}: posted exactly once");
         assert_eq!(status(&*store, id).await, Status::Posted);
         // The export holds both changes, as server-level rows among the proposals' own.
         let mut out = Vec::new();
