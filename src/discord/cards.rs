@@ -5,15 +5,18 @@
 //! its Markdown escaped; people appear as `<@id>` mentions, which never ping since every
 //! message allows no mentions.
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 use crate::review::{Language, Verdict};
-use crate::store::{Publication, PublicationStatus};
+use crate::store::{Pause, Publication, PublicationStatus};
 use crate::workflow::{Proposal, Status, VoteKind};
 
 use super::embeds::{escape_markdown, limits, quote, review_title, severity_icon, truncate};
 use super::messages::{fill, text};
 use super::response::{Embed, EmbedField, EmbedFooter, Message};
+use super::zone;
 
 /// Discord's limit of buttons in one action row.
 pub const BUTTONS_PER_ROW: usize = 5;
@@ -366,11 +369,10 @@ pub fn card_with(
 pub fn card_content(
     author: u64,
     note: Option<&str>,
-    scheduled: Option<i64>,
+    scheduled: Option<(DateTime<Utc>, Tz)>,
     lang: Language,
 ) -> Option<String> {
-    let scheduled =
-        scheduled.map(|at| fill("card.scheduled", lang, &[("at", &format!("<t:{at}:f>"))]));
+    let scheduled = scheduled.map(|at| scheduled_line(at, lang));
     let note = note.filter(|n| !n.trim().is_empty()).map(|note| {
         let author = format!("<@{author}>");
         let frame = fill("card.note", lang, &[("author", &author), ("note", "")]);
@@ -385,6 +387,60 @@ pub fn card_content(
     });
     let lines: Vec<String> = note.into_iter().chain(scheduled).collect();
     (!lines.is_empty()).then(|| truncate(&lines.join("\n"), CONTENT_MAX, ""))
+}
+
+/// When a proposal is to be posted: in the server's zone, named, and in each reader's own
+/// time (Discord's timestamp markup).
+pub fn scheduled_line((at, zone): (DateTime<Utc>, Tz), lang: Language) -> String {
+    fill(
+        "card.scheduled",
+        lang,
+        &[
+            ("local", &zone::local(at, zone)),
+            ("zone", zone.name()),
+            ("at", &format!("<t:{}:f>", at.timestamp())),
+        ],
+    )
+}
+
+/// What the card of `p` says while its server is paused: a field, for a proposal that would be
+/// posted once approved (open or approved, not yet going out).
+pub fn with_pause(msg: &mut Message, p: &Proposal, pause: Option<&Pause>, lang: Language) {
+    let (Some(pause), Some(embed)) = (pause, msg.embeds.first_mut()) else {
+        return;
+    };
+    if !(p.status.is_open() || p.status == Status::Approved) {
+        return;
+    }
+    if embed.fields.len() >= limits::FIELDS {
+        return;
+    }
+    embed.fields.push(field(
+        text("pause.title", lang).into(),
+        pause_text(pause, lang),
+        lang,
+    ));
+}
+
+/// The pause, in a sentence (with its reason, escaped).
+pub fn pause_text(pause: &Pause, lang: Language) -> String {
+    let mut out = fill(
+        "pause.banner",
+        lang,
+        &[
+            ("since", &format!("<t:{}:f>", pause.since.timestamp())),
+            ("by", &format!("<@{}>", pause.by)),
+        ],
+    );
+    if let Some(reason) = pause.reason.as_deref().filter(|r| !r.trim().is_empty()) {
+        out.push('\n');
+        out.push_str(&fill(
+            "pause.reason",
+            lang,
+            &[("reason", &escape_markdown(reason))],
+        ));
+    }
+    out
 }
 
 /// The link to a message: `https://discord.com/channels/{guild}/{channel}/{message}`.
@@ -403,8 +459,16 @@ mod tests {
         for lang in [Language::Fr, Language::En] {
             for unit in ["*", "_", "[]", "\\", "é*"] {
                 let note: String = unit.repeat(1000).chars().take(1000).collect();
-                let c =
-                    card_content(42, Some(&note), Some(1_800_000_000), lang).unwrap_or_default();
+                let c = card_content(
+                    42,
+                    Some(&note),
+                    Some((
+                        DateTime::from_timestamp(1_800_000_000, 0).expect("time"),
+                        zone::DEFAULT,
+                    )),
+                    lang,
+                )
+                .unwrap_or_default();
                 assert!(c.chars().count() <= CONTENT_MAX, "{}", c.chars().count());
                 assert!(c.contains("<t:1800000000:f>"), "{c}");
                 let (first, _) = c.split_once("\n🕘").unwrap_or((&c, ""));

@@ -82,6 +82,11 @@ pub const KEYS: &[&str] = &[
     "signature.invalid-chars",
     "settings.admins-only",
     "settings.saved",
+    "settings.paused",
+    "settings.unpaused",
+    "settings.not-paused",
+    "settings.bad-timezone",
+    "settings.timezone",
     "settings.bad-words",
     "settings.bad-network",
     "settings.title",
@@ -147,9 +152,13 @@ pub const KEYS: &[&str] = &[
     "submit.when-invalid",
     "submit.when-past",
     "submit.when-far",
+    "submit.when-gap",
     "card.scheduled",
     "interaction.repeat",
     "interaction.anonymous",
+    "pause.title",
+    "pause.banner",
+    "pause.reason",
 ];
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use serenity::http::Http;
 use serenity::model::id::{ChannelId, MessageId};
 use tracing::Instrument;
 
-use super::cards::{card_with, message_link, CONTENT_MAX};
+use super::cards::{card_with, message_link, with_pause, CONTENT_MAX};
 use super::embeds::{escape_markdown, truncate};
 use super::messages::text;
 use super::response::Message;
@@ -169,7 +169,13 @@ pub async fn render(store: &dyn Store, p: &Proposal, required: u32, lang: Langua
     } else {
         Vec::new()
     };
-    card_edit(p, required, lang, &publications)
+    let mut msg = card_edit(p, required, lang, &publications);
+    let pause = store.pause(p.guild).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not read the server's pause for the card");
+        None
+    });
+    with_pause(&mut msg, p, pause.as_ref(), lang);
+    msg
 }
 
 /// The link to `id`'s card, when it is known.

@@ -705,7 +705,7 @@ impl Router {
                 handlers::signature::slash(self, inv).await
             }
             Action::Slash { name, .. } if name == handlers::settings::SLASH => {
-                handlers::settings::slash(self, inv).await
+                handlers::settings::slash(self, inv, http).await
             }
             Action::Autocomplete { name, value, .. } if name == handlers::settings::SLASH => {
                 handlers::settings::autocomplete(self, inv, value).await

@@ -28,6 +28,8 @@ pub const PUBLISH_TARGETS_KEY: &str = crate::publish::TARGETS;
 /// The key of the server's language (its Discord locale), for what the bot writes outside an
 /// interaction: card updates after a post, notices to authors.
 pub const LANGUAGE_KEY: &str = "language";
+/// The key of the server's time zone (an IANA name, `/settings timezone`); absent: UTC.
+pub const TIMEZONE_KEY: &str = "timezone";
 /// The entry of [`ReviewPrefs::words`] that holds the words spelling accepts
 /// (`/settings words spelling`), rather than a rule's team words.
 pub const SPELLING_WORDS: &str = "spelling";
@@ -94,6 +96,8 @@ pub struct ServerSettings {
     pub publish_targets: Option<Vec<String>>,
     /// The server's language, as its Discord locale said when last seen.
     pub language: Option<Language>,
+    /// The server's time zone (`/settings timezone`), for `/submit ... when:`; `None`: UTC.
+    pub timezone: Option<chrono_tz::Tz>,
     /// Whether these were ever saved (before that, the command line's defaults apply).
     pub saved: bool,
     /// Keys this module doesn't own, kept as they were.
@@ -118,12 +122,16 @@ impl ServerSettings {
         let language = rest
             .remove(LANGUAGE_KEY)
             .and_then(|v| serde_json::from_value(v).ok());
+        let timezone = rest
+            .remove(TIMEZONE_KEY)
+            .and_then(|v| v.as_str().and_then(crate::discord::zone::parse));
         ServerSettings {
             policy: s.policy,
             review_channel,
             review,
             publish_targets,
             language,
+            timezone,
             saved,
             rest,
         }
@@ -148,10 +156,18 @@ impl ServerSettings {
         if let Some(l) = self.language.and_then(|l| serde_json::to_value(l).ok()) {
             extra.insert(LANGUAGE_KEY.into(), l);
         }
+        if let Some(z) = self.timezone {
+            extra.insert(TIMEZONE_KEY.into(), z.name().into());
+        }
         GuildSettings {
             policy: self.policy.clone(),
             extra,
         }
+    }
+
+    /// The server's time zone: the one it chose, else UTC.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.timezone.unwrap_or(crate::discord::zone::DEFAULT)
     }
 
     /// The review settings for this server: the bot's `base` with the server's tuning on top.

@@ -5,7 +5,7 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{AuditQuery, AuditRecord, Store, StoreError};
+use super::{AuditQuery, AuditRecord, GuildAuditRecord, Store, StoreError};
 use crate::workflow::GuildId;
 
 /// The output format.
@@ -67,39 +67,77 @@ pub fn parse_since(s: &str) -> Result<DateTime<Utc>, String> {
 }
 
 /// One exported line. Discord ids are strings, as Discord itself writes them: they exceed what
-/// a JSON number holds exactly in most readers (JavaScript, jq).
+/// a JSON number holds exactly in most readers (JavaScript, jq). A server-level entry (a pause,
+/// its end) has no proposal, seq, revision nor statuses: those are empty (`null` in JSON).
 #[derive(Debug, Serialize)]
 struct Row<'a> {
     at: String,
     guild: String,
-    proposal: i64,
-    seq: u64,
-    revision: u32,
+    proposal: Option<i64>,
+    seq: Option<u64>,
+    revision: Option<u32>,
     actor: Option<String>,
     action: &'a str,
     from: Option<&'a str>,
-    to: &'a str,
+    to: Option<&'a str>,
     detail: Option<&'a str>,
+}
+
+fn instant(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 impl<'a> From<&'a AuditRecord> for Row<'a> {
     fn from(r: &'a AuditRecord) -> Self {
         Row {
-            at: r
-                .entry
-                .at
-                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            at: instant(&r.entry.at),
             guild: r.guild.to_string(),
-            proposal: r.proposal.0,
-            seq: r.seq,
-            revision: r.entry.revision,
+            proposal: Some(r.proposal.0),
+            seq: Some(r.seq),
+            revision: Some(r.entry.revision),
             actor: r.entry.actor.map(|a| a.to_string()),
             action: r.entry.action.as_str(),
             from: r.entry.from.map(|s| s.as_str()),
-            to: r.entry.to.as_str(),
+            to: Some(r.entry.to.as_str()),
             detail: r.entry.detail.as_deref(),
         }
     }
+}
+
+impl<'a> From<&'a GuildAuditRecord> for Row<'a> {
+    fn from(r: &'a GuildAuditRecord) -> Self {
+        Row {
+            at: instant(&r.at),
+            guild: r.guild.to_string(),
+            proposal: None,
+            seq: None,
+            revision: None,
+            actor: r.actor.map(|a| a.to_string()),
+            action: &r.action,
+            from: None,
+            to: None,
+            detail: r.detail.as_deref(),
+        }
+    }
+}
+
+/// The proposals' entries and the servers' own (pauses), merged by time: oldest first, a
+/// proposal entry before a server entry of the same instant.
+fn merged<'a>(proposals: &'a [AuditRecord], servers: &'a [GuildAuditRecord]) -> Vec<Row<'a>> {
+    let mut rows: Vec<(DateTime<Utc>, u8, usize, Row<'a>)> = proposals
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.entry.at, 0, i, Row::from(r)))
+        .chain(
+            servers
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.at, 1, i, Row::from(r))),
+        )
+        .collect();
+    // Stable on (time, kind, position in its own ordered list).
+    rows.sort_by_key(|(at, kind, i, _)| (*at, *kind, *i));
+    rows.into_iter().map(|(_, _, _, row)| row).collect()
 }
 
 /// Writes the audit entries `query` selects to `out`, oldest first; returns how many.
@@ -110,19 +148,21 @@ pub async fn export_audit(
     mut out: impl Write,
 ) -> Result<usize, ExportError> {
     let records = store.audit(query).await?;
+    let servers = store.guild_audit(query).await?;
+    let rows = merged(&records, &servers);
     match format {
         Format::Jsonl => {
-            for r in &records {
-                serde_json::to_writer(&mut out, &Row::from(r))?;
+            for r in &rows {
+                serde_json::to_writer(&mut out, r)?;
                 out.write_all(b"\n")?;
             }
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            for r in &records {
-                w.serialize(Row::from(r))?;
+            for r in &rows {
+                w.serialize(r)?;
             }
-            if records.is_empty() {
+            if rows.is_empty() {
                 w.write_record([
                     "at", "guild", "proposal", "seq", "revision", "actor", "action", "from", "to",
                     "detail",
@@ -132,7 +172,7 @@ pub async fn export_audit(
         }
     }
     out.flush()?;
-    Ok(records.len())
+    Ok(rows.len())
 }
 
 /// The path a `sqlite:` URL names, to refuse exporting from a file that isn't there (opening

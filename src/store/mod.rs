@@ -18,6 +18,8 @@
 pub mod export;
 mod sql;
 
+pub use sql::{ACTION_PAUSE, ACTION_UNPAUSE};
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -227,6 +229,45 @@ pub trait Store: Send + Sync {
     /// the server's expiry without a decision; returns the transitions made (the author is
     /// told of each).
     async fn expire_missed(&self, now: DateTime<Utc>) -> Result<Vec<Transition>, StoreError>;
+
+    // --- The server's pause (pauses.rs) -------------------------------------------------------
+
+    /// The server's pause, while it is paused (`/settings pause on`).
+    async fn pause(&self, guild: GuildId) -> Result<Option<Pause>, StoreError>;
+
+    /// Pauses the server's posting (`Some(reason)`) or ends the pause (`None`), and writes the
+    /// change to the server's audit trail in the same transaction. While paused,
+    /// [`Store::claim_post`] and [`Store::resume_posts`] leave the server's entries alone: they
+    /// wait, and go once the pause ends. Pausing a paused server replaces the reason (and is
+    /// recorded again); `false` when nothing changed (ending a pause that isn't there).
+    async fn set_pause(
+        &self,
+        guild: GuildId,
+        by: MemberId,
+        pause: Option<Option<&str>>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// What happened to servers rather than to one proposal (pauses), oldest first.
+    async fn guild_audit(&self, query: &AuditQuery) -> Result<Vec<GuildAuditRecord>, StoreError>;
+}
+
+/// A server's pause: nothing is posted for it while it lasts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    pub by: MemberId,
+    pub reason: Option<String>,
+    pub since: DateTime<Utc>,
+}
+
+/// One entry of a server's own audit trail (`pause`, `unpause`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuildAuditRecord {
+    pub guild: GuildId,
+    pub at: DateTime<Utc>,
+    pub actor: Option<MemberId>,
+    pub action: String,
+    pub detail: Option<String>,
 }
 
 /// Why a store operation did not happen.

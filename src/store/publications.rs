@@ -19,7 +19,7 @@ use tracing::debug;
 
 use super::{
     apply_in, backoff, db, from_micros, get, load_for_write, micros_now, outbox_entry, outbox_row,
-    to_micros, u32_of, uid, Backend, SqlStore, MAX_ATTEMPTS, OUTBOX_COLUMNS,
+    to_micros, u32_of, uid, Backend, SqlStore, MAX_ATTEMPTS, NOT_PAUSED, OUTBOX_COLUMNS,
 };
 use crate::store::{
     OutboxEntry, OutboxStatus, Publication, PublicationResult, PublicationStatus, Store, StoreError,
@@ -273,7 +273,8 @@ impl SqlStore {
         let now = micros_now(now);
         let sql = format!(
             "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status = $1 \
-             AND (claimed_by = $2 OR claimed_at IS NULL OR claimed_at < $3) ORDER BY id{}",
+             AND (claimed_by = $2 OR claimed_at IS NULL OR claimed_at < $3) AND {NOT_PAUSED} \
+             ORDER BY id{}",
             self.backend.skip_locked()
         );
         write_tx!(self, |conn| async {

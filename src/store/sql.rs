@@ -18,9 +18,9 @@ use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row};
 use tracing::{debug, warn};
 
 use super::{
-    AuditQuery, AuditRecord, CardRef, GuildSettings, OutboxEntry, OutboxStatus, ProposalFilter,
-    ProposalSummary, Publication, PublicationResult, PublishOutcome, Store, StoreError,
-    INTERACTION_RETENTION,
+    AuditQuery, AuditRecord, CardRef, GuildAuditRecord, GuildSettings, OutboxEntry, OutboxStatus,
+    Pause, ProposalFilter, ProposalSummary, Publication, PublicationResult, PublishOutcome, Store,
+    StoreError, INTERACTION_RETENTION,
 };
 use crate::review::Review;
 use crate::workflow::{
@@ -111,6 +111,11 @@ impl Backend {
                     "interactions",
                     include_str!("migrations/sqlite/0004_interactions.sql"),
                 ),
+                (
+                    5,
+                    "pauses",
+                    include_str!("migrations/sqlite/0005_pauses.sql"),
+                ),
             ]),
             Backend::Postgres => Embedded(&[
                 (1, "init", include_str!("migrations/postgres/0001_init.sql")),
@@ -128,6 +133,11 @@ impl Backend {
                     4,
                     "interactions",
                     include_str!("migrations/postgres/0004_interactions.sql"),
+                ),
+                (
+                    5,
+                    "pauses",
+                    include_str!("migrations/postgres/0005_pauses.sql"),
                 ),
             ]),
         }
@@ -321,6 +331,12 @@ macro_rules! write_tx {
 // Per-network publications and schedules: uses `write_tx!` and the helpers of this file.
 #[path = "publications.rs"]
 mod publications;
+
+// A server's pause and its server-level audit trail.
+#[path = "pauses.rs"]
+mod pauses;
+use pauses::NOT_PAUSED;
+pub use pauses::{ACTION_PAUSE, ACTION_UNPAUSE};
 
 /// A short, growing, jittered pause so racing writers don't collide again in lockstep.
 async fn backoff(attempt: u32) {
@@ -1020,7 +1036,7 @@ impl Store for SqlStore {
         let now = micros_now(now);
         let sql = format!(
             "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status = $1 AND due_at <= $2 \
-             ORDER BY due_at, id LIMIT 1{}",
+             AND {NOT_PAUSED} ORDER BY due_at, id LIMIT 1{}",
             self.backend.skip_locked()
         );
         // Entries whose proposal can no longer be posted are cancelled on the way; keep
@@ -1285,6 +1301,26 @@ impl Store for SqlStore {
     #[tracing::instrument(level = "debug", skip_all)]
     async fn expire_missed(&self, now: DateTime<Utc>) -> Result<Vec<Transition>, StoreError> {
         self.expire_missed_in(now).await
+    }
+
+    async fn pause(&self, guild: GuildId) -> Result<Option<Pause>, StoreError> {
+        self.pause_of(guild).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(guild = %guild, paused = pause.is_some()))]
+    async fn set_pause(
+        &self,
+        guild: GuildId,
+        by: MemberId,
+        pause: Option<Option<&str>>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.set_pause_in(guild, by, pause, now).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn guild_audit(&self, query: &AuditQuery) -> Result<Vec<GuildAuditRecord>, StoreError> {
+        self.guild_audit_of(query).await
     }
 }
 

@@ -2,7 +2,7 @@
 //! queue lists proposals with a link to each card; a proposal shows its card and its whole
 //! audit trail. `/proposal`'s id autocompletes from the server's proposals, by number or text.
 
-use crate::discord::cards::{card, message_link};
+use crate::discord::cards::{card, message_link, pause_text, with_pause};
 use crate::discord::embeds::{escape_markdown, limits, notice, truncate};
 use crate::discord::messages::{fill, text};
 use crate::discord::response::{Choice, Embed, EmbedFooter, Message, Response, MAX_CHOICES};
@@ -121,6 +121,17 @@ async fn page(router: &Router, inv: &Invocation, view: View) -> Result<Message, 
         }
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.id));
+    // A paused server says so above its queue: nothing in it will be posted for now.
+    let paused = match store.pause(GuildId(guild)).await {
+        Ok(p) => p.map(|p| {
+            format!(
+                "**{}**\n{}",
+                text("pause.title", lang),
+                pause_text(&p, lang)
+            )
+        }),
+        Err(e) => return Err(Response::private(e.message(lang))),
+    };
     let title = fill(
         "queue.title",
         lang,
@@ -133,11 +144,11 @@ async fn page(router: &Router, inv: &Invocation, view: View) -> Result<Message, 
         )],
     );
     if rows.is_empty() {
-        return Err(Response::Message(notice(
-            "queue.empty",
-            lang,
-            &[("title", &title)],
-        )));
+        let mut msg = notice("queue.empty", lang, &[("title", &title)]);
+        if let (Some(p), Some(c)) = (&paused, msg.content.as_mut()) {
+            *c = format!("{p}\n\n{c}");
+        }
+        return Err(Response::Message(msg));
     }
     let pages = rows.len().div_ceil(PAGE_SIZE);
     // The list may have shrunk since the button was drawn: the last page then.
@@ -178,6 +189,7 @@ async fn page(router: &Router, inv: &Invocation, view: View) -> Result<Message, 
         ..Embed::default()
     };
     let mut msg = Message::embed(embed);
+    msg.content = paused;
     if pages > 1 {
         let button = |key: &str, to: usize, disabled: bool| {
             json!({"type": 2, "style": 2, "label": text(key, lang),
@@ -242,6 +254,9 @@ pub async fn proposal(router: &Router, inv: &Invocation) -> Response {
         Err(e) => return Response::private(e.message(lang)),
     };
     let mut msg = card(&p, required, lang);
+    if let Ok(pause) = store.pause(p.guild).await {
+        with_pause(&mut msg, &p, pause.as_ref(), lang);
+    }
     msg.components.clear();
     fit_with_trail(&mut msg.embeds, trail(&p, lang), lang);
     if let Ok(Some(c)) = store.card(p.id).await {

@@ -4,17 +4,24 @@
 //! rules and publishing networks. Each subcommand changes one thing and answers (privately)
 //! with the whole settings, so an admin sees at once what the server now does.
 
+use std::sync::Arc;
+
 use chrono::Utc;
+use serenity::http::Http;
+use tracing::Instrument;
 
 use crate::discord::embeds::{escape_markdown, limits, notice, truncate};
 use crate::discord::messages::{fill, text};
+use crate::discord::notify;
 use crate::discord::response::{Choice, Embed, EmbedField, Message, Response, MAX_CHOICES};
 use crate::discord::router::{Invocation, Router};
 use crate::discord::server::ServerSettings;
+use crate::discord::zone;
 use crate::review::own_places::{self, OwnPlaceError};
 use crate::review::team_rules::{self, Bilingual, Examples, TeamRule, TeamRuleError};
 use crate::review::{Language, Settings, Severity, TeamRuleSpec};
-use crate::workflow::{GuildId, Quorum, RoleId};
+use crate::store::{ProposalFilter, Store};
+use crate::workflow::{GuildId, MemberId, Quorum, RoleId, Status};
 
 /// The slash command's name (`commands/settings.json`).
 pub const SLASH: &str = "settings";
@@ -123,6 +130,16 @@ fn change(s: &mut ServerSettings, inv: &Invocation, base: &Settings) -> Result<b
             sub.get(1) == Some(&"remove"),
             own_places::handle,
         )?,
+        Some("timezone") => {
+            let given = inv.string_option("zone").unwrap_or("");
+            let Some(zone) = zone::parse(given) else {
+                return Err((
+                    "settings.bad-timezone",
+                    vec![("zone", escape_markdown(given.trim()))],
+                ));
+            };
+            s.timezone = Some(zone);
+        }
         Some("spelling") => s.review.spelling = Some(inv.string_option("state") != Some("off")),
         Some("publish-to") => {
             let names: Vec<String> = inv
@@ -299,7 +316,7 @@ fn edit_places(
 }
 
 /// `/settings`.
-pub async fn slash(router: &Router, inv: &Invocation) -> Response {
+pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
     let lang = inv.language();
     let Some(guild) = inv.guild_id else {
         return Response::Message(notice("submit.guild-only", lang, &[]));
@@ -316,6 +333,9 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
         Ok(s) => s,
         Err(e) => return Response::private(e.message(lang)),
     };
+    if inv.subcommand().first() == Some(&"pause") {
+        return pause(router, store, inv, &s, http).await;
+    }
     let changed = match change(&mut s, inv, &router.config.review) {
         Ok(c) => c,
         Err((key, args)) => {
@@ -346,6 +366,97 @@ pub async fn slash(router: &Router, inv: &Invocation) -> Response {
         msg.content = Some(text("settings.saved", lang).into());
     }
     Response::Message(msg)
+}
+
+/// `/settings pause on [reason]` / `off`: stored (and written to the server's audit trail) by
+/// the store, where every process's publishing worker reads it before each claim. The answer
+/// says what changed, with the whole settings.
+async fn pause(
+    router: &Router,
+    store: &dyn Store,
+    inv: &Invocation,
+    s: &ServerSettings,
+    http: Option<&Arc<Http>>,
+) -> Response {
+    let lang = inv.language();
+    let guild = GuildId(inv.guild_id.unwrap_or_default());
+    let on = inv.subcommand().get(1) == Some(&"on");
+    let reason = inv
+        .string_option("reason")
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let by = MemberId(inv.user_id);
+    let changed = match store
+        .set_pause(guild, by, on.then_some(reason), Utc::now())
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "pause not saved");
+            return Response::private(e.message(lang));
+        }
+    };
+    tracing::info!(paused = on, changed, "server pause changed");
+    if !on && changed {
+        // What waited may go at once.
+        router.post_wake.notify_one();
+    }
+    if let (true, Some(http), Some(store)) = (changed, http, router.store.clone()) {
+        // The cards that would be posted once approved say (or stop saying) so, in the
+        // background: the answer does not wait for a round of edits.
+        let task = refresh_cards(
+            store,
+            http.clone(),
+            guild,
+            s.policy.required_approvals,
+            s.language.unwrap_or_else(|| inv.public_language()),
+        );
+        tokio::spawn(task.instrument(tracing::info_span!("pause.cards")));
+    }
+    let key = match (on, changed) {
+        (true, _) => "settings.paused",
+        (false, true) => "settings.unpaused",
+        (false, false) => "settings.not-paused",
+    };
+    let mut msg = Message::embed(summary(s, &router.config.review, lang)).ephemeral();
+    msg.content = Some(text(key, lang).into());
+    Response::Message(msg)
+}
+
+/// How many cards per status a pause change re-renders (the latest ones).
+const CARDS_REFRESHED: u32 = 100;
+
+/// Edits the cards of the server's open and approved proposals to show the pause as it now is.
+async fn refresh_cards(
+    store: Arc<dyn Store>,
+    http: Arc<Http>,
+    guild: GuildId,
+    required: u32,
+    lang: Language,
+) {
+    for status in [Status::Pending, Status::ChangesRequested, Status::Approved] {
+        let mut filter = ProposalFilter::guild(guild);
+        filter.status = Some(status);
+        filter.limit = CARDS_REFRESHED;
+        let rows = match store.list(&filter).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not list the cards to refresh");
+                return;
+            }
+        };
+        for row in rows {
+            let Some(at) = row.card else { continue };
+            let p = match store.proposal(row.id).await {
+                Ok(Some(p)) => p,
+                _ => continue,
+            };
+            let msg = notify::render(&*store, &p, required, lang).await;
+            if let Err(e) = notify::edit_card(&http, at, &msg).await {
+                tracing::warn!(error = %e, proposal = %row.id, "could not update the card");
+            }
+        }
+    }
 }
 
 fn roles(list: &[RoleId], none: &str) -> String {
@@ -460,6 +571,7 @@ pub fn summary(s: &ServerSettings, base: &Settings, lang: Language) -> Embed {
                     .join("\n")
             },
         ),
+        ("settings.timezone", s.zone().name().to_string()),
         (
             "settings.publish",
             s.publish_targets.as_ref().map_or_else(

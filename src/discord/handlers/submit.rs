@@ -3,15 +3,16 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::Utc;
 use serenity::http::Http;
 use serenity::model::id::ChannelId;
 
-use crate::discord::cards::{card, card_content, message_link};
+use crate::discord::cards::{card, card_content, message_link, with_pause};
 use crate::discord::embeds::{escape_markdown, notice};
 use crate::discord::messages::text;
 use crate::discord::response::{Modal, Response};
 use crate::discord::router::{Invocation, Router};
+use crate::discord::zone;
 use crate::publish::worker;
 use crate::review::{review, History};
 use crate::store::CardRef;
@@ -52,35 +53,6 @@ pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) 
 /// The longest `when` (the manifest says so too).
 const MAX_WHEN: usize = 40;
 
-/// When a proposal is to be posted, as a member types it: RFC 3339 (`2026-12-24T09:00:00+01:00`)
-/// or a UTC date and time (`2026-12-24 09:00`). In the future, within a year. The error is a
-/// message key.
-pub fn parse_when(typed: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, &'static str> {
-    let typed = typed.trim();
-    let at = DateTime::parse_from_rfc3339(typed)
-        .map(|t| t.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            [
-                "%Y-%m-%d %H:%M",
-                "%Y-%m-%dT%H:%M",
-                "%Y-%m-%d %H:%M:%S",
-                "%Y-%m-%dT%H:%M:%S",
-            ]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(typed, f).ok())
-            .map(|n| n.and_utc())
-        })
-        .ok_or("submit.when-invalid")?;
-    if at <= now + TimeDelta::minutes(1) {
-        return Err("submit.when-past");
-    }
-    if at > now + TimeDelta::days(365) {
-        return Err("submit.when-far");
-    }
-    Ok(at)
-}
-
 /// The form `/submit` opened.
 pub async fn modal(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
     match inv.field("text") {
@@ -101,16 +73,6 @@ async fn submit(
 ) -> Response {
     let lang = inv.language();
     let now = Utc::now();
-    // A bad time is said before anything is stored.
-    let at = match when.map(str::trim).filter(|w| !w.is_empty()) {
-        Some(w) => match parse_when(w, now) {
-            Ok(at) => Some(at),
-            Err(key) => {
-                return Response::Message(notice(key, lang, &[("when", &escape_markdown(w))]))
-            }
-        },
-        None => None,
-    };
     let Some(guild) = inv.guild_id else {
         return Response::Message(notice("submit.guild-only", lang, &[]));
     };
@@ -121,6 +83,28 @@ async fn submit(
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = %e, "could not read the server's settings");
+            return Response::private(e.message(lang));
+        }
+    };
+    // A bad time is said before anything is stored; it is read in the server's zone.
+    let tz = settings.zone();
+    let at = match when.map(str::trim).filter(|w| !w.is_empty()) {
+        Some(w) => match zone::parse_when(w, tz, now) {
+            Ok(at) => Some(at),
+            Err(key) => {
+                return Response::Message(notice(
+                    key,
+                    lang,
+                    &[("when", &escape_markdown(w)), ("zone", tz.name())],
+                ))
+            }
+        },
+        None => None,
+    };
+    let pause = match store.pause(GuildId(guild)).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the server's pause");
             return Response::private(e.message(lang));
         }
     };
@@ -148,7 +132,8 @@ async fn submit(
         }
     }
     let mut msg = card(&t.proposal, settings.policy.required_approvals, card_lang);
-    msg.content = card_content(inv.user_id, note, at.map(|at| at.timestamp()), card_lang);
+    with_pause(&mut msg, &t.proposal, pause.as_ref(), card_lang);
+    msg.content = card_content(inv.user_id, note, at.map(|at| (at, tz)), card_lang);
     let Some(http) = http else {
         return Response::Message(notice(
             "submit.card-failed",
@@ -193,11 +178,12 @@ async fn submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, Utc};
 
     #[test]
     fn a_posting_time_is_utc_in_the_future_within_a_year() {
         let now: DateTime<Utc> = "2026-12-01T10:00:00Z".parse().expect("time");
-        let at = |s: &str| parse_when(s, now);
+        let at = |s: &str| zone::parse_when(s, zone::DEFAULT, now);
         let expected: DateTime<Utc> = "2026-12-24T09:00:00Z".parse().expect("time");
         assert_eq!(at("2026-12-24 09:00"), Ok(expected));
         assert_eq!(at(" 2026-12-24T09:00 "), Ok(expected));

@@ -472,7 +472,13 @@ fn the_blocked_card_renders_two_rows() {
     )
     .expect("submitted");
     let mut msg = card(&t.proposal, 2, Language::Fr);
-    msg.content = card_content(1, Some(&markdown(1000)), Some(1_798_102_800), Language::Fr);
+    msg.content = card_content(
+        1,
+        Some(&markdown(1000)),
+        chrono::DateTime::from_timestamp(1_798_102_800, 0)
+            .map(|t| (t, chrono_tz::Tz::Europe__Paris)),
+        Language::Fr,
+    );
     let v = serde_json::to_value(&msg).expect("json");
     limits::check_message(&v).unwrap_or_else(|e| panic!("{e:#}"));
     let content = msg.content.clone().unwrap_or_default();

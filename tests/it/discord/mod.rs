@@ -11,6 +11,7 @@ pub mod fixtures;
 pub mod limits;
 mod load;
 mod manifests;
+mod pause;
 pub mod process;
 mod served;
 pub mod signing;

@@ -3,6 +3,7 @@
 //! one database.
 
 pub mod fakes;
+mod pause;
 mod scenarios;
 mod workers;
 
