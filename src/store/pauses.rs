@@ -102,30 +102,23 @@ impl SqlStore {
         &self,
         query: &AuditQuery,
     ) -> Result<Vec<GuildAuditRecord>, StoreError> {
-        let mut sql = String::from(
-            "SELECT guild_id, at, actor_id, action, detail FROM guild_audit WHERE at >= $1",
-        );
-        if query.guild.is_some() {
-            sql.push_str(" AND guild_id = $2");
-        }
-        sql.push_str(" ORDER BY at, id");
-        let mut q = sqlx::query(&sql).bind(query.since.map_or(i64::MIN, to_micros));
-        if let Some(g) = query.guild {
-            q = q.bind(id64(g.0));
-        }
-        q.fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(|r| {
-                Ok(GuildAuditRecord {
-                    guild: GuildId(uid(get(r, "guild_id")?)),
-                    at: from_micros(get(r, "at")?)?,
-                    actor: get::<Option<i64>>(r, "actor_id")?.map(|a| MemberId(uid(a))),
-                    action: get(r, "action")?,
-                    detail: get(r, "detail")?,
-                })
+        super::audit_rows(
+            &self.pool,
+            "SELECT guild_id, at, actor_id, action, detail FROM guild_audit",
+            "at, id",
+            query,
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(GuildAuditRecord {
+                guild: GuildId(uid(get(r, "guild_id")?)),
+                at: from_micros(get(r, "at")?)?,
+                actor: get::<Option<i64>>(r, "actor_id")?.map(|a| MemberId(uid(a))),
+                action: get(r, "action")?,
+                detail: get(r, "detail")?,
             })
-            .collect()
+        })
+        .collect()
     }
 }

@@ -1145,32 +1145,25 @@ impl Store for SqlStore {
 
     #[tracing::instrument(level = "debug", skip_all)]
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut sql = String::from(
+        audit_rows(
+            &self.pool,
             "SELECT proposal_id, guild_id, seq, at, actor_id, action, revision, from_status, \
-             to_status, detail FROM audit_log WHERE at >= $1",
-        );
-        if query.guild.is_some() {
-            sql.push_str(" AND guild_id = $2");
-        }
-        sql.push_str(" ORDER BY at, proposal_id, seq");
-        let mut q = sqlx::query(&sql).bind(query.since.map_or(i64::MIN, to_micros));
-        if let Some(g) = query.guild {
-            q = q.bind(id64(g.0));
-        }
-        q.fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(|r| {
-                Ok(AuditRecord {
-                    proposal: ProposalId(get(r, "proposal_id")?),
-                    guild: GuildId(uid(get(r, "guild_id")?)),
-                    seq: u64::try_from(get::<i64>(r, "seq")?)
-                        .map_err(|_| StoreError::Corrupt("negative audit seq".into()))?,
-                    entry: audit_entry(r)?,
-                })
+             to_status, detail FROM audit_log",
+            "at, proposal_id, seq",
+            query,
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AuditRecord {
+                proposal: ProposalId(get(r, "proposal_id")?),
+                guild: GuildId(uid(get(r, "guild_id")?)),
+                seq: u64::try_from(get::<i64>(r, "seq")?)
+                    .map_err(|_| StoreError::Corrupt("negative audit seq".into()))?,
+                entry: audit_entry(r)?,
             })
-            .collect()
+        })
+        .collect()
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -1322,6 +1315,28 @@ impl Store for SqlStore {
     async fn guild_audit(&self, query: &AuditQuery) -> Result<Vec<GuildAuditRecord>, StoreError> {
         self.guild_audit_of(query).await
     }
+}
+
+/// The rows of an audit read (`select` with no `WHERE`, ordered by `order`) from `query.since`
+/// on, of one server when `query.guild` says so: the proposals' trail and the servers' trail
+/// filter the same way.
+pub(super) async fn audit_rows(
+    pool: &AnyPool,
+    select: &str,
+    order: &str,
+    query: &AuditQuery,
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+    let guild = if query.guild.is_some() {
+        " AND guild_id = $2"
+    } else {
+        ""
+    };
+    let sql = format!("{select} WHERE at >= $1{guild} ORDER BY {order}");
+    let mut q = sqlx::query(&sql).bind(query.since.map_or(i64::MIN, to_micros));
+    if let Some(g) = query.guild {
+        q = q.bind(id64(g.0));
+    }
+    q.fetch_all(pool).await.map_err(db)
 }
 
 #[cfg(test)]
