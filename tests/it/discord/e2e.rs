@@ -29,6 +29,17 @@ pub(super) struct Bot {
 }
 
 impl Bot {
+    /// Proposal `id` as the bot's store holds it.
+    pub(super) async fn proposal(&self, id: i64) -> tweetguard::workflow::Proposal {
+        tweetguard::store::open(&self.db_url)
+            .await
+            .expect("the bot's store")
+            .proposal(tweetguard::workflow::ProposalId(id))
+            .await
+            .expect("readable")
+            .unwrap_or_else(|| panic!("proposal {id}"))
+    }
+
     /// `tweetguard serve --discord-token … --discord-api-url <fake> --database-url <temp
     /// file> <extra>`.
     pub(super) async fn start(extra: &[&str]) -> Bot {

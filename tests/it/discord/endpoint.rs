@@ -140,14 +140,7 @@ impl App {
     }
 }
 
-fn submit(id: u64, who: &Member, text: &str) -> Value {
-    fixtures::slash(
-        id,
-        who,
-        "submit",
-        json!([{"name": "text", "type": 3, "value": text}]),
-    )
-}
+use fixtures::submit;
 
 fn click(id: u64, who: &Member, custom_id: &str) -> Value {
     fixtures::button(id, who, custom_id, fixtures::message(7002, APP_ID, ""))

@@ -82,6 +82,16 @@ fn base(id: u64, kind: u8, who: &Member, data: Value) -> Value {
     v
 }
 
+/// `/submit text:…` and nothing else.
+pub fn submit(id: u64, who: &Member, text: &str) -> Value {
+    slash(
+        id,
+        who,
+        "submit",
+        serde_json::json!([{"name": "text", "type": 3, "value": text}]),
+    )
+}
+
 /// A slash command with options, e.g. `json!([{"name": "text", "type": 3, "value": "…"}])`.
 pub fn slash(id: u64, who: &Member, name: &str, options: Value) -> Value {
     base(

@@ -202,12 +202,7 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
         .await;
     assert!(published.is_none(), "{published:?}");
     assert_eq!(mastodon.count(text), 0, "nothing posted while paused");
-    let store = store::open(&bot.db_url).await.expect("the bot's store");
-    let p = store
-        .proposal(ProposalId(1))
-        .await
-        .expect("read")
-        .expect("proposal 1");
+    let p = bot.proposal(1).await;
     assert_eq!(p.status, Status::Approved);
 
     let r = bot.ask(pause(707, &admin, "off", json!([]))).await;
@@ -238,6 +233,7 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
         .await;
     assert!(!content(&r).contains("Posting paused"), "{:#}", r.body);
 
+    let store = store::open(&bot.db_url).await.expect("the bot's store");
     let mut out = Vec::new();
     export_audit(&*store, Format::Csv, &AuditQuery::default(), &mut out)
         .await

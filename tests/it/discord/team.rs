@@ -4,8 +4,6 @@
 //! language, privately, pinging nobody; everything survives a restart.
 
 use serde_json::{json, Value};
-use tweetguard::store;
-use tweetguard::workflow::ProposalId;
 
 use super::e2e::Bot;
 use super::fake::Request;
@@ -106,12 +104,7 @@ async fn a_team_rule_added_from_discord_reviews_persists_and_goes() {
         json!([s("text", tweet)]),
     ))
     .await;
-    let store = store::open(&bot.db_url).await.expect("the bot's store");
-    let p = store
-        .proposal(ProposalId(1))
-        .await
-        .expect("readable")
-        .expect("proposal 1");
+    let p = bot.proposal(1).await;
     let f = p
         .current()
         .review

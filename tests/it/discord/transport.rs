@@ -29,14 +29,7 @@ const WAIT: Duration = Duration::from_secs(20);
 const REVIEW_CHANNEL: u64 = 930_000_000_000_000_011;
 const REVIEWER: u64 = 11;
 
-fn submit(id: u64, who: &Member, text: &str) -> Value {
-    fixtures::slash(
-        id,
-        who,
-        "submit",
-        json!([{"name": "text", "type": 3, "value": text}]),
-    )
-}
+use fixtures::submit;
 
 /// POST `body` to `{base}/interactions` with this signature and timestamp.
 async fn post_raw(bot: &Served, body: &str, sig: &str, ts: &str) -> (u16, Value) {

@@ -176,12 +176,8 @@ async fn submit_posts_a_card_and_two_reviewers_approve_it() {
 
 /// The store agrees with the card: proposal 1 approved, two approvals, one outbox entry.
 async fn assert_approved_once(bot: &Bot) {
+    let p = bot.proposal(1).await;
     let store = store::open(&bot.db_url).await.expect("the bot's store");
-    let p = store
-        .proposal(ProposalId(1))
-        .await
-        .expect("readable")
-        .expect("proposal 1");
     assert_eq!(p.status, Status::Approved);
     assert_eq!(p.approvals().count(), 2);
     let outbox = store.outbox(ProposalId(1)).await.expect("readable");
@@ -642,12 +638,7 @@ async fn an_approved_proposal_is_posted_once_and_its_card_links_to_the_post() {
         .await
         .expect("the author hears it is posted");
     assert_eq!(dm.body["allowed_mentions"], json!({"parse": []}));
-    let store = store::open(&bot.db_url).await.expect("the bot's store");
-    let p = store
-        .proposal(ProposalId(1))
-        .await
-        .expect("readable")
-        .expect("proposal 1");
+    let p = bot.proposal(1).await;
     assert_eq!(p.status, Status::Posted);
     bot.stop().await;
     assert_eq!(mastodon.count(text), 1, "and never again");
