@@ -42,12 +42,13 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .map(|m| ctx.span_of(m))
         .collect();
     own.extend(
-        company_mentions(ctx)
-            .into_iter()
+        ctx.company
+            .iter()
+            .copied()
             .filter(|s| in_running_text(ctx, *s)),
     );
     // Someone else's @handle is someone else; the company's own handles are not.
-    let own_tags = company_mentions(ctx);
+    let own_tags = &ctx.company;
     let others = ctx.matches_of("generosity.others").next().is_some()
         || ctx
             .tweet

@@ -406,6 +406,9 @@ pub(crate) struct Context<'a> {
     pub promo: Vec<promotion::Signal>,
     /// Whether, and how, the tweet answers someone.
     pub reply: dialogue::Reply,
+    /// Where the company names itself (its names, #tags, $cashtags, own @handles), in text
+    /// order: read by self-talk and the third person, found once.
+    pub company: Vec<Span>,
 }
 
 impl<'a> Context<'a> {
@@ -425,7 +428,9 @@ impl<'a> Context<'a> {
             history,
             promo: Vec::new(),
             reply: dialogue::Reply::No,
+            company: Vec::new(),
         };
+        ctx.company = generosity::company_mentions(&ctx);
         ctx.reply = dialogue::reply(&ctx);
         ctx.promo = promotion::signals(&ctx);
         ctx

@@ -1,6 +1,5 @@
 //! `tone`: informal, human, in the users' language; and within the length limit.
 
-use super::generosity::company_mentions;
 use super::lexicon::Lexicon;
 use super::{Context, Finding, Guideline, Language, Severity, Span};
 
@@ -210,7 +209,7 @@ fn third_person(ctx: &Context<'_>) -> Vec<Span> {
     let mut subjects: Vec<Span> = ctx
         .matches_of("tone.brand-subject")
         .map(|m| ctx.span_of(m))
-        .chain(company_mentions(ctx))
+        .chain(ctx.company.iter().copied())
         .collect();
     if subjects.is_empty() {
         return Vec::new();
@@ -234,7 +233,7 @@ fn third_person(ctx: &Context<'_>) -> Vec<Span> {
         })
         .collect();
     // Only the company's own names take a bare verb: `la banque est morte` is no brand.
-    for s in &company_mentions(ctx) {
+    for s in &ctx.company {
         // `À l'invitation de la #RATP`, `les conseils de @Acme`: the brand as a complement.
         let before = t.tokens.partition_point(|tok| tok.end <= s.start);
         let of_the_brand = ctx.matches_of("tone.brand-of").any(|m| {
