@@ -22,6 +22,7 @@ mod spacing;
 mod spelling;
 pub mod team_rules;
 mod text;
+pub mod thread;
 mod tone;
 
 use std::sync::Arc;
@@ -67,6 +68,8 @@ pub const RULES: &[&str] = &[
     "network.x-cashtags",
     "network.mastodon-length",
     "network.bluesky-length",
+    "thread.too-many-parts",
+    "thread.empty-part",
     "spelling.unknown-word",
     "spelling.missing-space",
 ];
@@ -549,13 +552,24 @@ fn find_terms<'l>(tweet: &Tweet<'_>, lang: Language, settings: &'l Settings) -> 
 /// Pure and deterministic: the same text, settings and history always give the same review.
 /// Never panics, whatever the text.
 pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
-    let tweet = Tweet::new(text);
+    let parts = thread::parts(text);
+    // A thread is read whole, its separator lines blanked (offsets unchanged).
+    let blanked = (parts.len() > 1).then(|| thread::blank_separators(text));
+    let tweet = Tweet::new(blanked.as_deref().unwrap_or(text));
     let (lang, matches) = language_and_terms(&tweet, settings);
-    let weighted = length::weighted_length(text);
+    // Each part is a post: the length that matters is the longest part's.
+    let weighted = parts
+        .iter()
+        .map(|p| length::weighted_length(&text[p.start..p.end]))
+        .max()
+        .unwrap_or(0);
     let length = LengthReport {
         weighted,
         limit: settings.limit,
-        valid: weighted <= settings.limit && !is_blank(text),
+        valid: weighted <= settings.limit
+            && !is_blank(text)
+            && parts.len() <= thread::MAX_PARTS
+            && parts.iter().all(|p| !is_blank(&text[p.start..p.end])),
     };
     let ctx = Context::new(&tweet, lang, &matches, settings, history);
     let mut findings = Vec::new();
@@ -569,8 +583,12 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
         reach::check(&ctx, &mut findings);
         generosity::check(&ctx, &mut findings);
         tone::check(&ctx, &mut findings);
-        tone::check_length(&ctx, weighted, &mut findings);
-        networks::check(&ctx, &mut findings);
+        if parts.len() > 1 {
+            thread_checks(&ctx, &parts, &mut findings);
+        } else {
+            tone::check_length(&ctx, weighted, &mut findings);
+            networks::check(&ctx, &mut findings);
+        }
         if settings.spelling {
             spelling::check(&ctx, &mut findings);
             spacing::check(&ctx, &mut findings);
@@ -591,6 +609,48 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
         language: ctx.msg_lang,
         length,
         findings,
+    }
+}
+
+/// A thread's own checks: how many parts, none empty, and each part's length on X and on the
+/// networks the server posts to, each finding saying which part it is about.
+fn thread_checks(ctx: &Context<'_>, parts: &[Span], out: &mut Vec<Finding>) {
+    let text = ctx.tweet.text;
+    let n = parts.len().to_string();
+    if parts.len() > thread::MAX_PARTS {
+        let max = thread::MAX_PARTS.to_string();
+        out.push(ctx.finding(
+            Guideline::Tone,
+            "thread.too-many-parts",
+            Severity::Error,
+            vec![],
+            &[("n", n.as_str()), ("max", max.as_str())],
+        ));
+    }
+    for (i, part) in parts.iter().enumerate() {
+        let k = (i + 1).to_string();
+        let slice = &text[part.start..part.end];
+        if is_blank(slice) {
+            out.push(ctx.finding(
+                Guideline::Tone,
+                "thread.empty-part",
+                Severity::Error,
+                vec![*part],
+                &[("part", k.as_str()), ("parts", n.as_str())],
+            ));
+            continue;
+        }
+        let before = out.len();
+        tone::check_length_of(ctx, *part, length::weighted_length(slice), out);
+        networks::check_part(ctx, *part, out);
+        let prefix = messages::fill(
+            "thread.part",
+            ctx.msg_lang,
+            &[("part", k.as_str()), ("parts", n.as_str())],
+        );
+        for f in &mut out[before..] {
+            f.message.insert_str(0, &prefix);
+        }
     }
 }
 

@@ -97,7 +97,14 @@ pub fn mastodon_length(text: &str, urls: &[std::ops::Range<usize>]) -> usize {
     n
 }
 
-fn too_long(ctx: &Context<'_>, rule: &str, count: usize, limit: usize, out: &mut Vec<Finding>) {
+fn too_long(
+    ctx: &Context<'_>,
+    part: Span,
+    rule: &str,
+    count: usize,
+    limit: usize,
+    out: &mut Vec<Finding>,
+) {
     if count <= limit {
         return;
     }
@@ -111,20 +118,36 @@ fn too_long(ctx: &Context<'_>, rule: &str, count: usize, limit: usize, out: &mut
         ("limit", limit.as_str()),
         ("over", over.as_str()),
     ];
-    let whole = vec![Span {
-        start: 0,
-        end: ctx.tweet.text.len(),
-    }];
-    out.push(ctx.finding(Guideline::Tone, rule, Severity::Error, whole, &args));
+    out.push(ctx.finding(Guideline::Tone, rule, Severity::Error, vec![part], &args));
 }
 
 /// The findings for the networks the settings list.
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let text = ctx.tweet.text;
+    let whole = Span {
+        start: 0,
+        end: ctx.tweet.text.len(),
+    };
+    check_part(ctx, whole, out);
+}
+
+/// [`check`] for one post of a thread (`part`, a span of the text).
+pub(crate) fn check_part(ctx: &Context<'_>, part: Span, out: &mut Vec<Finding>) {
+    let text = &ctx.tweet.text[part.start..part.end];
+    let urls: Vec<std::ops::Range<usize>> = ctx
+        .tweet
+        .urls
+        .iter()
+        .filter(|u| u.start >= part.start && u.end <= part.end)
+        .map(|u| u.start - part.start..u.end - part.start)
+        .collect();
+    let shift = |s: Span| Span {
+        start: s.start + part.start,
+        end: s.end + part.start,
+    };
     for network in &ctx.settings.networks {
         match network {
             Network::X => {
-                let tags = cashtags(text);
+                let tags: Vec<Span> = cashtags(text).into_iter().map(shift).collect();
                 if tags.len() > 1 {
                     let n = tags.len().to_string();
                     let terms = ctx.quote(&tags);
@@ -139,13 +162,15 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
             Network::Mastodon => too_long(
                 ctx,
+                part,
                 "network.mastodon-length",
-                mastodon_length(text, &ctx.tweet.urls),
+                mastodon_length(text, &urls),
                 MASTODON_LIMIT,
                 out,
             ),
             Network::Bluesky => too_long(
                 ctx,
+                part,
                 "network.bluesky-length",
                 text.graphemes(true).count(),
                 BLUESKY_LIMIT,

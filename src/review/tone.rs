@@ -101,6 +101,20 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// Over the limit: an error with the count and how much to cut.
 pub(crate) fn check_length(ctx: &Context<'_>, weighted: usize, out: &mut Vec<Finding>) {
+    let whole = Span {
+        start: 0,
+        end: ctx.tweet.text.len(),
+    };
+    check_length_of(ctx, whole, weighted, out);
+}
+
+/// [`check_length`] for one post of a thread: `span` is the part, `weighted` its length.
+pub(crate) fn check_length_of(
+    ctx: &Context<'_>,
+    span: Span,
+    weighted: usize,
+    out: &mut Vec<Finding>,
+) {
     let limit = ctx.settings.limit;
     if weighted <= limit {
         return;
@@ -112,15 +126,11 @@ pub(crate) fn check_length(ctx: &Context<'_>, weighted: usize, out: &mut Vec<Fin
         ("over", over),
     ];
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let text = ctx.tweet.text;
     let mut f = ctx.finding(
         Guideline::Tone,
         "tone.length",
         Severity::Error,
-        vec![Span {
-            start: 0,
-            end: text.len(),
-        }],
+        vec![span],
         &args,
     );
     f.fix = ctx.fix("tone.length.fix", &args);
