@@ -167,6 +167,10 @@ impl BlueskyPublisher {
         if !facets.is_empty() {
             record["facets"] = Value::Array(facets.to_vec());
         }
+        if let Some(to) = &req.reply_to {
+            record["reply"] =
+                json!({ "root": strong_ref(&to.root)?, "parent": strong_ref(&to.parent)? });
+        }
         send(
             self.http
                 .post(self.xrpc("com.atproto.repo.createRecord"))
@@ -181,15 +185,27 @@ impl BlueskyPublisher {
         .await
     }
 
-    fn posted(session: &Session, rkey: &str, uri: String) -> Posted {
+    fn posted(session: &Session, rkey: &str, uri: String, cid: Option<String>) -> Posted {
         Posted {
             remote_id: uri,
+            cid,
             url: Some(format!(
                 "https://bsky.app/profile/{}/post/{rkey}",
                 session.handle
             )),
         }
     }
+}
+
+/// A post as a Bluesky reply names it: URI and content id, both required.
+fn strong_ref(post: &super::PostRef) -> Result<Value, PublishError> {
+    let cid = post.cid.as_deref().ok_or_else(|| {
+        PublishError::refused(format!(
+            "can't reply to {} without its content id (cid)",
+            post.id
+        ))
+    })?;
+    Ok(json!({ "uri": post.id, "cid": cid }))
 }
 
 /// A refusal because the access token expired: certain, and worth one new login.
@@ -207,7 +223,15 @@ impl Publisher for BlueskyPublisher {
     /// A TID of `now`, moved by the proposal's id in microseconds: two proposals prepared in
     /// the same instant (two workers, a test's fixed clock) never share a record key, which
     /// would make one's lookup find the other's post.
-    fn key(&self, _: GuildId, proposal: ProposalId, _: u32, _: &str, now: DateTime<Utc>) -> String {
+    fn key(
+        &self,
+        _: GuildId,
+        proposal: ProposalId,
+        _: u32,
+        _: u32,
+        _: &str,
+        now: DateTime<Utc>,
+    ) -> String {
         let offset = TimeDelta::microseconds(proposal.0.rem_euclid(1_000_000));
         tid(now + offset, rand::thread_rng().gen_range(0..1024))
     }
@@ -235,7 +259,8 @@ impl Publisher for BlueskyPublisher {
             other => other?,
         };
         let uri = answer_str(&answer, "/uri", "Bluesky answered without a record URI")?;
-        Ok(Self::posted(&session, &req.key, uri.to_owned()))
+        let cid = answer.get("cid").and_then(Value::as_str).map(str::to_owned);
+        Ok(Self::posted(&session, &req.key, uri.to_owned(), cid))
     }
 
     #[instrument(level = "info", skip_all, fields(network = "bluesky", proposal = %req.proposal))]
@@ -259,7 +284,8 @@ impl Publisher for BlueskyPublisher {
                 let text = record.pointer("/value/text").and_then(Value::as_str);
                 match record.get("uri").and_then(Value::as_str) {
                     Some(uri) if text == Some(req.text.as_str()) => {
-                        Lookup::Found(Self::posted(&session, &req.key, uri.to_owned()))
+                        let cid = record.get("cid").and_then(Value::as_str).map(str::to_owned);
+                        Lookup::Found(Self::posted(&session, &req.key, uri.to_owned(), cid))
                     }
                     // Our key holds another text: not ours, and ours can't be there either;
                     // a person looks rather than the worker guessing.

@@ -55,17 +55,22 @@ impl Publisher for MastodonPublisher {
 
     #[instrument(level = "info", skip_all, fields(network = "mastodon", proposal = %req.proposal))]
     async fn post(&self, req: &PostRequest) -> Result<Posted, PublishError> {
+        let mut body = json!({ "status": req.text, "visibility": "public" });
+        if let Some(to) = &req.reply_to {
+            body["in_reply_to_id"] = json!(to.parent.id);
+        }
         let answer = send(
             self.http
                 .post(format!("{}/api/v1/statuses", self.base_url))
                 .bearer_auth(self.token.expose())
                 .header("Idempotency-Key", &req.key)
-                .json(&json!({ "status": req.text, "visibility": "public" })),
+                .json(&body),
         )
         .await?;
         let id = answer_str(&answer, "/id", "Mastodon answered without a status id")?;
         Ok(Posted {
             remote_id: id.to_owned(),
+            cid: None,
             url: answer
                 .get("url")
                 .and_then(|v| v.as_str())

@@ -31,14 +31,34 @@ pub use worker::{
 
 use crate::workflow::{GuildId, ProposalId};
 
+/// A post as a reply has to name it: its id (an `at://` URI on Bluesky) and, on Bluesky, its
+/// content id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostRef {
+    pub id: String,
+    pub cid: Option<String>,
+}
+
+/// What a thread's part answers: the part just before it, and the thread's first post (which
+/// Bluesky names as the root of every reply).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyTo {
+    pub parent: PostRef,
+    pub root: PostRef,
+}
+
 /// What to post, and the key stored for it before the first send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostRequest {
     pub guild: GuildId,
     pub proposal: ProposalId,
     pub revision: u32,
-    /// The approved text, exactly.
+    /// Which part of a thread (0-based; a single tweet is part 0).
+    pub part: u32,
+    /// The approved text of this part, exactly.
     pub text: String,
+    /// For a thread's second part on: the post it answers.
+    pub reply_to: Option<ReplyTo>,
     /// What [`Publisher::key`] gave when the publication was prepared: Bluesky's record key,
     /// Mastodon's Idempotency-Key.
     pub key: String,
@@ -53,6 +73,8 @@ pub struct PostRequest {
 pub struct Posted {
     /// The network's id for it (a tweet id, a status id, an `at://` URI, a message id).
     pub remote_id: String,
+    /// Bluesky's content id, which a reply to the post must give with its URI.
+    pub cid: Option<String>,
     /// Its public address, when the network gives one.
     pub url: Option<String>,
 }
@@ -111,18 +133,19 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
     fn network(&self) -> &'static str;
 
     /// The key stored before the first send (an idempotency key, a record key): stable for
-    /// the proposal's revision, so a retry or a lookup after a crash uses the same one. By
+    /// the proposal's revision and thread part, so a retry or a lookup after a crash uses the same one. By
     /// default the [`stable_key`] under the publisher's [`network`](Publisher::network) name.
     fn key(
         &self,
         guild: GuildId,
         proposal: ProposalId,
         revision: u32,
+        part: u32,
         text: &str,
         now: DateTime<Utc>,
     ) -> String {
         let _ = now;
-        stable_key(self.network(), guild, proposal, revision, text)
+        stable_key(self.network(), guild, proposal, revision, part, text)
     }
 
     /// Whether `text` can be posted here at all (a length limit); checked before sending.
@@ -146,11 +169,18 @@ pub(crate) fn stable_key(
     guild: GuildId,
     proposal: ProposalId,
     revision: u32,
+    part: u32,
     text: &str,
 ) -> String {
     let hash = crate::workflow::content_hash(text);
+    // Part 0 keeps the key a single tweet always had.
+    let part = if part == 0 {
+        String::new()
+    } else {
+        format!("-p{part}")
+    };
     format!(
-        "tweetguard-{guild}-{proposal}-r{revision}-{network}-{}",
+        "tweetguard-{guild}-{proposal}-r{revision}{part}-{network}-{}",
         &hash[..16]
     )
 }
@@ -340,19 +370,16 @@ mod tests {
 
     #[test]
     fn keys_are_stable_per_revision_and_network() {
-        let k = stable_key("mastodon", GuildId(1), ProposalId(2), 3, "hi");
-        assert_eq!(
-            k,
-            stable_key("mastodon", GuildId(1), ProposalId(2), 3, "hi")
-        );
-        assert_ne!(
-            k,
-            stable_key("mastodon", GuildId(1), ProposalId(2), 4, "hi")
-        );
-        assert_ne!(k, stable_key("x", GuildId(1), ProposalId(2), 3, "hi"));
-        assert_ne!(
-            k,
-            stable_key("mastodon", GuildId(1), ProposalId(2), 3, "ho")
-        );
+        let key = |network, revision, part, text| {
+            stable_key(network, GuildId(1), ProposalId(2), revision, part, text)
+        };
+        let k = key("mastodon", 3, 0, "hi");
+        assert_eq!(k, key("mastodon", 3, 0, "hi"));
+        assert_ne!(k, key("mastodon", 4, 0, "hi"));
+        assert_ne!(k, key("x", 3, 0, "hi"));
+        assert_ne!(k, key("mastodon", 3, 0, "ho"));
+        // Two parts of a thread never share a key, even with the same words.
+        assert_ne!(k, key("mastodon", 3, 1, "hi"));
+        assert_ne!(key("mastodon", 3, 1, "hi"), key("mastodon", 3, 2, "hi"));
     }
 }

@@ -66,6 +66,7 @@ impl Publisher for WebhookPublisher {
         };
         Ok(Posted {
             remote_id: id.to_owned(),
+            cid: None,
             url,
         })
     }

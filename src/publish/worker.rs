@@ -25,7 +25,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use tracing::{info, instrument, warn};
 
-use super::{Lookup, PostRequest, PublishError, Publisher};
+use super::{Lookup, PostRef, PostRequest, PublishError, Publisher, ReplyTo};
+use crate::review::thread;
 use crate::store::{
     GuildSettings, OutboxEntry, Publication, PublicationResult, PublicationStatus, PublishOutcome,
     Store, StoreError,
@@ -370,6 +371,9 @@ impl Worker {
         *t = (*t).max(until);
     }
 
+    /// Posts the entry on one network: a tweet, or a thread part by part, each part answering
+    /// the one before. Part k+1 goes only once part k is certainly posted; anything else
+    /// (failed, unknown) stops the thread there, to be settled on the next round.
     #[instrument(level = "info", skip_all, fields(network = p.network()))]
     async fn publish_one(
         &self,
@@ -377,30 +381,126 @@ impl Worker {
         p: &dyn Publisher,
         now: DateTime<Utc>,
     ) -> Result<NetResult, StoreError> {
-        let network = p.network();
-        let key = p.key(
-            entry.guild,
-            entry.proposal,
-            entry.revision,
-            &entry.text,
+        let parts = thread::part_texts(&entry.text);
+        if parts.len() <= 1 {
+            return self.publish_part(entry, p, 0, &entry.text, None, now).await;
+        }
+        let mut head: Option<(Publication, PostRef)> = None;
+        let mut previous: Option<PostRef> = None;
+        for (k, text) in parts.iter().enumerate() {
+            let part = u32::try_from(k).unwrap_or(u32::MAX);
+            let reply_to = match (&head, &previous) {
+                (Some((_, root)), Some(parent)) => Some(ReplyTo {
+                    parent: parent.clone(),
+                    root: root.clone(),
+                }),
+                _ => None,
+            };
+            let row = match self
+                .publish_part(entry, p, part, text, reply_to, now)
+                .await?
+            {
+                NetResult::Posted(row) => row,
+                stopped => return Ok(stopped),
+            };
+            if k + 1 == parts.len() {
+                break;
+            }
+            let posted = match self.reference(entry, p, &row, text, now).await {
+                Ok(r) => r,
+                Err(error) => {
+                    return Ok(NetResult::Failed {
+                        error,
+                        retry_after: None,
+                        retryable: false,
+                    })
+                }
+            };
+            if head.is_none() {
+                head = Some((row, posted.clone()));
+            }
+            previous = Some(posted);
+        }
+        // The card links the thread's first post.
+        match head {
+            Some((row, _)) => Ok(NetResult::Posted(row)),
+            None => Err(StoreError::Corrupt("a thread without parts".into())),
+        }
+    }
+
+    /// How the next part names a posted part. A part a person confirmed has no id stored (and
+    /// a Bluesky post needs its content id too): it is looked up by its key.
+    async fn reference(
+        &self,
+        entry: &OutboxEntry,
+        p: &dyn Publisher,
+        row: &Publication,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<PostRef, String> {
+        let needs_cid = p.network() == "bluesky";
+        if let Some(id) = &row.remote_id {
+            if !needs_cid || row.remote_cid.is_some() {
+                return Ok(PostRef {
+                    id: id.clone(),
+                    cid: row.remote_cid.clone(),
+                });
+            }
+        }
+        let req = PostRequest {
+            guild: entry.guild,
+            proposal: entry.proposal,
+            revision: entry.revision,
+            part: row.part,
+            text: text.to_owned(),
+            reply_to: None,
+            key: row.key.clone(),
+            sent_at: Some(row.updated_at),
             now,
-        );
+        };
+        match p.lookup(&req).await {
+            Lookup::Found(posted) if !needs_cid || posted.cid.is_some() => Ok(PostRef {
+                id: posted.remote_id,
+                cid: posted.cid,
+            }),
+            _ => Err(format!(
+                "part {} of the thread is posted but its address is unknown, so the next part \
+                 can't answer it: post the rest by hand",
+                row.part + 1
+            )),
+        }
+    }
+
+    /// One post (a tweet, or one part of a thread) on one network, exactly once.
+    async fn publish_part(
+        &self,
+        entry: &OutboxEntry,
+        p: &dyn Publisher,
+        part: u32,
+        text: &str,
+        reply_to: Option<ReplyTo>,
+        now: DateTime<Utc>,
+    ) -> Result<NetResult, StoreError> {
+        let network = p.network();
+        let key = p.key(entry.guild, entry.proposal, entry.revision, part, text, now);
         let row = self
             .store
-            .prepare_publication(entry, network, &key, now)
+            .prepare_publication(entry, network, part, &key, now)
             .await?;
         let mut req = PostRequest {
             guild: entry.guild,
             proposal: entry.proposal,
             revision: entry.revision,
-            text: entry.text.clone(),
+            part,
+            text: text.to_owned(),
+            reply_to,
             key: row.key.clone(),
             sent_at: None,
             now,
         };
         let finish = |result: PublicationResult| async move {
             self.store
-                .finish_publication(entry, network, &result, now)
+                .finish_publication(entry, network, part, &result, now)
                 .await
         };
         match row.status {
@@ -412,6 +512,7 @@ impl Worker {
                         info!("found after an unclear outcome");
                         let row = finish(PublicationResult::Posted {
                             remote_id: posted.remote_id,
+                            cid: posted.cid,
                             url: posted.url,
                         })
                         .await?;
@@ -440,7 +541,7 @@ impl Worker {
             reason,
             retry_after,
             retryable,
-        }) = p.check(&entry.text)
+        }) = p.check(text)
         {
             return Ok(NetResult::Failed {
                 error: reason,
@@ -455,13 +556,17 @@ impl Worker {
                 retryable: true,
             });
         }
-        let row = self.store.start_publication(entry, network, now).await?;
+        let row = self
+            .store
+            .start_publication(entry, network, part, now)
+            .await?;
         req.sent_at = Some(row.updated_at);
         match p.post(&req).await {
             Ok(posted) => {
                 info!(remote_id = %posted.remote_id, "posted");
                 let row = finish(PublicationResult::Posted {
                     remote_id: posted.remote_id,
+                    cid: posted.cid,
                     url: posted.url,
                 })
                 .await?;

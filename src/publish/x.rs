@@ -81,7 +81,10 @@ impl Publisher for XPublisher {
 
     #[instrument(level = "info", skip_all, fields(network = "x", proposal = %req.proposal))]
     async fn post(&self, req: &PostRequest) -> Result<Posted, PublishError> {
-        let body = json!({ "text": req.text });
+        let mut body = json!({ "text": req.text });
+        if let Some(to) = &req.reply_to {
+            body["reply"] = json!({ "in_reply_to_tweet_id": to.parent.id });
+        }
         let answer = send(
             self.request(reqwest::Method::POST, "/2/tweets", &[])
                 .json(&body),
@@ -90,6 +93,7 @@ impl Publisher for XPublisher {
         let id = answer_str(&answer, "/data/id", "X answered without a post id")?;
         Ok(Posted {
             remote_id: id.to_owned(),
+            cid: None,
             url: Some(url_of(id)),
         })
     }
@@ -114,6 +118,7 @@ impl Publisher for XPublisher {
                 match found {
                     Some(id) => Lookup::Found(Posted {
                         remote_id: id.to_owned(),
+                        cid: None,
                         url: Some(url_of(id)),
                     }),
                     None => Lookup::Unknown(

@@ -145,10 +145,11 @@ pub trait Store: Send + Sync {
 
     // --- Publishing, per network (publications.rs) -------------------------------------------
 
-    /// The per-network publications of a proposal, by network name.
+    /// The publications of a proposal, by network name and thread part.
     async fn publications(&self, id: ProposalId) -> Result<Vec<Publication>, StoreError>;
 
-    /// The publication of `claim`'s proposal on `network`, created `pending` with `key` (a
+    /// The publication of `claim`'s proposal on `network` (of its thread's `part`; 0 for a
+    /// single tweet), created `pending` with `key` (a
     /// record key or idempotency key) when it does not exist yet: the key is committed before
     /// anything is sent, so a lookup after a crash uses the same one. An existing row keeps its
     /// key. Refused with [`StoreError::LostClaim`] when `claim` is no longer held.
@@ -156,6 +157,7 @@ pub trait Store: Send + Sync {
         &self,
         claim: &OutboxEntry,
         network: &str,
+        part: u32,
         key: &str,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError>;
@@ -167,6 +169,7 @@ pub trait Store: Send + Sync {
         &self,
         claim: &OutboxEntry,
         network: &str,
+        part: u32,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError>;
 
@@ -176,6 +179,7 @@ pub trait Store: Send + Sync {
         &self,
         claim: &OutboxEntry,
         network: &str,
+        part: u32,
         result: &PublicationResult,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError>;
@@ -520,10 +524,15 @@ impl PublicationStatus {
 pub struct Publication {
     pub proposal: ProposalId,
     pub network: String,
+    /// The thread part (0-based; a single tweet is part 0). Each part is posted, fenced and
+    /// looked up on its own.
+    pub part: u32,
     pub status: PublicationStatus,
     /// Bluesky's record key or Mastodon's Idempotency-Key, chosen before the first send.
     pub key: String,
     pub remote_id: Option<String>,
+    /// Bluesky's content id of the post, which a reply to it must name with its URI.
+    pub remote_cid: Option<String>,
     /// The post's public address, for the card.
     pub url: Option<String>,
     /// Requests sent (lookups not counted).
@@ -537,6 +546,7 @@ pub struct Publication {
 pub enum PublicationResult {
     Posted {
         remote_id: String,
+        cid: Option<String>,
         url: Option<String>,
     },
     /// Certainly not posted: may be sent again.

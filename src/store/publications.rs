@@ -17,6 +17,8 @@ use sqlx::AnyConnection;
 
 use tracing::debug;
 
+use crate::review::thread;
+
 use super::{
     apply_in, backoff, db, from_micros, get, load_for_write, micros_now, outbox_entry, outbox_row,
     to_micros, u32_of, uid, Backend, SqlStore, MAX_ATTEMPTS, NOT_PAUSED, OUTBOX_COLUMNS,
@@ -30,17 +32,20 @@ use crate::workflow::{
 };
 
 const PUBLICATION_COLUMNS: &str =
-    "proposal_id, network, status, key, remote_id, url, attempts, last_error, updated_at";
+    "proposal_id, network, part, status, key, remote_id, remote_cid, \
+     url, attempts, last_error, updated_at";
 
 fn publication(r: &AnyRow) -> Result<Publication, StoreError> {
     let status: String = get(r, "status")?;
     Ok(Publication {
         proposal: ProposalId(get(r, "proposal_id")?),
         network: get(r, "network")?,
+        part: u32_of(get(r, "part")?, "publication part")?,
         status: PublicationStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("unknown publication {status:?}")))?,
         key: get(r, "key")?,
         remote_id: get(r, "remote_id")?,
+        remote_cid: get(r, "remote_cid")?,
         url: get(r, "url")?,
         attempts: u32_of(get(r, "attempts")?, "publication attempts")?,
         last_error: get(r, "last_error")?,
@@ -82,19 +87,46 @@ async fn read_publication(
     conn: &mut AnyConnection,
     id: ProposalId,
     network: &str,
+    part: u32,
 ) -> Result<Option<Publication>, StoreError> {
     let sql = format!(
-        "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE proposal_id = $1 AND network = $2"
+        "SELECT {PUBLICATION_COLUMNS} FROM publications \
+         WHERE proposal_id = $1 AND network = $2 AND part = $3"
     );
     sqlx::query(&sql)
         .bind(id.0)
         .bind(network.to_owned())
+        .bind(i64::from(part))
         .fetch_optional(&mut *conn)
         .await
         .map_err(db)?
         .as_ref()
         .map(publication)
         .transpose()
+}
+
+/// Whether every network that has started the proposal has posted all `parts` of it.
+async fn thread_complete(
+    conn: &mut AnyConnection,
+    id: ProposalId,
+    parts: usize,
+) -> Result<bool, StoreError> {
+    let rows = sqlx::query(
+        "SELECT network, SUM(CASE WHEN status = $2 THEN 1 ELSE 0 END) AS posted \
+         FROM publications WHERE proposal_id = $1 GROUP BY network",
+    )
+    .bind(id.0)
+    .bind(PublicationStatus::Posted.as_str())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    for row in &rows {
+        let posted: i64 = get(row, "posted")?;
+        if usize::try_from(posted).unwrap_or(0) < parts {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The scheduled time of a proposal, if any.
@@ -134,6 +166,7 @@ async fn change_held<'q>(
     backend: Backend,
     claim: &OutboxEntry,
     network: &str,
+    part: u32,
     update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
 ) -> Result<Publication, StoreError> {
     held(conn, backend, claim).await?;
@@ -141,7 +174,7 @@ async fn change_held<'q>(
     if done.rows_affected() != 1 {
         return Err(StoreError::LostClaim);
     }
-    read_publication(conn, claim.proposal, network)
+    read_publication(conn, claim.proposal, network, part)
         .await?
         .ok_or_else(|| StoreError::Corrupt("publication vanished".into()))
 }
@@ -152,7 +185,8 @@ impl SqlStore {
         id: ProposalId,
     ) -> Result<Vec<Publication>, StoreError> {
         let sql = format!(
-            "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE proposal_id = $1 ORDER BY network"
+            "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE proposal_id = $1 \
+             ORDER BY network, part"
         );
         sqlx::query(&sql)
             .bind(id.0)
@@ -168,28 +202,30 @@ impl SqlStore {
         &self,
         claim: &OutboxEntry,
         network: &str,
+        part: u32,
         key: &str,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError> {
         let now = micros_now(now);
         write_tx!(self, |conn| async {
             held(conn, self.backend, claim).await?;
-            if let Some(p) = read_publication(conn, claim.proposal, network).await? {
+            if let Some(p) = read_publication(conn, claim.proposal, network, part).await? {
                 return Ok(p);
             }
             sqlx::query(
-                "INSERT INTO publications (proposal_id, network, status, key, attempts, \
-                 created_at, updated_at) VALUES ($1, $2, $3, $4, 0, $5, $5)",
+                "INSERT INTO publications (proposal_id, network, part, status, key, attempts, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
             )
             .bind(claim.proposal.0)
             .bind(network.to_owned())
+            .bind(i64::from(part))
             .bind(PublicationStatus::Pending.as_str())
             .bind(key.to_owned())
             .bind(to_micros(now))
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            read_publication(conn, claim.proposal, network)
+            read_publication(conn, claim.proposal, network, part)
                 .await?
                 .ok_or_else(|| StoreError::Corrupt("publication vanished".into()))
         })
@@ -199,6 +235,7 @@ impl SqlStore {
         &self,
         claim: &OutboxEntry,
         network: &str,
+        part: u32,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError> {
         let now = micros_now(now);
@@ -207,14 +244,16 @@ impl SqlStore {
             self.backend,
             claim,
             network,
+            part,
             sqlx::query(
                 "UPDATE publications SET status = $1, attempts = attempts + 1, updated_at = $2 \
-                 WHERE proposal_id = $3 AND network = $4 AND status IN ($5, $6)",
+                 WHERE proposal_id = $3 AND network = $4 AND part = $5 AND status IN ($6, $7)",
             )
             .bind(PublicationStatus::Sending.as_str())
             .bind(to_micros(now))
             .bind(claim.proposal.0)
             .bind(network.to_owned())
+            .bind(i64::from(part))
             .bind(PublicationStatus::Pending.as_str())
             .bind(PublicationStatus::Failed.as_str()),
         ))
@@ -224,41 +263,59 @@ impl SqlStore {
         &self,
         claim: &OutboxEntry,
         network: &str,
+        part: u32,
         result: &PublicationResult,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError> {
         let now = micros_now(now);
-        let (status, remote_id, url, error) = match result {
-            PublicationResult::Posted { remote_id, url } => (
+        let (status, remote_id, cid, url, error) = match result {
+            PublicationResult::Posted {
+                remote_id,
+                cid,
+                url,
+            } => (
                 PublicationStatus::Posted,
                 Some(remote_id.clone()),
+                cid.clone(),
                 url.clone(),
                 None,
             ),
-            PublicationResult::Failed { error } => {
-                (PublicationStatus::Failed, None, None, Some(error.clone()))
-            }
-            PublicationResult::Unknown { detail } => {
-                (PublicationStatus::Unknown, None, None, Some(detail.clone()))
-            }
+            PublicationResult::Failed { error } => (
+                PublicationStatus::Failed,
+                None,
+                None,
+                None,
+                Some(error.clone()),
+            ),
+            PublicationResult::Unknown { detail } => (
+                PublicationStatus::Unknown,
+                None,
+                None,
+                None,
+                Some(detail.clone()),
+            ),
         };
         write_tx!(self, |conn| change_held(
             conn,
             self.backend,
             claim,
             network,
+            part,
             sqlx::query(
                 "UPDATE publications SET status = $1, remote_id = COALESCE($2, remote_id), \
-                 url = COALESCE($3, url), last_error = $4, updated_at = $5 \
-                 WHERE proposal_id = $6 AND network = $7 AND status IN ($8, $9)",
+                 remote_cid = COALESCE($3, remote_cid), url = COALESCE($4, url), \
+                 last_error = $5, updated_at = $6 \
+                 WHERE proposal_id = $7 AND network = $8 AND part = $9 AND status IN ($10, $11)",
             )
             .bind(status.as_str())
             .bind(remote_id.clone())
+            .bind(cid.clone())
             .bind(url.clone())
             .bind(error.clone())
             .bind(to_micros(now))
             .bind(claim.proposal.0)
             .bind(network.to_owned())
+            .bind(i64::from(part))
             .bind(PublicationStatus::Sending.as_str())
             .bind(PublicationStatus::Unknown.as_str()),
         ))
@@ -356,18 +413,10 @@ impl SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Transition, StoreError> {
         let now = micros_now(now);
-        let event = Event::Reconciled {
-            by: Some(by.clone()),
-            outcome: match posted {
-                Some(remote_id) => ReconcileOutcome::Posted {
-                    remote_id: remote_id.to_owned(),
-                },
-                None => ReconcileOutcome::NotPosted,
-            },
-        };
         let note = format!("decided by {}", by.id);
         write_tx!(self, |conn| async {
-            let t = apply_in(conn, self.backend, Some(guild), id, &event, now).await?;
+            let p = load_for_write(conn, self.backend, Some(guild), id).await?;
+            let parts = thread::parts(&p.current().text).len();
             let to = if posted.is_some() {
                 PublicationStatus::Posted
             } else {
@@ -386,7 +435,23 @@ impl SqlStore {
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            if posted.is_none() {
+            // A thread confirmed up to a part: the rest is still to post.
+            let rest_to_post = posted.is_some() && !thread_complete(conn, id, parts).await?;
+            let outcome = match posted {
+                Some(remote_id) if rest_to_post => ReconcileOutcome::PartPosted {
+                    remote_id: remote_id.to_owned(),
+                },
+                Some(remote_id) => ReconcileOutcome::Posted {
+                    remote_id: remote_id.to_owned(),
+                },
+                None => ReconcileOutcome::NotPosted,
+            };
+            let event = Event::Reconciled {
+                by: Some(by.clone()),
+                outcome,
+            };
+            let t = apply_in(conn, self.backend, Some(guild), id, &event, now).await?;
+            if posted.is_none() || rest_to_post {
                 sqlx::query(
                     "UPDATE outbox SET status = $1, due_at = $2, updated_at = $2 \
                      WHERE proposal_id = $3",

@@ -116,6 +116,11 @@ impl Backend {
                     "pauses",
                     include_str!("migrations/sqlite/0005_pauses.sql"),
                 ),
+                (
+                    6,
+                    "thread parts",
+                    include_str!("migrations/sqlite/0006_thread_parts.sql"),
+                ),
             ]),
             Backend::Postgres => Embedded(&[
                 (1, "init", include_str!("migrations/postgres/0001_init.sql")),
@@ -138,6 +143,11 @@ impl Backend {
                     5,
                     "pauses",
                     include_str!("migrations/postgres/0005_pauses.sql"),
+                ),
+                (
+                    6,
+                    "thread parts",
+                    include_str!("migrations/postgres/0006_thread_parts.sql"),
                 ),
             ]),
         }
@@ -1215,10 +1225,12 @@ impl Store for SqlStore {
         &self,
         claim: &OutboxEntry,
         network: &str,
+        part: u32,
         key: &str,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError> {
-        self.prepare_publication_in(claim, network, key, now).await
+        self.prepare_publication_in(claim, network, part, key, now)
+            .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(proposal = %claim.proposal, network))]
@@ -1226,9 +1238,10 @@ impl Store for SqlStore {
         &self,
         claim: &OutboxEntry,
         network: &str,
+        part: u32,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError> {
-        self.start_publication_in(claim, network, now).await
+        self.start_publication_in(claim, network, part, now).await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(proposal = %claim.proposal, network))]
@@ -1236,10 +1249,11 @@ impl Store for SqlStore {
         &self,
         claim: &OutboxEntry,
         network: &str,
+        part: u32,
         result: &PublicationResult,
         now: DateTime<Utc>,
     ) -> Result<Publication, StoreError> {
-        self.finish_publication_in(claim, network, result, now)
+        self.finish_publication_in(claim, network, part, result, now)
             .await
     }
 

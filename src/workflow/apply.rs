@@ -202,6 +202,10 @@ pub fn apply(
                     next.status = Status::Failed;
                     detail = Some("not posted".into());
                 }
+                ReconcileOutcome::PartPosted { remote_id } => {
+                    next.status = Status::Failed;
+                    detail = Some(format!("{remote_id}; the rest of the thread follows"));
+                }
             }
         }
     }

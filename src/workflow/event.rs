@@ -80,6 +80,9 @@ pub enum ReconcileOutcome {
     Posted { remote_id: String },
     /// It was not: the proposal becomes `failed`, from where it may be retried.
     NotPosted,
+    /// It was, but it is a thread with parts still to post: the proposal goes back to the
+    /// worker (through `failed`, due now), which posts the rest, each part answering the last.
+    PartPosted { remote_id: String },
 }
 
 impl Event {

@@ -104,6 +104,21 @@ impl TestDb {
         })
     }
 
+    /// SQLite, and PostgreSQL when one is configured: a test that holds on both backends.
+    pub async fn sqlite_and_postgres() -> Vec<TestDb> {
+        let mut dbs = vec![TestDb::sqlite().await];
+        dbs.extend(TestDb::postgres().await);
+        dbs
+    }
+
+    /// `sqlite` or `postgres`, for a failing case's message.
+    pub fn name(&self) -> &'static str {
+        match self.cleanup {
+            Cleanup::Sqlite(_) => "sqlite",
+            Cleanup::Postgres { .. } => "postgres",
+        }
+    }
+
     /// A second handle on the same database, as a second bot process would have.
     pub async fn another_handle(&self) -> Arc<SqlStore> {
         Arc::new(SqlStore::open(&self.url).await.expect("open second handle"))

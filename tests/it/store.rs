@@ -489,17 +489,17 @@ async fn publications_are_prepared_once_and_fenced_by_the_claim(store: &dyn Stor
         .expect("claim")
         .expect("due");
     let first = store
-        .prepare_publication(&claim, "bluesky", "3kaaaaaaaaa22", at(3))
+        .prepare_publication(&claim, "bluesky", 0, "3kaaaaaaaaa22", at(3))
         .await
         .expect("prepare");
     assert_eq!(first.status, PublicationStatus::Pending);
     let again = store
-        .prepare_publication(&claim, "bluesky", "3kbbbbbbbbb22", at(4))
+        .prepare_publication(&claim, "bluesky", 0, "3kbbbbbbbbb22", at(4))
         .await
         .expect("prepare again");
     assert_eq!(again.key, "3kaaaaaaaaa22", "the key chosen first is kept");
     let sending = store
-        .start_publication(&claim, "bluesky", at(4))
+        .start_publication(&claim, "bluesky", 0, at(4))
         .await
         .expect("start");
     assert_eq!(
@@ -508,7 +508,7 @@ async fn publications_are_prepared_once_and_fenced_by_the_claim(store: &dyn Stor
     );
     assert!(
         matches!(
-            store.start_publication(&claim, "bluesky", at(4)).await,
+            store.start_publication(&claim, "bluesky", 0, at(4)).await,
             Err(StoreError::LostClaim)
         ),
         "maybe sent: never sent again without a lookup"
@@ -529,17 +529,18 @@ async fn publications_are_prepared_once_and_fenced_by_the_claim(store: &dyn Stor
     assert_eq!(taken.len(), 1);
     assert_eq!(taken[0].claimed_by.as_deref(), Some("w2"));
     let posted = PublicationResult::Posted {
+        cid: None,
         remote_id: "at://did/app.bsky.feed.post/3kaaaaaaaaa22".into(),
         url: Some("https://bsky.app/profile/me/post/3kaaaaaaaaa22".into()),
     };
     assert!(matches!(
         store
-            .finish_publication(&claim, "bluesky", &posted, at(21))
+            .finish_publication(&claim, "bluesky", 0, &posted, at(21))
             .await,
         Err(StoreError::LostClaim)
     ));
     let done = store
-        .finish_publication(&taken[0], "bluesky", &posted, at(21))
+        .finish_publication(&taken[0], "bluesky", 0, &posted, at(21))
         .await
         .expect("finish");
     assert_eq!(done.status, PublicationStatus::Posted);
@@ -599,7 +600,7 @@ async fn retry_and_reconcile_are_admin_decisions(store: &dyn Store) {
         .expect("claim")
         .expect("due");
     store
-        .prepare_publication(&claim, "x", "k", at(3))
+        .prepare_publication(&claim, "x", 0, "k", at(3))
         .await
         .expect("prepare");
     let fail = PublishOutcome::Failed {
@@ -625,14 +626,14 @@ async fn retry_and_reconcile_are_admin_decisions(store: &dyn Store) {
         .expect("claim")
         .expect("due now");
     store
-        .start_publication(&claim, "x", at(5))
+        .start_publication(&claim, "x", 0, at(5))
         .await
         .expect("start");
     let unknown = PublicationResult::Unknown {
         detail: "timeout".into(),
     };
     store
-        .finish_publication(&claim, "x", &unknown, at(6))
+        .finish_publication(&claim, "x", 0, &unknown, at(6))
         .await
         .expect("finish");
     let outcome = PublishOutcome::Unknown {

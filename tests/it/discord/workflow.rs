@@ -753,6 +753,8 @@ fn a_card_after_posting_renders_in_french_and_in_english() {
     let p = p.expect("a proposal");
     assert_eq!(p.status, Status::NeedsReconcile);
     let publication = |network: &str, status, url: Option<&str>, error: Option<&str>| Publication {
+        part: 0,
+        remote_cid: None,
         proposal: ProposalId(9),
         network: network.into(),
         status,

@@ -17,6 +17,8 @@ use tweetguard::publish::oauth1;
 /// What the next post request meets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fail {
+    /// No failure: the request is served (to fail a later one).
+    Pass,
     /// 500 without storing the post.
     Before500,
     /// Stores the post, then answers 500 (a crashed handler, a proxy).
@@ -170,7 +172,7 @@ async fn with_failure(state: &State, store: impl FnOnce(&State) -> Response) -> 
     let next = lock(&state.failures).pop_front();
     let store = || store(state);
     match next {
-        None => store(),
+        None | Some(Fail::Pass) => store(),
         Some(Fail::Before500) => error(StatusCode::INTERNAL_SERVER_ERROR, json!({"error": "boom"})),
         Some(Fail::Refuse403) => error(StatusCode::FORBIDDEN, json!({"error": "Forbidden"})),
         Some(Fail::RateLimit(secs)) => (
@@ -288,6 +290,17 @@ async fn x_post(
         return error(StatusCode::BAD_REQUEST, json!({"title": "Invalid Request"}));
     };
     let text = body["text"].as_str().unwrap_or_default().to_owned();
+    if let Some(parent) = body.pointer("/reply/in_reply_to_tweet_id") {
+        let known = parent
+            .as_str()
+            .is_some_and(|id| lock(&state.posts).iter().any(|p| p.id == id));
+        if !known {
+            return error(
+                StatusCode::BAD_REQUEST,
+                json!({"title": "Invalid Request", "detail": "reply.in_reply_to_tweet_id: not a Tweet"}),
+            );
+        }
+    }
     if lock(&state.posts).iter().any(|p| p.text == text) {
         return error(
             StatusCode::FORBIDDEN,
@@ -350,6 +363,14 @@ async fn mastodon_post(
             json!({"error": "bad body"}),
         );
     };
+    if let Some(parent) = body.get("in_reply_to_id") {
+        let known = parent
+            .as_str()
+            .is_some_and(|id| lock(&state.posts).iter().any(|p| p.id == id));
+        if !known {
+            return error(StatusCode::NOT_FOUND, json!({"error": "Record not found"}));
+        }
+    }
     let key = headers
         .get("idempotency-key")
         .and_then(|h| h.to_str().ok())
@@ -427,6 +448,21 @@ async fn bsky_create(
             json!({"error": "InvalidRequest", "message": "bad rkey"}),
         );
     }
+    if let Some(reply) = body.pointer("/record/reply") {
+        // The lexicon requires both strong refs, each with its uri and cid.
+        let posts = lock(&state.posts);
+        let known = |r: &Value| {
+            posts.iter().enumerate().any(|(i, p)| {
+                r["uri"].as_str() == Some(p.id.as_str()) && r["cid"].as_str() == Some(&bsky_cid(i))
+            })
+        };
+        if !known(&reply["root"]) || !known(&reply["parent"]) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                json!({"error": "InvalidRequest", "message": "Invalid app.bsky.feed.post record: reply refs"}),
+            );
+        }
+    }
     // As seen on the real service: a record key that exists gives a 500.
     if lock(&state.rkeys).contains_key(&rkey) {
         return error(
@@ -439,9 +475,14 @@ async fn bsky_create(
         let text = body["record"]["text"].as_str().unwrap_or_default();
         let (i, _) = add_post(st, |_| uri.clone(), text, body["record"].clone());
         lock(&st.rkeys).insert(rkey, i);
-        axum::Json(json!({"uri": uri, "cid": "bafy"})).into_response()
+        axum::Json(json!({"uri": uri, "cid": bsky_cid(i)})).into_response()
     })
     .await
+}
+
+/// The content id of the `i`-th record: each record its own, as content hashes are.
+fn bsky_cid(i: usize) -> String {
+    format!("bafyrei{i:04}")
 }
 
 async fn bsky_get(axum::extract::State(state): S, uri: Uri) -> Response {
@@ -453,7 +494,7 @@ async fn bsky_get(axum::extract::State(state): S, uri: Uri) -> Response {
     match found {
         Some(i) => {
             let p = lock(&state.posts)[i].clone();
-            axum::Json(json!({"uri": p.id, "cid": "bafy", "value": p.body})).into_response()
+            axum::Json(json!({"uri": p.id, "cid": bsky_cid(i), "value": p.body})).into_response()
         }
         None => error(
             StatusCode::BAD_REQUEST,

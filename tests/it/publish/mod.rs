@@ -5,6 +5,7 @@
 pub mod fakes;
 mod pause;
 mod scenarios;
+mod threads;
 mod workers;
 
 use std::sync::{Arc, Mutex};

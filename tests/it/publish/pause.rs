@@ -16,10 +16,7 @@ const ADMIN: MemberId = MemberId(1_200_000_000_000_000_099);
 
 #[tokio::test]
 async fn a_paused_server_posts_nothing_until_the_pause_ends_then_each_post_goes_once() {
-    for db in [Some(TestDb::sqlite().await), TestDb::postgres().await]
-        .into_iter()
-        .flatten()
-    {
+    for db in TestDb::sqlite_and_postgres().await {
         let store: Arc<dyn Store> = db.store.clone();
         let backend = format!("{:?}", db.store.backend());
         let net = Net::mastodon().await;

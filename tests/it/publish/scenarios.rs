@@ -112,6 +112,7 @@ async fn every_failure_ends_in_one_post_or_needs_reconcile() {
                 Fail::TimeoutAfter => "no answer in time",
                 Fail::RateLimit(_) => "HTTP 429",
                 Fail::Refuse403 => "HTTP 403",
+                Fail::Pass => unreachable!("not among the modes tried"),
             };
             assert!(
                 said.as_deref().is_some_and(|e| e.contains(expected)),
@@ -144,17 +145,19 @@ async fn a_worker_killed_between_send_and_record_resumes_without_posting_twice()
                 .await
                 .expect("claim")
                 .expect("due");
-            let key = net.publisher.key(GUILD, id, 1, &text, at(3));
+            let key = net.publisher.key(GUILD, id, 1, 0, &text, at(3));
             store
-                .prepare_publication(&entry, network, &key, at(3))
+                .prepare_publication(&entry, network, 0, &key, at(3))
                 .await
                 .expect("prepare");
             store
-                .start_publication(&entry, network, at(3))
+                .start_publication(&entry, network, 0, at(3))
                 .await
                 .expect("start");
             if sent {
                 let req = PostRequest {
+                    part: 0,
+                    reply_to: None,
                     guild: GUILD,
                     proposal: id,
                     revision: 1,
@@ -197,7 +200,7 @@ async fn a_dead_workers_stale_claim_is_taken_over_and_its_writes_refused() {
         .expect("claim")
         .expect("due");
     store
-        .prepare_publication(&entry, "bluesky", "3lbtakeover22", at(3))
+        .prepare_publication(&entry, "bluesky", 0, "3lbtakeover22", at(3))
         .await
         .expect("prepare");
     let w = net.worker(&store, Arc::default(), "w2");
@@ -216,7 +219,7 @@ async fn a_dead_workers_stale_claim_is_taken_over_and_its_writes_refused() {
         (Status::Posted, 1)
     );
     assert!(matches!(
-        store.start_publication(&entry, "bluesky", at(15)).await,
+        store.start_publication(&entry, "bluesky", 0, at(15)).await,
         Err(StoreError::LostClaim)
     ));
     db.finish().await;

@@ -1,0 +1,7 @@
+-- Threads: each part of a thread is a publication of its own on each network, fenced and keyed
+-- like a whole tweet was, so a crash between two parts never sends one twice. A single tweet is
+-- part 0. `remote_cid` is what Bluesky needs beside the post's URI to reply to it.
+ALTER TABLE publications ADD COLUMN part BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE publications ADD COLUMN remote_cid TEXT;
+ALTER TABLE publications DROP CONSTRAINT publications_pkey;
+ALTER TABLE publications ADD PRIMARY KEY (proposal_id, network, part);
