@@ -13,7 +13,9 @@ use crate::review::{Language, Verdict};
 use crate::store::{Pause, Publication, PublicationStatus};
 use crate::workflow::{Proposal, Status, VoteKind};
 
-use super::embeds::{escape_markdown, limits, quote, review_title, severity_icon, truncate};
+use super::embeds::{
+    escape_markdown, limits, quote_proposal, review_title, severity_icon, truncate,
+};
 use super::messages::{fill, text};
 use super::response::{Embed, EmbedField, EmbedFooter, Message};
 use super::zone;
@@ -154,36 +156,75 @@ pub fn card(p: &Proposal, required: u32, lang: Language) -> Message {
     card_with(p, required, lang, &[])
 }
 
-/// One line per network: where the post is, or what stands in its way.
-fn posts(publications: &[Publication], lang: Language) -> String {
-    publications
-        .iter()
-        .map(|p| {
-            let state = match (p.status, p.url.as_deref()) {
-                (PublicationStatus::Posted, Some(url)) => url.to_string(),
-                (PublicationStatus::Posted, None) => {
-                    text("card.post.posted", lang).to_string()
-                        + &p.remote_id
-                            .as_deref()
-                            .map_or(String::new(), |id| format!(" ({id})"))
-                }
-                (PublicationStatus::Pending | PublicationStatus::Sending, _) => {
-                    text("card.post.sending", lang).to_string()
-                }
-                (PublicationStatus::Failed, _) => fill(
-                    "card.post.failed",
+/// One line per network: where the post is (a thread: its first post, and how many of its
+/// `parts` are out), or what stands in its way (a thread: on the part that is stuck).
+fn posts(publications: &[Publication], parts: usize, lang: Language) -> String {
+    let mut networks: Vec<&str> = publications.iter().map(|p| p.network.as_str()).collect();
+    networks.dedup();
+    networks
+        .into_iter()
+        .map(|network| {
+            let rows: Vec<&Publication> = publications
+                .iter()
+                .filter(|p| p.network == network)
+                .collect();
+            let done = rows
+                .iter()
+                .filter(|p| p.status == PublicationStatus::Posted)
+                .count();
+            // The part that is stuck, else the thread's first post.
+            let shown = rows
+                .iter()
+                .find(|p| p.status != PublicationStatus::Posted)
+                .or(rows.first())
+                .copied();
+            let mut line = shown.map(|p| post_line(p, lang)).unwrap_or_default();
+            if parts > 1 {
+                let first_link = rows
+                    .first()
+                    .and_then(|p| p.url.as_deref())
+                    .filter(|_| done > 0);
+                let progress = fill(
+                    "card.post.parts",
                     lang,
-                    &[(
-                        "error",
-                        &escape_markdown(p.last_error.as_deref().unwrap_or("?")),
-                    )],
-                ),
-                (PublicationStatus::Unknown, _) => text("card.post.unknown", lang).to_string(),
-            };
-            format!("**{}** · {state}", p.network)
+                    &[("done", &done.to_string()), ("parts", &parts.to_string())],
+                );
+                line = match (done == parts, first_link) {
+                    (true, Some(url)) => format!("**{network}** · {url} · {progress}"),
+                    (_, Some(url)) => format!("{line} · {progress} · {url}"),
+                    _ => format!("{line} · {progress}"),
+                };
+            }
+            line
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Where one post is, or what stands in its way.
+fn post_line(p: &Publication, lang: Language) -> String {
+    let state = match (p.status, p.url.as_deref()) {
+        (PublicationStatus::Posted, Some(url)) => url.to_string(),
+        (PublicationStatus::Posted, None) => {
+            text("card.post.posted", lang).to_string()
+                + &p.remote_id
+                    .as_deref()
+                    .map_or(String::new(), |id| format!(" ({id})"))
+        }
+        (PublicationStatus::Pending | PublicationStatus::Sending, _) => {
+            text("card.post.sending", lang).to_string()
+        }
+        (PublicationStatus::Failed, _) => fill(
+            "card.post.failed",
+            lang,
+            &[(
+                "error",
+                &escape_markdown(p.last_error.as_deref().unwrap_or("?")),
+            )],
+        ),
+        (PublicationStatus::Unknown, _) => text("card.post.unknown", lang).to_string(),
+    };
+    format!("**{}** · {state}", p.network)
 }
 
 /// [`card`] with the proposal's posts (links, errors) and, when a post went wrong, the admins'
@@ -304,7 +345,11 @@ pub fn card_with(
     if !publications.is_empty() {
         fields.push(field(
             text("card.posts", lang).into(),
-            posts(publications, lang),
+            posts(
+                publications,
+                crate::review::thread::parts(&rev.text).len(),
+                lang,
+            ),
             lang,
         ));
     }
@@ -326,7 +371,7 @@ pub fn card_with(
     };
     let left = limits::TOTAL.saturating_sub(embed.total_chars());
     embed.description = Some(truncate(
-        &quote(&rev.text),
+        &quote_proposal(&rev.text, lang),
         left.min(limits::DESCRIPTION),
         note,
     ));

@@ -139,6 +139,26 @@ pub fn quote(text: &str) -> String {
     out
 }
 
+/// The proposal's text as the card shows it: a tweet quoted, or a thread's parts quoted one
+/// after the other under their numbers (`Part 2/3`), as they will be posted.
+pub fn quote_proposal(text: &str, lang: Language) -> String {
+    let parts = crate::review::thread::part_texts(text);
+    if parts.len() <= 1 {
+        return quote(text);
+    }
+    let n = parts.len().to_string();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let k = (i + 1).to_string();
+            let label = super::messages::fill("card.part", lang, &[("part", &k), ("parts", &n)]);
+            format!("**{label}**\n{}", quote(part))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// One finding as lines of a field: icon, severity, message, then the fix.
 fn finding_lines(f: &Finding, lang: Language) -> String {
     let mut s = format!(

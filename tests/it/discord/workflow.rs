@@ -704,21 +704,17 @@ async fn a_failed_post_is_retried_by_an_admin_from_the_card() {
 
 /// The card once posting went wrong or right: each network's link or error, and the admins'
 /// buttons to settle what is unknown.
-#[test]
-fn a_card_after_posting_renders_in_french_and_in_english() {
-    use tweetguard::discord::cards::card_with;
-    use tweetguard::store::{Publication, PublicationStatus};
-
+/// Proposal 9 with `text`, approved twice, posted with an unknown outcome.
+fn posting_proposal(text: &str) -> tweetguard::workflow::Proposal {
     let policy = Policy::default();
     let member = |id: u64| WMember {
         id: MemberId(id),
         roles: vec![],
         is_admin: false,
     };
-    let text = "Merci à @alice pour ce retour : on corrige dès cette semaine. Vos idées ? ^AB";
     let mut settings = Settings::default();
     settings.reply_language = Some(Language::Fr);
-    let mut events = vec![
+    let events = [
         Event::Submit {
             id: ProposalId(9),
             guild: GuildId(GUILD_ID),
@@ -735,10 +731,10 @@ fn a_card_after_posting_renders_in_french_and_in_english() {
             revision: 1,
         },
         Event::PublishStarted,
+        Event::PublishUnknown {
+            detail: "no answer in time".into(),
+        },
     ];
-    events.push(Event::PublishUnknown {
-        detail: "no answer in time".into(),
-    });
     let mut p = None;
     for (i, e) in events.iter().enumerate() {
         let t = apply(
@@ -752,28 +748,50 @@ fn a_card_after_posting_renders_in_french_and_in_english() {
     }
     let p = p.expect("a proposal");
     assert_eq!(p.status, Status::NeedsReconcile);
-    let publication = |network: &str, status, url: Option<&str>, error: Option<&str>| Publication {
-        part: 0,
+    p
+}
+
+/// One network's post (part `part` of the proposal), as the store reports it.
+fn publication(
+    network: &str,
+    part: u32,
+    status: tweetguard::store::PublicationStatus,
+    url: Option<&str>,
+    error: Option<&str>,
+) -> tweetguard::store::Publication {
+    tweetguard::store::Publication {
+        part,
         remote_cid: None,
         proposal: ProposalId(9),
         network: network.into(),
         status,
-        key: format!("key-{network}"),
+        key: format!("key-{network}-{part}"),
         remote_id: url.map(|_| "110".into()),
         url: url.map(str::to_string),
         attempts: 1,
         last_error: error.map(str::to_string),
         updated_at: at("2026-01-01T09:05:00Z"),
-    };
+    }
+}
+
+#[test]
+fn a_card_after_posting_renders_in_french_and_in_english() {
+    use tweetguard::discord::cards::card_with;
+    use tweetguard::store::PublicationStatus;
+
+    let text = "Merci à @alice pour ce retour : on corrige dès cette semaine. Vos idées ? ^AB";
+    let p = posting_proposal(text);
     let posts = [
         publication(
             "mastodon",
+            0,
             PublicationStatus::Posted,
             Some("https://social.example/@team/110"),
             None,
         ),
         publication(
             "x",
+            0,
             PublicationStatus::Unknown,
             None,
             Some("no answer in time"),
@@ -789,5 +807,66 @@ fn a_card_after_posting_renders_in_french_and_in_english() {
     insta::with_settings!({snapshot_path => "../snapshots"}, {
         insta::assert_json_snapshot!("posting_card_fr", fr);
         insta::assert_json_snapshot!("posting_card_en", en);
+    });
+}
+
+/// A thread's card: its parts numbered as they will be posted, and per network how many parts
+/// are out, with the first post's link and the part that is stuck.
+#[test]
+fn a_thread_card_numbers_its_parts_and_counts_them_per_network() {
+    use tweetguard::discord::cards::card_with;
+    use tweetguard::store::PublicationStatus::{Posted, Unknown};
+
+    let text = "Trois nouveautés sur vos trajets, en fil. 1/3\n---\nLes bus passent toutes les \
+                dix minutes. 2/3\n---\nDes questions ? On lit tout. 3/3 ^AB";
+    let p = posting_proposal(text);
+    let link = |k: u32| format!("https://social.example/@team/11{k}");
+    let mut posts: Vec<_> = (0..3)
+        .map(|k| publication("mastodon", k, Posted, Some(&link(k)), None))
+        .collect();
+    posts.push(publication(
+        "x",
+        0,
+        Posted,
+        Some("https://x.com/i/web/status/7"),
+        None,
+    ));
+    posts.push(publication(
+        "x",
+        1,
+        Unknown,
+        None,
+        Some("no answer in time"),
+    ));
+    let fr = card_with(&p, 2, Language::Fr, &posts);
+    let en = card_with(&p, 2, Language::En, &posts);
+    for (card, part, done, stuck) in [
+        (
+            &fr,
+            "Partie 2/3",
+            "3/3 parties publiées",
+            "1/3 parties publiées",
+        ),
+        (&en, "Part 2/3", "3/3 parts posted", "1/3 parts posted"),
+    ] {
+        let json = serde_json::to_value(card).expect("json");
+        let description = json["embeds"][0]["description"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            description.contains(&format!("**{part}**\n> Les bus")),
+            "{description}"
+        );
+        assert!(!description.contains("---"), "{description}");
+        let fields = json["embeds"][0]["fields"].to_string();
+        assert!(fields.contains(done) && fields.contains(stuck), "{fields}");
+        assert!(
+            fields.contains(&link(0)) && !fields.contains(&link(2)),
+            "{fields}"
+        );
+    }
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_json_snapshot!("thread_card_fr", fr);
+        insta::assert_json_snapshot!("thread_card_en", en);
     });
 }
