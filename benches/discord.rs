@@ -73,6 +73,7 @@ fn bench(c: &mut Criterion) {
                     },
                     text: t.to_string(),
                     review: r.clone(),
+                    conversation: None,
                 },
                 &Policy::default(),
                 chrono::Utc::now(),

@@ -50,6 +50,7 @@ async fn ballots(store: &SqlStore, votes: u64) -> Vec<(ProposalId, u64)> {
                 GUILD,
                 &member(1),
                 "A benchmark tweet ^SG",
+                None,
                 &review(),
                 Utc::now(),
             )

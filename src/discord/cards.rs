@@ -9,12 +9,13 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
 
+use crate::review::networks::Network;
 use crate::review::{Language, Verdict};
 use crate::store::{Pause, Publication, PublicationStatus};
-use crate::workflow::{Proposal, Status, VoteKind};
+use crate::workflow::{Conversation, Kind, Proposal, Status, VoteKind};
 
 use super::embeds::{
-    escape_markdown, limits, quote_proposal, review_title, severity_icon, truncate,
+    escape_markdown, limits, quote, quote_proposal, review_title, severity_icon, truncate,
 };
 use super::messages::{fill, text};
 use super::response::{Embed, EmbedField, EmbedFooter, Message};
@@ -201,6 +202,45 @@ fn posts(publications: &[Publication], parts: usize, lang: Language) -> String {
         .join("\n")
 }
 
+/// The post a proposal answers, quotes or reposts: whose, where it goes, what it says
+/// (quoted, escaped: someone else's words), when, and its link.
+fn conversation_field(c: &Conversation, lang: Language) -> EmbedField {
+    const SHOWN: usize = 600;
+    let key = match c.kind {
+        Kind::Reply => "card.conversation.reply",
+        Kind::Quote => "card.conversation.quote",
+        Kind::Repost => "card.conversation.repost",
+    };
+    let network = match c.target.link.network {
+        Network::X => "X",
+        Network::Mastodon => "Mastodon",
+        Network::Bluesky => "Bluesky",
+    };
+    let name = fill(
+        key,
+        lang,
+        &[
+            ("author", &escape_markdown(&c.target.author)),
+            ("network", network),
+        ],
+    );
+    let when = c
+        .target
+        .posted_at
+        .map(|t| format!(" · <t:{}:f>", t.timestamp()))
+        .unwrap_or_default();
+    let tail = format!("\n{}{when}", c.target.link.url);
+    let room = limits::FIELD_VALUE
+        .saturating_sub(tail.chars().count())
+        .min(SHOWN);
+    let words = truncate(&quote(&c.target.text), room, text("review.truncated", lang));
+    EmbedField {
+        name: truncate(&name, limits::FIELD_NAME, text("review.truncated", lang)),
+        value: format!("{words}{tail}"),
+        inline: false,
+    }
+}
+
 /// Where one post is, or what stands in its way.
 fn post_line(p: &Publication, lang: Language) -> String {
     let state = match (p.status, p.url.as_deref()) {
@@ -369,6 +409,9 @@ pub fn card_with(
             ),
         }),
     };
+    if let Some(c) = &rev.conversation {
+        embed.fields.insert(0, conversation_field(c, lang));
+    }
     let left = limits::TOTAL.saturating_sub(embed.total_chars());
     embed.description = Some(truncate(
         &quote_proposal(&rev.text, lang),

@@ -212,6 +212,7 @@ mod tests {
             author: by,
             text: text.into(),
             review: r,
+            conversation: None,
         };
         apply(None, &submit, &Policy::default(), chrono::Utc::now())
             .expect("submitted")

@@ -38,6 +38,7 @@ pub const COMMANDS: &[&str] = &[
     handlers::review::SLASH,
     handlers::review::MESSAGE_MENU,
     handlers::submit::SLASH,
+    handlers::submit::RELAY,
     handlers::queue::QUEUE,
     handlers::queue::PROPOSAL,
     handlers::guidelines::SLASH,
@@ -678,6 +679,9 @@ impl Router {
             }
             Action::Modal { custom_id, .. } if custom_id == handlers::submit::MODAL => {
                 handlers::submit::modal(self, inv, http).await
+            }
+            Action::Slash { name, .. } if name == handlers::submit::RELAY => {
+                handlers::submit::relay(self, inv, http).await
             }
             Action::Component { custom_id, .. } | Action::Modal { custom_id, .. }
                 if custom_id.starts_with(handlers::card::PREFIX) =>

@@ -15,14 +15,18 @@ use tracing::{debug, instrument};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::facets;
-use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
-use crate::workflow::{GuildId, ProposalId};
+use super::{
+    answer_str, missing, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret,
+};
+use crate::workflow::{GuildId, Kind, Link, ProposalId, Target};
 
 /// The public service most accounts live on.
 pub const DEFAULT_SERVICE: &str = "https://bsky.social";
 /// Bluesky's limit, in graphemes (what a reader sees as one character).
 pub const MAX_GRAPHEMES: usize = 300;
 const COLLECTION: &str = "app.bsky.feed.post";
+/// Where reposts are records.
+const REPOST: &str = "app.bsky.feed.repost";
 
 /// The logged-in account.
 #[derive(Debug, Clone)]
@@ -171,18 +175,65 @@ impl BlueskyPublisher {
             record["reply"] =
                 json!({ "root": strong_ref(&to.root)?, "parent": strong_ref(&to.parent)? });
         }
+        match &req.conversation {
+            Some(c) if c.kind == Kind::Reply => {
+                let parent = target_ref(&c.target)?;
+                // Answering a reply: the thread's first post stays the root.
+                let root = match &c.target.root {
+                    Some((uri, cid)) => json!({ "uri": uri, "cid": cid }),
+                    None => parent.clone(),
+                };
+                record["reply"] = json!({ "root": root, "parent": parent });
+            }
+            Some(c) if c.kind == Kind::Quote => {
+                record["embed"] = json!({
+                    "$type": "app.bsky.embed.record",
+                    "record": target_ref(&c.target)?,
+                });
+            }
+            _ => {}
+        }
+        let (collection, record) = match &req.conversation {
+            Some(c) if c.kind == Kind::Repost => (
+                REPOST,
+                json!({
+                    "$type": REPOST,
+                    "subject": target_ref(&c.target)?,
+                    "createdAt": Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+                }),
+            ),
+            _ => (COLLECTION, record),
+        };
         send(
             self.http
                 .post(self.xrpc("com.atproto.repo.createRecord"))
                 .bearer_auth(session.access.expose())
                 .json(&json!({
                     "repo": session.did,
-                    "collection": COLLECTION,
+                    "collection": collection,
                     "rkey": req.key,
                     "record": record,
                 })),
         )
         .await
+    }
+
+    /// A handle's DID (a DID is its own).
+    async fn did_of(&self, user: &str) -> Result<String, PublishError> {
+        if user.starts_with("did:") {
+            return Ok(user.to_owned());
+        }
+        let answer = send(
+            self.http
+                .get(self.xrpc("com.atproto.identity.resolveHandle"))
+                .query(&[("handle", user)]),
+        )
+        .await?;
+        answer
+            .get("did")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| PublishError::refused(format!("no account is called {user}")))
     }
 
     fn posted(session: &Session, rkey: &str, uri: String, cid: Option<String>) -> Posted {
@@ -206,6 +257,14 @@ fn strong_ref(post: &super::PostRef) -> Result<Value, PublishError> {
         ))
     })?;
     Ok(json!({ "uri": post.id, "cid": cid }))
+}
+
+/// The target as a strong ref (`uri`, `cid`), which replies, quotes and reposts all name.
+fn target_ref(target: &Target) -> Result<Value, PublishError> {
+    strong_ref(&super::PostRef {
+        id: target.id.clone(),
+        cid: target.cid.clone(),
+    })
 }
 
 /// A refusal because the access token expired: certain, and worth one new login.
@@ -263,18 +322,63 @@ impl Publisher for BlueskyPublisher {
         Ok(Self::posted(&session, &req.key, uri.to_owned(), cid))
     }
 
+    #[instrument(level = "info", skip_all, fields(network = "bluesky"))]
+    async fn fetch(&self, link: &Link) -> Result<Target, PublishError> {
+        let did = self.did_of(&link.user).await?;
+        let uri = format!("at://{did}/{COLLECTION}/{}", link.id);
+        let session = self.session(false).await?;
+        let answer = send(
+            self.http
+                .get(self.xrpc("app.bsky.feed.getPosts"))
+                .bearer_auth(session.access.expose())
+                .query(&[("uris", uri.as_str())]),
+        )
+        .await?;
+        let post = answer
+            .pointer("/posts/0")
+            .ok_or_else(|| missing(link, "post"))?;
+        let field = |pointer: &str| post.pointer(pointer).and_then(Value::as_str);
+        let root = match (
+            field("/record/reply/root/uri"),
+            field("/record/reply/root/cid"),
+        ) {
+            (Some(uri), Some(cid)) => Some((uri.to_owned(), cid.to_owned())),
+            _ => None,
+        };
+        Ok(Target {
+            link: link.clone(),
+            id: field("/uri").unwrap_or(&uri).to_owned(),
+            author: field("/author/handle").unwrap_or(&link.user).to_owned(),
+            text: field("/record/text").unwrap_or_default().to_owned(),
+            posted_at: field("/record/createdAt")
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc)),
+            cid: Some(
+                field("/cid")
+                    .ok_or_else(|| missing(link, "content id"))?
+                    .to_owned(),
+            ),
+            root,
+        })
+    }
+
     #[instrument(level = "info", skip_all, fields(network = "bluesky", proposal = %req.proposal))]
     async fn lookup(&self, req: &PostRequest) -> Lookup {
         let session = match self.session(false).await {
             Ok(s) => s,
             Err(e) => return Lookup::Unknown(e.to_string()),
         };
+        let repost = req
+            .conversation
+            .as_ref()
+            .is_some_and(|c| c.kind == Kind::Repost);
+        let collection = if repost { REPOST } else { COLLECTION };
         let got = send(
             self.http
                 .get(self.xrpc("com.atproto.repo.getRecord"))
                 .query(&[
                     ("repo", session.did.as_str()),
-                    ("collection", COLLECTION),
+                    ("collection", collection),
                     ("rkey", req.key.as_str()),
                 ]),
         )
@@ -282,8 +386,14 @@ impl Publisher for BlueskyPublisher {
         match got {
             Ok(record) => {
                 let text = record.pointer("/value/text").and_then(Value::as_str);
+                let ours = if repost {
+                    record.pointer("/value/subject/uri").and_then(Value::as_str)
+                        == req.conversation.as_ref().map(|c| c.target.id.as_str())
+                } else {
+                    text == Some(req.text.as_str())
+                };
                 match record.get("uri").and_then(Value::as_str) {
-                    Some(uri) if text == Some(req.text.as_str()) => {
+                    Some(uri) if ours => {
                         let cid = record.get("cid").and_then(Value::as_str).map(str::to_owned);
                         Lookup::Found(Self::posted(&session, &req.key, uri.to_owned(), cid))
                     }

@@ -10,7 +10,14 @@ use async_trait::async_trait;
 use serde_json::json;
 use tracing::instrument;
 
-use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
+use chrono::{DateTime, Utc};
+use tokio::sync::OnceCell;
+
+use super::{
+    answer_str, html_text, missing, send, Lookup, PostRequest, Posted, PublishError, Publisher,
+    Secret,
+};
+use crate::workflow::{Kind, Link, Target};
 
 /// Mastodon's default limit, in characters.
 pub const MAX_CHARS: usize = 500;
@@ -25,6 +32,7 @@ pub struct MastodonPublisher {
     http: reqwest::Client,
     base_url: String,
     token: Secret,
+    max_chars: OnceCell<usize>,
 }
 
 impl MastodonPublisher {
@@ -33,8 +41,71 @@ impl MastodonPublisher {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
             token,
+            max_chars: OnceCell::new(),
         }
     }
+}
+
+impl MastodonPublisher {
+    /// `POST /api/v1/statuses` with `key` as the Idempotency-Key.
+    async fn status(&self, key: &str, body: &serde_json::Value) -> Result<Posted, PublishError> {
+        let answer = send(
+            self.http
+                .post(format!("{}/api/v1/statuses", self.base_url))
+                .bearer_auth(self.token.expose())
+                .header("Idempotency-Key", key)
+                .json(body),
+        )
+        .await?;
+        posted(&answer)
+    }
+
+    /// `POST /api/v1/statuses/{id}/reblog`: a boost. Boosting what is already boosted answers
+    /// with the same boost, so a repeat never boosts twice.
+    async fn reblog(&self, target: &Target) -> Result<Posted, PublishError> {
+        let answer = send(
+            self.http
+                .post(format!(
+                    "{}/api/v1/statuses/{}/reblog",
+                    self.base_url, target.id
+                ))
+                .bearer_auth(self.token.expose()),
+        )
+        .await?;
+        posted(&answer)
+    }
+
+    /// The server's own limit (`GET /api/v2/instance`, `configuration.statuses.max_characters`),
+    /// asked once; [`MAX_CHARS`] when it does not say.
+    async fn max_chars(&self) -> usize {
+        *self
+            .max_chars
+            .get_or_init(|| async {
+                let answer = send(self.http.get(format!("{}/api/v2/instance", self.base_url)))
+                    .await
+                    .ok();
+                answer
+                    .as_ref()
+                    .and_then(|a| a.pointer("/configuration/statuses/max_characters"))
+                    .and_then(|v| v.as_u64())
+                    .and_then(|n| usize::try_from(n).ok())
+                    .unwrap_or(MAX_CHARS)
+            })
+            .await
+    }
+}
+
+/// A status in an answer, as a post that exists.
+fn posted(answer: &serde_json::Value) -> Result<Posted, PublishError> {
+    let id = answer_str(answer, "/id", "Mastodon answered without a status id")?;
+    Ok(Posted {
+        remote_id: id.to_owned(),
+        cid: None,
+        url: answer
+            .get("url")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+    })
 }
 
 #[async_trait]
@@ -43,38 +114,75 @@ impl Publisher for MastodonPublisher {
         "mastodon"
     }
 
-    fn check(&self, text: &str) -> Result<(), PublishError> {
-        let n = text.chars().count();
-        if n > MAX_CHARS {
-            return Err(PublishError::refused(format!(
-                "{n} characters: Mastodon takes at most {MAX_CHARS}"
-            )));
-        }
-        Ok(())
-    }
-
     #[instrument(level = "info", skip_all, fields(network = "mastodon", proposal = %req.proposal))]
     async fn post(&self, req: &PostRequest) -> Result<Posted, PublishError> {
+        let max = self.max_chars().await;
+        let n = req.text.chars().count();
+        if n > max {
+            return Err(PublishError::refused(format!(
+                "{n} characters: this Mastodon server takes at most {max}"
+            )));
+        }
         let mut body = json!({ "status": req.text, "visibility": "public" });
         if let Some(to) = &req.reply_to {
             body["in_reply_to_id"] = json!(to.parent.id);
         }
+        match &req.conversation {
+            Some(c) if c.kind == Kind::Repost => return self.reblog(&c.target).await,
+            Some(c) if c.kind == Kind::Reply => body["in_reply_to_id"] = json!(c.target.id),
+            Some(c) => {
+                body["quoted_status_id"] = json!(c.target.id);
+                match self.status(&req.key, &body).await {
+                    // A server without quote posts refuses the parameter: the post names and
+                    // links the quoted one instead (another key: the refusal made nothing).
+                    Err(PublishError::NotPosted { reason, .. })
+                        if reason.starts_with("HTTP 422") =>
+                    {
+                        let linked = format!(
+                            "{}\n\nvia @{} {}",
+                            req.text, c.target.author, c.target.link.url
+                        );
+                        let body = json!({ "status": linked, "visibility": "public" });
+                        return self.status(&format!("{}-link", req.key), &body).await;
+                    }
+                    other => return other,
+                }
+            }
+            None => {}
+        }
+        self.status(&req.key, &body).await
+    }
+
+    #[instrument(level = "info", skip_all, fields(network = "mastodon"))]
+    async fn fetch(&self, link: &Link) -> Result<Target, PublishError> {
         let answer = send(
             self.http
-                .post(format!("{}/api/v1/statuses", self.base_url))
+                .get(format!("{}/api/v2/search", self.base_url))
                 .bearer_auth(self.token.expose())
-                .header("Idempotency-Key", &req.key)
-                .json(&body),
+                .query(&[
+                    ("q", link.url.as_str()),
+                    ("resolve", "true"),
+                    ("type", "statuses"),
+                    ("limit", "1"),
+                ]),
         )
         .await?;
-        let id = answer_str(&answer, "/id", "Mastodon answered without a status id")?;
-        Ok(Posted {
-            remote_id: id.to_owned(),
+        let status = answer
+            .pointer("/statuses/0")
+            .ok_or_else(|| missing(link, "post"))?;
+        let field = |pointer: &str| status.pointer(pointer).and_then(|v| v.as_str());
+        Ok(Target {
+            link: link.clone(),
+            id: field("/id")
+                .ok_or_else(|| missing(link, "status id"))?
+                .to_owned(),
+            author: field("/account/acct").unwrap_or(&link.user).to_owned(),
+            text: html_text(field("/content").unwrap_or_default()),
+            posted_at: field("/created_at")
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc)),
             cid: None,
-            url: answer
-                .get("url")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned),
+            root: None,
         })
     }
 

@@ -29,7 +29,7 @@ pub use worker::{
     Worker, WorkerOptions, TARGETS,
 };
 
-use crate::workflow::{GuildId, ProposalId};
+use crate::workflow::{Conversation, GuildId, Link, ProposalId, Target};
 
 /// A post as a reply has to name it: its id (an `at://` URI on Bluesky) and, on Bluesky, its
 /// content id.
@@ -59,6 +59,8 @@ pub struct PostRequest {
     pub text: String,
     /// For a thread's second part on: the post it answers.
     pub reply_to: Option<ReplyTo>,
+    /// For the first part: what it answers, quotes or reposts (`None`: a post of its own).
+    pub conversation: Option<Conversation>,
     /// What [`Publisher::key`] gave when the publication was prepared: Bluesky's record key,
     /// Mastodon's Idempotency-Key.
     pub key: String,
@@ -156,6 +158,16 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
 
     /// Posts once.
     async fn post(&self, req: &PostRequest) -> Result<Posted, PublishError>;
+
+    /// Reads the post at `link` on this network (its author, text, date and the ids an answer
+    /// needs), when a reply, a quote or a repost of it is proposed.
+    async fn fetch(&self, link: &Link) -> Result<Target, PublishError> {
+        Err(PublishError::refused(format!(
+            "{} can't read posts from {}",
+            self.network(),
+            link.url
+        )))
+    }
 
     /// After an unknown outcome: does the post exist?
     async fn lookup(&self, req: &PostRequest) -> Lookup;
@@ -284,6 +296,44 @@ pub(crate) fn answer_str<'a>(
         .ok_or_else(|| PublishError::unknown(missing))
 }
 
+/// The request for reading a post that answered 2xx but not with what was expected: the post
+/// is not there (deleted, private), said plainly.
+pub(crate) fn missing(link: &Link, what: &str) -> PublishError {
+    PublishError::refused(format!(
+        "{} gave no {what} for {}",
+        link.network.id(),
+        link.url
+    ))
+}
+
+/// Mastodon's HTML as the text a person reads: paragraphs and line breaks kept, tags dropped,
+/// the common entities decoded.
+pub(crate) fn html_text(html: &str) -> String {
+    let spaced = html
+        .replace("</p><p>", "\n\n")
+        .replace("<br>", "\n")
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n");
+    let mut out = String::with_capacity(spaced.len());
+    let mut in_tag = false;
+    for c in spaced.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_owned()
+}
+
 /// The start of an error body, on one line, for logs and the card.
 fn snippet(body: &str) -> String {
     let one_line: String = body
@@ -366,6 +416,14 @@ mod tests {
         h.insert("retry-after", "7".parse().expect("header"));
         assert_eq!(retry_after(&h, now()), Some(Duration::from_secs(7)));
         assert_eq!(retry_after(&Default::default(), now()), None);
+    }
+
+    #[test]
+    fn mastodon_html_reads_as_text() {
+        assert_eq!(
+            html_text("<p>Hello <a href=\"x\">@marie</a> &amp; co</p><p>2nd &lt;3<br>line</p>"),
+            "Hello @marie & co\n\n2nd <3\nline"
+        );
     }
 
     #[test]

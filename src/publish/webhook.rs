@@ -9,6 +9,7 @@ use serde_json::json;
 use tracing::instrument;
 
 use crate::discord::embeds::escape_markdown;
+use crate::workflow::{Conversation, Kind};
 
 use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
 
@@ -34,7 +35,31 @@ impl WebhookPublisher {
 /// The webhook message's body: the text with its Markdown escaped, so it shows exactly as the
 /// reviewers approved it (as the card quotes it), pinging nobody.
 pub fn body(text: &str) -> serde_json::Value {
-    json!({ "content": escape_markdown(text), "allowed_mentions": { "parse": [] } })
+    body_of(escape_markdown(text))
+}
+
+fn body_of(content: String) -> serde_json::Value {
+    json!({ "content": content, "allowed_mentions": { "parse": [] } })
+}
+
+/// A reply, quote or repost in the channel: a first line that names and links the other post
+/// (symbols, no words: the channel's readers may read either language), then the text.
+fn with_target(text: &str, c: &Conversation) -> String {
+    let symbol = match c.kind {
+        Kind::Reply => "↩️",
+        Kind::Quote => "💬",
+        Kind::Repost => "🔁",
+    };
+    let head = format!(
+        "{symbol} @{} · <{}>",
+        escape_markdown(&c.target.author),
+        c.target.link.url
+    );
+    if text.trim().is_empty() {
+        head
+    } else {
+        format!("{head}\n{}", escape_markdown(text))
+    }
 }
 
 #[async_trait]
@@ -55,7 +80,11 @@ impl Publisher for WebhookPublisher {
 
     #[instrument(level = "info", skip_all, fields(network = "webhook", proposal = %req.proposal))]
     async fn post(&self, req: &PostRequest) -> Result<Posted, PublishError> {
-        let answer = send(self.http.post(self.url()).json(&body(&req.text))).await?;
+        let content = match &req.conversation {
+            Some(c) => with_target(&req.text, c),
+            None => escape_markdown(&req.text),
+        };
+        let answer = send(self.http.post(self.url()).json(&body_of(content))).await?;
         let id = answer_str(&answer, "/id", "Discord answered without a message id")?;
         let url = match (
             answer.get("guild_id").and_then(|v| v.as_str()),

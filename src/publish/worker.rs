@@ -220,6 +220,30 @@ impl Worker {
         Ok(n)
     }
 
+    /// The networks an entry goes to: the server's targets; for a reply, a quote or a repost,
+    /// only the network where the other post lives (which must be configured), and the
+    /// server's Discord webhook when it mirrors posts there (naming and linking the post).
+    fn targets_of(
+        &self,
+        entry: &OutboxEntry,
+        settings: &GuildSettings,
+    ) -> Result<Vec<Arc<dyn Publisher>>, String> {
+        let Some(c) = &entry.conversation else {
+            return self.targets(settings);
+        };
+        let network = c.target.link.network.id();
+        let Some(home) = self.publishers.iter().find(|p| p.network() == network) else {
+            return Err(format!(
+                "this {} goes to {network}, which is not configured",
+                c.kind.id()
+            ));
+        };
+        let mut out = vec![home.clone()];
+        let mirrors = self.targets(settings).unwrap_or_default();
+        out.extend(mirrors.into_iter().filter(|p| p.network() == "webhook"));
+        Ok(out)
+    }
+
     fn targets(&self, settings: &GuildSettings) -> Result<Vec<Arc<dyn Publisher>>, String> {
         targets(settings, &self.publishers)
     }
@@ -247,7 +271,7 @@ impl Worker {
         self.announce_now(entry.proposal).await;
         let settings = self.store.settings(entry.guild).await?;
         let mut results = Vec::new();
-        match self.targets(&settings) {
+        match self.targets_of(&entry, &settings) {
             Ok(targets) => {
                 for p in targets {
                     match self.publish_one(&entry, &*p, now).await {
@@ -454,6 +478,7 @@ impl Worker {
             part: row.part,
             text: text.to_owned(),
             reply_to: None,
+            conversation: entry.conversation.clone().filter(|_| row.part == 0),
             key: row.key.clone(),
             sent_at: Some(row.updated_at),
             now,
@@ -494,6 +519,7 @@ impl Worker {
             part,
             text: text.to_owned(),
             reply_to,
+            conversation: entry.conversation.clone().filter(|_| part == 0),
             key: row.key.clone(),
             sent_at: None,
             now,

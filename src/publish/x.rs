@@ -6,13 +6,14 @@
 //! t.co), so the lookup never says "absent": a person decides.
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use tokio::sync::OnceCell;
 use tracing::instrument;
 
 use super::oauth1::{self, Credentials};
-use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher};
+use super::{answer_str, missing, send, Lookup, PostRequest, Posted, PublishError, Publisher};
+use crate::workflow::{Kind, Link, Target};
 
 /// The public API host.
 pub const DEFAULT_API_URL: &str = "https://api.x.com";
@@ -69,6 +70,29 @@ impl XPublisher {
     }
 }
 
+impl XPublisher {
+    /// `POST /2/users/{id}/retweets`: the account reposts the target as is.
+    async fn retweet(&self, target: &Target) -> Result<Posted, PublishError> {
+        let user = self.user_id().await?.clone();
+        let path = format!("/2/users/{user}/retweets");
+        let answer = send(
+            self.request(reqwest::Method::POST, &path, &[])
+                .json(&json!({ "tweet_id": target.id })),
+        )
+        .await?;
+        match answer.pointer("/data/retweeted").and_then(|v| v.as_bool()) {
+            Some(true) => Ok(Posted {
+                remote_id: format!("retweet:{}", target.id),
+                cid: None,
+                url: Some(target.link.url.clone()),
+            }),
+            _ => Err(PublishError::unknown(
+                "X did not say the post was retweeted",
+            )),
+        }
+    }
+}
+
 fn url_of(id: &str) -> String {
     format!("https://x.com/i/web/status/{id}")
 }
@@ -85,6 +109,14 @@ impl Publisher for XPublisher {
         if let Some(to) = &req.reply_to {
             body["reply"] = json!({ "in_reply_to_tweet_id": to.parent.id });
         }
+        match &req.conversation {
+            Some(c) if c.kind == Kind::Repost => return self.retweet(&c.target).await,
+            Some(c) if c.kind == Kind::Reply => {
+                body["reply"] = json!({ "in_reply_to_tweet_id": c.target.id });
+            }
+            Some(c) => body["quote_tweet_id"] = json!(c.target.id),
+            None => {}
+        }
         let answer = send(
             self.request(reqwest::Method::POST, "/2/tweets", &[])
                 .json(&body),
@@ -98,8 +130,48 @@ impl Publisher for XPublisher {
         })
     }
 
+    #[instrument(level = "info", skip_all, fields(network = "x"))]
+    async fn fetch(&self, link: &Link) -> Result<Target, PublishError> {
+        let query = [
+            ("expansions".to_owned(), "author_id".to_owned()),
+            ("tweet.fields".to_owned(), "created_at".to_owned()),
+            ("user.fields".to_owned(), "username".to_owned()),
+        ];
+        let path = format!("/2/tweets/{}", link.id);
+        let answer = send(self.request(reqwest::Method::GET, &path, &query)).await?;
+        let text = answer
+            .pointer("/data/text")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| missing(link, "post"))?;
+        let author = answer
+            .pointer("/includes/users/0/username")
+            .and_then(|v| v.as_str())
+            .unwrap_or(&link.user);
+        Ok(Target {
+            link: link.clone(),
+            id: link.id.clone(),
+            author: author.to_owned(),
+            text: text.to_owned(),
+            posted_at: answer
+                .pointer("/data/created_at")
+                .and_then(|v| v.as_str())
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc)),
+            cid: None,
+            root: None,
+        })
+    }
+
     #[instrument(level = "info", skip_all, fields(network = "x", proposal = %req.proposal))]
     async fn lookup(&self, req: &PostRequest) -> Lookup {
+        if req
+            .conversation
+            .as_ref()
+            .is_some_and(|c| c.kind == Kind::Repost)
+        {
+            // Retweeting what the account already retweeted changes nothing: safe to send.
+            return Lookup::Absent;
+        }
         let user = match self.user_id().await {
             Ok(u) => u.clone(),
             Err(e) => return Lookup::Unknown(format!("can't list the account's posts: {e}")),

@@ -1,5 +1,6 @@
 //! `dialogue`: a conversation, not a press-release feed.
 
+use super::conversation::Kind;
 use super::names::{is_capitalised, is_first_name};
 use super::{Context, Finding, Guideline, Severity, Span};
 
@@ -12,12 +13,23 @@ pub(crate) enum Reply {
     Handle(Span),
     /// It greets the person by name where the @ was stripped (`Bonjour Simon, …`).
     Greeting(Span),
+    /// It is posted as an answer to someone's post (`/submit reply-to:`), whatever its words.
+    Target,
 }
 
 /// Whether the tweet answers someone. A leading @handle is a reply unless the handle is the
 /// subject of a broadcast (`@Partner et nous lançons…`, `@Acme's new app`); a greeting with a
 /// first name (`Hi Sarah,`) is a reply whose @ was stripped.
 pub(crate) fn reply(ctx: &Context<'_>) -> Reply {
+    let found = reply_in_text(ctx);
+    match (&ctx.settings.answering, found) {
+        (Some((Kind::Reply, _)), Reply::No) => Reply::Target,
+        _ => found,
+    }
+}
+
+/// [`reply`] from the words alone.
+fn reply_in_text(ctx: &Context<'_>) -> Reply {
     let t = ctx.tweet;
     let lead_end = leading_mentions_end(ctx);
     if lead_end > 0 {
@@ -134,8 +146,14 @@ pub(crate) fn asks_readers(ctx: &Context<'_>) -> bool {
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let g = Guideline::Dialogue;
-    if let Reply::Handle(span) | Reply::Greeting(span) = ctx.reply {
-        out.push(ctx.finding(g, "dialogue.reply", Severity::Praise, vec![span], &[]));
+    match ctx.reply {
+        Reply::Handle(span) | Reply::Greeting(span) => {
+            out.push(ctx.finding(g, "dialogue.reply", Severity::Praise, vec![span], &[]));
+        }
+        Reply::Target => {
+            out.push(ctx.finding(g, "dialogue.reply", Severity::Praise, vec![], &[]));
+        }
+        Reply::No => {}
     }
     let mut invites: Vec<Span> = ctx
         .matches_of("dialogue.invitation")

@@ -4,6 +4,7 @@
 //! Pure by design: no I/O, no async, no clock. The same text, settings and history always give
 //! the same [`Review`], so the Discord card, the terminal report and the stored revision agree.
 
+pub mod conversation;
 mod dialogue;
 mod generosity;
 mod identity;
@@ -262,6 +263,9 @@ pub struct Settings {
     /// Whether words are checked against the dictionaries (the `spelling` guideline): on by
     /// default; `--no-spelling`, `/settings spelling off`.
     pub spelling: bool,
+    /// What the proposal answers, quotes or reposts, and whose post that is: a reply is
+    /// dialogue whatever its first word, a quote or a repost credits its author.
+    pub answering: Option<(conversation::Kind, conversation::Original)>,
     team_words: Option<Arc<Lexicon>>,
     /// The team's own words that spelling accepts (product names, jargon), folded to lower case.
     known_words: Option<Arc<std::collections::HashSet<Box<str>>>>,
@@ -283,6 +287,7 @@ impl Default for Settings {
             own_domains: Vec::new(),
             own_handles: Vec::new(),
             spelling: true,
+            answering: None,
             team_words: None,
             known_words: None,
             team_rules: None,
@@ -552,6 +557,9 @@ fn find_terms<'l>(tweet: &Tweet<'_>, lang: Language, settings: &'l Settings) -> 
 /// Pure and deterministic: the same text, settings and history always give the same review.
 /// Never panics, whatever the text.
 pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
+    if let Some((conversation::Kind::Repost, _)) = &settings.answering {
+        return repost_review(settings);
+    }
     let parts = thread::parts(text);
     // A thread is read whole, its separator lines blanked (offsets unchanged).
     let blanked = (parts.len() > 1).then(|| thread::blank_separators(text));
@@ -608,6 +616,34 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
         score: score(verdict, &findings),
         language: ctx.msg_lang,
         length,
+        findings,
+    }
+}
+
+/// A repost has no text of ours: relaying someone's post as is credits them, which is the
+/// article's relay race; nothing else applies.
+fn repost_review(settings: &Settings) -> Review {
+    let tweet = Tweet::new("");
+    let lang = settings.language.unwrap_or(settings.default_language);
+    let history = History::default();
+    let ctx = Context::new(&tweet, lang, &[], settings, &history);
+    let findings = vec![ctx.finding(
+        Guideline::Relay,
+        "relay.credit",
+        Severity::Praise,
+        vec![],
+        &[],
+    )];
+    let verdict = verdict(&findings);
+    Review {
+        verdict,
+        score: score(verdict, &findings),
+        language: ctx.msg_lang,
+        length: LengthReport {
+            weighted: 0,
+            limit: settings.limit,
+            valid: true,
+        },
         findings,
     }
 }

@@ -1,5 +1,6 @@
 //! `relay`: relay others' content, always with credit.
 
+use super::conversation::Kind;
 use super::{Context, Finding, Guideline, Severity, Span};
 
 /// Words that name who said something after a quotation (`», dit Marie`, `" says @marie`).
@@ -17,6 +18,11 @@ const SAYS: [&str; 8] = [
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let g = Guideline::Relay;
     let credits = credits(ctx);
+    if let Some((Kind::Quote, _)) = &ctx.settings.answering {
+        // The quoted post travels with ours, its author's name on it: credited by construction.
+        out.push(ctx.finding(g, "relay.credit", Severity::Praise, credits, &[]));
+        return;
+    }
     if !credits.is_empty() {
         out.push(ctx.finding(g, "relay.credit", Severity::Praise, credits.clone(), &[]));
     }

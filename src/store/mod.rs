@@ -29,8 +29,8 @@ use serde::{Deserialize, Serialize};
 use crate::review::{Language, Review};
 pub use crate::workflow::Proposal;
 use crate::workflow::{
-    AuditEntry, Event, GuildId, Member, MemberId, Policy, PolicyError, ProposalId, Status,
-    Transition, WorkflowError,
+    AuditEntry, Conversation, Event, GuildId, Member, MemberId, Policy, PolicyError, ProposalId,
+    Status, Transition, WorkflowError,
 };
 pub use sql::{Backend, SqlStore};
 
@@ -48,12 +48,14 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
 /// The operations the bot needs, whatever the database.
 #[async_trait]
 pub trait Store: Send + Sync {
-    /// Creates a proposal from its first text and that text's review.
+    /// Creates a proposal from its first text (and what it answers, quotes or reposts) and
+    /// that text's review.
     async fn submit(
         &self,
         guild: GuildId,
         author: &Member,
         text: &str,
+        conversation: Option<&Conversation>,
         review: &Review,
         now: DateTime<Utc>,
     ) -> Result<Transition, StoreError>;
@@ -440,6 +442,8 @@ pub struct OutboxEntry {
     pub guild: GuildId,
     pub revision: u32,
     pub text: String,
+    /// What the approved revision answers, quotes or reposts.
+    pub conversation: Option<Conversation>,
     pub status: OutboxStatus,
     pub attempts: u32,
     pub due_at: DateTime<Utc>,

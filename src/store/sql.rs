@@ -24,8 +24,8 @@ use super::{
 };
 use crate::review::Review;
 use crate::workflow::{
-    apply, Action, AuditEntry, Event, GuildId, Member, MemberId, Override, Policy, Proposal,
-    ProposalId, Revision, RoleId, Status, Transition, Vote, VoteKind, WorkflowError,
+    apply, Action, AuditEntry, Conversation, Event, GuildId, Member, MemberId, Override, Policy,
+    Proposal, ProposalId, Revision, RoleId, Status, Transition, Vote, VoteKind, WorkflowError,
 };
 
 /// How often a process prunes interaction ids past [`INTERACTION_RETENTION`] (a minute).
@@ -450,8 +450,8 @@ async fn load(
     };
     let mut revisions = Vec::new();
     let rows = sqlx::query(
-        "SELECT number, text, hash, review, created_at, override_by, override_reason, override_at \
-         FROM revisions WHERE proposal_id = $1 ORDER BY number",
+        "SELECT number, text, hash, review, created_at, override_by, override_reason, override_at, \
+         conversation FROM revisions WHERE proposal_id = $1 ORDER BY number",
     )
     .bind(id.0)
     .fetch_all(&mut *conn)
@@ -477,6 +477,7 @@ async fn load(
             review: json::<Review>(&get::<String>(&r, "review")?, "review")?,
             created_at: from_micros(get(&r, "created_at")?)?,
             overridden,
+            conversation: conversation_of(get(&r, "conversation")?)?,
         });
     }
     if revisions.is_empty() {
@@ -630,8 +631,8 @@ async fn write(
             None => {
                 sqlx::query(
                     "INSERT INTO revisions (proposal_id, number, text, hash, review, created_at, \
-                     override_by, override_reason, override_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     override_by, override_reason, override_at, conversation) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(p.id.0)
                 .bind(i64::from(r.number))
@@ -642,6 +643,7 @@ async fn write(
                 .bind(by)
                 .bind(reason)
                 .bind(at)
+                .bind(r.conversation.as_ref().map(to_json).transpose()?)
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
@@ -714,7 +716,7 @@ async fn write(
         let r = p.current();
         sqlx::query(
             "INSERT INTO outbox (proposal_id, guild_id, revision, text, status, attempts, due_at, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $6)",
+             created_at, updated_at, conversation) VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $6, $7)",
         )
         .bind(p.id.0)
         .bind(id64(p.guild.0))
@@ -722,6 +724,7 @@ async fn write(
         .bind(r.text.clone())
         .bind(OutboxStatus::Pending.as_str())
         .bind(to_micros(p.updated_at))
+        .bind(r.conversation.as_ref().map(to_json).transpose()?)
         .execute(&mut *conn)
         .await
         .map_err(db)?;
@@ -775,8 +778,15 @@ async fn apply_in(
     Ok(t)
 }
 
-const OUTBOX_COLUMNS: &str =
-    "id, proposal_id, guild_id, revision, text, status, attempts, due_at, claimed_by, last_error";
+const OUTBOX_COLUMNS: &str = "id, proposal_id, guild_id, revision, text, conversation, status, \
+     attempts, due_at, claimed_by, last_error";
+
+/// A stored conversation (JSON), or none.
+fn conversation_of(stored: Option<String>) -> Result<Option<Conversation>, StoreError> {
+    stored
+        .map(|s| json::<Conversation>(&s, "conversation"))
+        .transpose()
+}
 
 fn outbox_entry(r: &AnyRow) -> Result<OutboxEntry, StoreError> {
     let status: String = get(r, "status")?;
@@ -786,6 +796,7 @@ fn outbox_entry(r: &AnyRow) -> Result<OutboxEntry, StoreError> {
         guild: GuildId(uid(get(r, "guild_id")?)),
         revision: u32_of(get(r, "revision")?, "outbox revision")?,
         text: get(r, "text")?,
+        conversation: conversation_of(get(r, "conversation")?)?,
         status: OutboxStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("unknown outbox status {status:?}")))?,
         attempts: u32_of(get(r, "attempts")?, "attempts")?,
@@ -819,6 +830,7 @@ impl Store for SqlStore {
         guild: GuildId,
         author: &Member,
         text: &str,
+        conversation: Option<&Conversation>,
         review: &Review,
         now: DateTime<Utc>,
     ) -> Result<Transition, StoreError> {
@@ -835,6 +847,7 @@ impl Store for SqlStore {
                 author: author.clone(),
                 text: text.to_owned(),
                 review: review.clone(),
+                conversation: conversation.cloned(),
             };
             let policy = policy_of(conn, guild).await?;
             let t = apply(None, &event, &policy, now)?;

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
+use super::conversation::Conversation;
 use super::error::WorkflowError;
 use super::event::{Event, Notice, ReconcileOutcome, Transition};
 use super::policy::Policy;
 use super::proposal::{
-    content_hash, Action, AuditEntry, Member, Override, Proposal, Revision, Status, Vote, VoteKind,
+    payload_hash, Action, AuditEntry, Member, Override, Proposal, Revision, Status, Vote, VoteKind,
 };
 use crate::review::{Review, Verdict};
 
@@ -30,7 +31,14 @@ pub fn apply(
                 author,
                 text,
                 review,
-            } => Ok(submit(*id, *guild, author, text, review, now)),
+                conversation,
+            } => Ok(submit(
+                *id,
+                *guild,
+                author,
+                revision(1, text, conversation.as_ref(), review, now),
+                now,
+            )),
             _ => Err(WorkflowError::NoSuchProposal),
         };
     };
@@ -64,15 +72,20 @@ pub fn apply(
     let mut notices = Vec::new();
     match event {
         Event::Submit { .. } => return Err(WorkflowError::AlreadySubmitted),
-        Event::Edit { by, text, review } => {
+        Event::Edit {
+            by,
+            text,
+            review,
+            conversation,
+        } => {
             author_only(current, by)?;
-            if content_hash(text) == rev.hash {
+            let new = revision(rev.number + 1, text, conversation.as_ref(), review, now);
+            if new.hash == rev.hash {
                 return Err(WorkflowError::UnchangedText {
                     revision: rev.number,
                 });
             }
-            next.revisions
-                .push(revision(rev.number + 1, text, review, now));
+            next.revisions.push(new);
             next.status = decide(&next, policy);
         }
         Event::Approve { by, revision } => {
@@ -238,8 +251,7 @@ fn submit(
     id: super::proposal::ProposalId,
     guild: super::proposal::GuildId,
     author: &Member,
-    text: &str,
-    review: &Review,
+    first: Revision,
     now: DateTime<Utc>,
 ) -> Transition {
     let entry = AuditEntry {
@@ -257,7 +269,7 @@ fn submit(
         author: author.id,
         status: Status::Pending,
         version: 1,
-        revisions: vec![revision(1, text, review, now)],
+        revisions: vec![first],
         votes: Vec::new(),
         audit: vec![entry.clone()],
         created_at: now,
@@ -272,14 +284,21 @@ fn submit(
     }
 }
 
-fn revision(number: u32, text: &str, review: &Review, now: DateTime<Utc>) -> Revision {
+fn revision(
+    number: u32,
+    text: &str,
+    conversation: Option<&Conversation>,
+    review: &Review,
+    now: DateTime<Utc>,
+) -> Revision {
     Revision {
         number,
         text: text.to_owned(),
-        hash: content_hash(text),
+        hash: payload_hash(text, conversation),
         review: review.clone(),
         created_at: now,
         overridden: None,
+        conversation: conversation.cloned(),
     }
 }
 

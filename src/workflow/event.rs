@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::conversation::Conversation;
 use super::proposal::{Action, AuditEntry, GuildId, Member, MemberId, Proposal, ProposalId};
 use crate::review::{Language, Review};
 
@@ -17,12 +18,18 @@ pub enum Event {
         author: Member,
         text: String,
         review: Review,
+        /// What it answers, quotes or reposts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversation: Option<Conversation>,
     },
     /// A new revision by the author: earlier approvals no longer count.
     Edit {
         by: Member,
         text: String,
         review: Review,
+        /// The revision's conversation (the same as before unless the author changed it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        conversation: Option<Conversation>,
     },
     Approve {
         by: Member,

@@ -7,18 +7,20 @@
 //! store and the Discord adapter bring them, so every rule is tested without either.
 
 mod apply;
+pub mod conversation;
 mod error;
 mod event;
 mod policy;
 mod proposal;
 
 pub use apply::apply;
+pub use conversation::{parse_link, Conversation, Kind, Link, LinkError, Target};
 pub use error::WorkflowError;
 pub use event::{Event, Notice, ReconcileOutcome, Transition};
 pub use policy::{Policy, PolicyError, Quorum};
 pub use proposal::{
-    content_hash, Action, AuditEntry, GuildId, Member, MemberId, Override, Proposal, ProposalId,
-    Revision, RoleId, Status, Vote, VoteKind,
+    content_hash, payload_hash, Action, AuditEntry, GuildId, Member, MemberId, Override, Proposal,
+    ProposalId, Revision, RoleId, Status, Vote, VoteKind,
 };
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
+use super::conversation::Conversation;
 use crate::review::{Language, Review};
 
 macro_rules! snowflake {
@@ -159,12 +160,24 @@ pub struct Revision {
     /// 1, 2, 3...: what reviewers see ("revision 3") and name when they vote.
     pub number: u32,
     pub text: String,
-    /// [`content_hash`] of the text.
+    /// [`payload_hash`] of the text and the conversation.
     pub hash: String,
     pub review: Review,
     pub created_at: DateTime<Utc>,
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     pub overridden: Option<Override>,
+    /// What it answers, quotes or reposts (`None`: a post of its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<Conversation>,
+}
+
+/// What an approval is for: the text, and what it answers, quotes or reposts. A post of its
+/// own hashes as its text alone, as it always did.
+pub fn payload_hash(text: &str, conversation: Option<&Conversation>) -> String {
+    match conversation {
+        None => content_hash(text),
+        Some(c) => content_hash(&format!("{text}\u{0}{}", c.fingerprint())),
+    }
 }
 
 /// SHA-256 (hex) of the text in Unicode NFC: the same words typed on two keyboards (precomposed

@@ -71,6 +71,7 @@ fn submitted_by(author: &Member, verdict: Verdict) -> Proposal {
         author: author.clone(),
         text: "Hello from the team! What do you think? ^SG".into(),
         review: review(verdict),
+        conversation: None,
     };
     apply(None, &event, &policy(), t0())
         .expect("a submission is always accepted")
@@ -111,6 +112,7 @@ fn edit(text: &str) -> Event {
         by: member(AUTHOR),
         text: text.into(),
         review: review(Verdict::Ready),
+        conversation: None,
     }
 }
 
@@ -294,6 +296,7 @@ fn an_event_for_a_missing_proposal_or_a_second_submission_is_refused() {
         author: member(AUTHOR),
         text: "x".into(),
         review: review(Verdict::Ready),
+        conversation: None,
     };
     assert_eq!(refusal(&p, &again), WorkflowError::AlreadySubmitted);
 }
@@ -547,6 +550,7 @@ fn only_the_author_edits_or_withdraws_and_the_text_must_change() {
         by: member(2),
         text: "mine now".into(),
         review: review(Verdict::Ready),
+        conversation: None,
     };
     assert_eq!(refusal(&p, &by_other), WorkflowError::NotAuthor);
     assert_eq!(

@@ -63,7 +63,14 @@ async fn race(db: TestDb) {
                 for i in (h * TASKS_PER_HANDLE + task..PROPOSALS).step_by(2 * TASKS_PER_HANDLE) {
                     let text = format!("Proposal {i} ^SG");
                     let t = store
-                        .submit(GUILD, &member(1), &text, &review(Verdict::Ready), at(0))
+                        .submit(
+                            GUILD,
+                            &member(1),
+                            &text,
+                            None,
+                            &review(Verdict::Ready),
+                            at(0),
+                        )
                         .await
                         .expect("submit");
                     ids.push(t.proposal.id);
@@ -202,6 +209,7 @@ async fn two_handles_can_start_on_a_new_sqlite_file_at_once() {
             GUILD,
             &member(1),
             "hello ^SG",
+            None,
             &review(Verdict::Ready),
             at(0),
         )

@@ -25,6 +25,7 @@ async fn filled() -> TestDb {
             GUILD,
             &member(1),
             "First, signed ^SG",
+            None,
             &review(Verdict::Ready),
             day(1, 9),
         )
@@ -46,6 +47,7 @@ async fn filled() -> TestDb {
             GUILD,
             &member(1),
             "Second, \"quoted\", ^SG",
+            None,
             &review(Verdict::Ready),
             day(3, 9),
         )

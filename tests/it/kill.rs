@@ -31,7 +31,7 @@ async fn writer_child() {
                 let now = chrono::Utc::now();
                 let text = format!("task {task} proposal {i} ^SG");
                 let t = store
-                    .submit(GUILD, &member(1), &text, &review(Verdict::Ready), now)
+                    .submit(GUILD, &member(1), &text, None, &review(Verdict::Ready), now)
                     .await
                     .expect("submit");
                 let id = t.proposal.id;
@@ -159,6 +159,7 @@ async fn killed_mid_write(db: TestDb) {
             GUILD,
             &member(1),
             "after the crash ^SG",
+            None,
             &review(Verdict::Ready),
             now,
         )

@@ -21,6 +21,7 @@ async fn submit(store: &dyn Store, verdict: Verdict) -> Proposal {
             GUILD,
             &member(AUTHOR),
             "Hello, what do you think? ^SG",
+            None,
             &review(verdict),
             at(0),
         )
@@ -152,6 +153,7 @@ async fn an_edit_is_a_new_revision_and_old_clicks_are_stale(store: &dyn Store) {
         by: member(AUTHOR),
         text: "Hello again, what do you think? ^SG".into(),
         review: review(Verdict::NeedsWork),
+        conversation: None,
     };
     let t = store.apply(GUILD, p.id, &edit, at(2)).await.expect("edit");
     assert_eq!(t.proposal.current().number, 2);
@@ -276,6 +278,7 @@ async fn proposals_are_listed_by_status_and_author(store: &dyn Store) {
             GUILD,
             &member(8),
             "Another one ^AB",
+            None,
             &review(Verdict::Ready),
             at(1),
         )

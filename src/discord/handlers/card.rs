@@ -135,18 +135,27 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 },
             }
         }
-        (Target::Text(_, _), true) => {
+        (Target::Text(p, _), true) => {
             let new_text = inv.field("text").unwrap_or("").to_string();
             if new_text.trim().is_empty() {
                 return Response::Message(notice("submit.missing-text", lang, &[]));
             }
+            // The text changes; what it answers or quotes stays.
+            let conversation = match store.proposal(ProposalId(p)).await {
+                Ok(Some(found)) if Some(found.guild.0) == inv.guild_id => {
+                    found.current().conversation.clone()
+                }
+                Ok(_) => return refused(&StoreError::Refused(WorkflowError::NoSuchProposal), inv),
+                Err(e) => return refused(&e, inv),
+            };
             let read = match router.server(store, inv).await {
                 Ok(s) => s,
                 Err(e) => return refused(&e, inv),
             };
-            let settings = router
+            let mut settings = router
                 .review_settings(inv, &read, inv.public_language())
                 .await;
+            settings.answering = conversation.as_ref().map(|c| c.for_review());
             server = Some(read);
             let r = review(&new_text, &settings, &History::default());
             router.metrics.review();
@@ -154,6 +163,7 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 by,
                 text: new_text,
                 review: r,
+                conversation,
             }
         }
         _ => return Response::Message(notice("error.unknown-command", lang, &[])),

@@ -1,5 +1,7 @@
-//! `/submit [text] [note]` (a form asks for the text when it is not given): review the text, store the proposal, post its review card in the
-//! review channel, and tell the author (privately) where the card is.
+//! `/submit [text] [note] [when] [reply-to] [quote]` (a form asks for the text when it is not
+//! given) and `/relay url [note]`: review the text (with the post it answers, quotes or
+//! reposts, read from its network), store the proposal, post its review card in the review
+//! channel, and tell the author (privately) where the card is.
 
 use std::sync::Arc;
 
@@ -16,7 +18,7 @@ use crate::discord::zone;
 use crate::publish::worker;
 use crate::review::{review, History};
 use crate::store::CardRef;
-use crate::workflow::GuildId;
+use crate::workflow::{parse_link, Conversation, GuildId, Kind};
 
 /// The slash command's name (`commands/submit.json`).
 pub const SLASH: &str = "submit";
@@ -35,8 +37,22 @@ pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) 
     }
     let note = inv.string_option("note");
     let when = inv.string_option("when");
+    let reply_to = inv.string_option(REPLY_TO);
+    let quote = inv.string_option(QUOTE);
     match inv.string_option("text") {
-        Some(t) if !t.trim().is_empty() => submit(router, inv, http, t, note, when).await,
+        Some(t) if !t.trim().is_empty() => {
+            let answering = match answering(reply_to, quote) {
+                Ok(a) => a,
+                Err(key) => return Response::Message(notice(key, lang, &[])),
+            };
+            let form = Form {
+                text: t,
+                note,
+                when,
+                answering,
+            };
+            submit(router, inv, http, form).await
+        }
         _ => Response::Modal(
             Modal::paragraphs(
                 MODAL,
@@ -45,8 +61,89 @@ pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) 
             )
             .optional("note", text("submit.modal.note", lang), note, MAX_NOTE)
             .optional("when", text("submit.modal.when", lang), when, MAX_WHEN)
-            .placeholder("when", text("submit.modal.when-example", lang)),
+            .placeholder("when", text("submit.modal.when-example", lang))
+            .optional(
+                REPLY_TO,
+                text("submit.modal.reply-to", lang),
+                reply_to,
+                MAX_URL,
+            )
+            .optional(QUOTE, text("submit.modal.quote", lang), quote, MAX_URL)
+            .placeholder(REPLY_TO, "https://x.com/…/status/…"),
         ),
+    }
+}
+
+/// The option (and form field) naming the post a proposal answers.
+pub const REPLY_TO: &str = "reply-to";
+/// The option (and form field) naming the post a proposal quotes.
+pub const QUOTE: &str = "quote";
+/// The longest post address taken (the manifests say so too).
+const MAX_URL: usize = 300;
+
+/// What `/submit` (its options or its form) asks for.
+struct Form<'a> {
+    text: &'a str,
+    note: Option<&'a str>,
+    when: Option<&'a str>,
+    /// How the proposal takes part in a conversation, and the other post's address.
+    answering: Option<(Kind, &'a str)>,
+}
+
+/// `reply-to` or `quote`, not both; blank means not given.
+fn answering<'a>(
+    reply_to: Option<&'a str>,
+    quote: Option<&'a str>,
+) -> Result<Option<(Kind, &'a str)>, &'static str> {
+    let given = |o: Option<&'a str>| o.map(str::trim).filter(|u| !u.is_empty());
+    match (given(reply_to), given(quote)) {
+        (Some(_), Some(_)) => Err("submit.target-both"),
+        (Some(url), None) => Ok(Some((Kind::Reply, url))),
+        (None, Some(url)) => Ok(Some((Kind::Quote, url))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The other post of a reply, quote or repost, read from its network, or the member's
+/// refusal: an address that is no post, a network the bot does not post to, a post that
+/// can't be read (deleted, private, the network down). Nothing is stored before this holds.
+pub(crate) async fn conversation(
+    router: &Router,
+    lang: crate::review::Language,
+    kind: Kind,
+    url: &str,
+) -> Result<Conversation, Response> {
+    let shown = escape_markdown(url);
+    let link = parse_link(url).map_err(|_| {
+        Response::Message(notice("submit.target-invalid", lang, &[("url", &shown)]))
+    })?;
+    let network = link.network.id();
+    let Some(publisher) = router
+        .config
+        .publishers
+        .iter()
+        .find(|p| p.network() == network)
+    else {
+        return Err(Response::Message(notice(
+            "submit.target-network",
+            lang,
+            &[("network", network)],
+        )));
+    };
+    match publisher.fetch(&link).await {
+        Ok(target) => Ok(Conversation { kind, target }),
+        Err(e) => {
+            tracing::info!(error = %e, network, "could not read the post a proposal answers");
+            Err(Response::Message(notice(
+                "submit.target-unreachable",
+                lang,
+                &[
+                    ("network", network),
+                    ("url", &shown),
+                    ("error", &escape_markdown(&e.to_string())),
+                ],
+            )))
+        }
     }
 }
 
@@ -55,22 +152,58 @@ const MAX_WHEN: usize = 40;
 
 /// The form `/submit` opened.
 pub async fn modal(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
+    let lang = inv.language();
     match inv.field("text") {
         Some(t) if !t.trim().is_empty() => {
-            submit(router, inv, http, t, inv.field("note"), inv.field("when")).await
+            let answering = match answering(inv.field(REPLY_TO), inv.field(QUOTE)) {
+                Ok(a) => a,
+                Err(key) => return Response::Message(notice(key, lang, &[])),
+            };
+            let form = Form {
+                text: t,
+                note: inv.field("note"),
+                when: inv.field("when"),
+                answering,
+            };
+            submit(router, inv, http, form).await
         }
-        _ => Response::Message(notice("submit.missing-text", inv.language(), &[])),
+        _ => Response::Message(notice("submit.missing-text", lang, &[])),
     }
 }
+
+/// `/relay url [note]`: a plain repost of someone else's post, approved like a tweet.
+pub async fn relay(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) -> Response {
+    let lang = inv.language();
+    if inv.guild_id.is_none() {
+        return Response::Message(notice("submit.guild-only", lang, &[]));
+    }
+    let Some(url) = inv.string_option("url").filter(|u| !u.trim().is_empty()) else {
+        return Response::Message(notice("relay.missing-url", lang, &[]));
+    };
+    let form = Form {
+        text: "",
+        note: inv.string_option("note"),
+        when: None,
+        answering: Some((Kind::Repost, url.trim())),
+    };
+    submit(router, inv, http, form).await
+}
+
+/// The slash command that reposts (`commands/relay.json`).
+pub const RELAY: &str = "relay";
 
 async fn submit(
     router: &Router,
     inv: &Invocation,
     http: Option<&Arc<Http>>,
-    text: &str,
-    note: Option<&str>,
-    when: Option<&str>,
+    form: Form<'_>,
 ) -> Response {
+    let Form {
+        text,
+        note,
+        when,
+        answering,
+    } = form;
     let lang = inv.language();
     let now = Utc::now();
     let Some(guild) = inv.guild_id else {
@@ -101,6 +234,13 @@ async fn submit(
         },
         None => None,
     };
+    let conversation = match answering {
+        Some((kind, url)) => match conversation(router, lang, kind, url).await {
+            Ok(c) => Some(c),
+            Err(refusal) => return refusal,
+        },
+        None => None,
+    };
     let pause = match store.pause(GuildId(guild)).await {
         Ok(p) => p,
         Err(e) => {
@@ -110,11 +250,19 @@ async fn submit(
     };
     let channel = settings.review_channel.unwrap_or(inv.channel_id);
     let card_lang = inv.public_language();
-    let review_settings = router.review_settings(inv, &settings, card_lang).await;
+    let mut review_settings = router.review_settings(inv, &settings, card_lang).await;
+    review_settings.answering = conversation.as_ref().map(Conversation::for_review);
     let r = review(text, &review_settings, &History::default());
     router.metrics.review();
     let t = match store
-        .submit(GuildId(guild), &inv.member(), text, &r, Utc::now())
+        .submit(
+            GuildId(guild),
+            &inv.member(),
+            text,
+            conversation.as_ref(),
+            &r,
+            Utc::now(),
+        )
         .await
     {
         Ok(t) => t,

@@ -278,7 +278,7 @@ async fn forty_one_proposals_page_through_the_queue() {
             is_admin: false,
         };
         store
-            .submit(GuildId(GUILD_ID), &by, &text, &r, Utc::now())
+            .submit(GuildId(GUILD_ID), &by, &text, None, &r, Utc::now())
             .await
             .expect("submitted");
     }
@@ -466,6 +466,7 @@ fn the_blocked_card_renders_two_rows() {
             },
             text,
             review: r,
+            conversation: None,
         },
         &policy,
         "2026-01-01T09:00:00Z".parse().expect("a time"),

@@ -285,6 +285,7 @@ fn the_card_renders_in_french_and_in_english() {
                 author: member(1, &[]),
                 text: text.into(),
                 review: r,
+                conversation: None,
             },
             &policy,
             at("2026-01-01T09:00:00Z"),
@@ -721,6 +722,7 @@ fn posting_proposal(text: &str) -> tweetguard::workflow::Proposal {
             author: member(1),
             text: text.into(),
             review: review(text, &settings, &History::default()),
+            conversation: None,
         },
         Event::Approve {
             by: member(5),

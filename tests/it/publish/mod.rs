@@ -180,7 +180,14 @@ pub fn worker(
 /// A proposal submitted at `at(0)`, ready for review.
 pub async fn submitted(store: &dyn Store, text: &str) -> ProposalId {
     store
-        .submit(GUILD, &member(AUTHOR), text, &review(Verdict::Ready), at(0))
+        .submit(
+            GUILD,
+            &member(AUTHOR),
+            text,
+            None,
+            &review(Verdict::Ready),
+            at(0),
+        )
         .await
         .expect("submit")
         .proposal

@@ -158,6 +158,7 @@ async fn a_worker_killed_between_send_and_record_resumes_without_posting_twice()
                 let req = PostRequest {
                     part: 0,
                     reply_to: None,
+                    conversation: None,
                     guild: GUILD,
                     proposal: id,
                     revision: 1,
