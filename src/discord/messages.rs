@@ -159,6 +159,18 @@ pub const KEYS: &[&str] = &[
     "pause.title",
     "pause.banner",
     "pause.reason",
+    "card.part",
+    "card.post.parts",
+    "submit.target-both",
+    "submit.target-invalid",
+    "submit.target-network",
+    "submit.target-unreachable",
+    "submit.modal.reply-to",
+    "submit.modal.quote",
+    "relay.missing-url",
+    "card.conversation.reply",
+    "card.conversation.quote",
+    "card.conversation.repost",
 ];
 
 #[cfg(test)]

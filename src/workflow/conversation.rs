@@ -178,6 +178,7 @@ mod tests {
     #[test]
     fn anything_else_is_refused_with_the_reason() {
         assert_eq!(parse_link("x.com/marie/status/1"), Err(LinkError::NotHttps));
+        assert_eq!(parse_link(""), Err(LinkError::NotHttps));
         for bad in [
             "https://x.com/marie",
             "https://x.com/marie/status/abc",
@@ -186,7 +187,6 @@ mod tests {
             "https://social.example/@marie",
             "https://evil.example\\@x.com/marie/status/1",
             "https:///@marie/1",
-            "",
         ] {
             assert_eq!(parse_link(bad), Err(LinkError::NotAPost), "{bad}");
         }
