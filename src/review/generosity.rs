@@ -247,6 +247,38 @@ fn in_running_text(ctx: &Context<'_>, span: Span) -> bool {
     }
 }
 
+/// Small words an acronym skips when spelled out (`Régie Autonome des Transports Parisiens`).
+const ACRONYM_GLUE: &[&str] = &[
+    "de", "des", "du", "d", "la", "le", "les", "l", "of", "the", "and", "et",
+];
+
+/// Where a company that goes by an acronym (`KFC`) is named in full from word `i` (`Kentucky
+/// Fried Chicken`): capitalised words whose initials spell it, joined by spaces or hyphens.
+/// Returns the last word of the name.
+fn spelled_out(t: &super::text::Tweet<'_>, i: usize, letters: &[u8]) -> Option<usize> {
+    let capital = |k: usize| t.text[t.tokens[k].start..].starts_with(char::is_uppercase);
+    let mut k = i;
+    let mut found = 0;
+    while found < letters.len() {
+        let tok = t.tokens.get(k)?;
+        if k > i
+            && !t.text[t.tokens[k - 1].end..tok.start]
+                .chars()
+                .all(|c| c == ' ' || c == '-')
+        {
+            return None;
+        }
+        let w = t.word(k);
+        if capital(k) && w.as_bytes().first() == Some(&letters[found]) {
+            found += 1;
+        } else if found == 0 || !ACRONYM_GLUE.contains(&w) {
+            return None;
+        }
+        k += 1;
+    }
+    Some(k - 1)
+}
+
 /// Country and region words a brand's local accounts add to its name (`@KFC_India`,
 /// `@PizzaHutUK`, `@tacobellcanada`).
 const REGIONS: &[&str] = &[
@@ -332,7 +364,8 @@ fn is_own_variant(handle: &str, name: &str) -> bool {
 /// Where the company names itself: its names (the `company` setting, several separated by
 /// commas: `Yum! Brands, KFC`) word for word, as a #hashtag or $cashtag too, and its own
 /// @handles (`own_handles`, a handle that is one of its names: `@AXA`, or one of its local
-/// accounts: `@KFC_India`). In text order.
+/// accounts: `@KFC_India`), and an acronym name spelled out (`Kentucky Fried Chicken` for
+/// `KFC`). In text order.
 pub(crate) fn company_mentions(ctx: &Context<'_>) -> Vec<Span> {
     let mut out = Vec::new();
     let names: Vec<Vec<String>> = ctx
@@ -357,6 +390,22 @@ pub(crate) fn company_mentions(ctx: &Context<'_>) -> Vec<Span> {
             (0..n.saturating_sub(words.len() - 1))
                 .filter(|&i| words.iter().enumerate().all(|(k, w)| t.word(i + k) == *w))
                 .map(|i| ctx.token_span(i, i + words.len() - 1)),
+        );
+    }
+    for acronym in ctx
+        .settings
+        .company
+        .as_deref()
+        .unwrap_or("")
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|a| (3..=6).contains(&a.len()) && a.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        let letters = acronym.to_ascii_lowercase();
+        out.extend(
+            (0..n).filter_map(|i| {
+                spelled_out(t, i, letters.as_bytes()).map(|j| ctx.token_span(i, j))
+            }),
         );
     }
     for m in &t.mentions {
@@ -576,5 +625,20 @@ mod tests {
             "Great ride along the river this morning $VNRD",
             Some("VNRD")
         ));
+    }
+
+    #[test]
+    fn an_acronym_spelled_out_is_the_company() {
+        assert!(self_talk(
+            "Vélo Nord Rental opens its tenth shop.",
+            Some("VNR")
+        ));
+        assert!(self_talk(
+            "La Régie Autonome des Transports Parisiens fête ses 75 ans.",
+            Some("RATP")
+        ));
+        // Initials that merely match are not enough: the words must be capitalised and joined.
+        assert!(!self_talk("very nice rides opened today.", Some("VNR")));
+        assert!(!self_talk("Very. Nice. Rides.", Some("VNR")));
     }
 }
