@@ -193,7 +193,8 @@ const NOT_VOUS_VERBS: &[&str] = &["chez", "assez", "rez", "nez", "lez", "sez"];
 
 /// Whether a French tweet speaks to its reader through a verb alone: an imperative in the
 /// `vous` form (`Découvrez`, `retrouvez-nous`, `écoutez notre podcast`) addresses the reader
-/// as surely as `vous` does. A capitalised `-ez` word inside a sentence is a name (`Lopez`).
+/// as surely as `vous` does, unless it is a sales call. A capitalised `-ez` word inside a
+/// sentence is a name (`Lopez`).
 fn addresses_reader_by_verb(ctx: &Context<'_>) -> bool {
     if ctx.lang != super::Language::Fr {
         return false;
@@ -202,6 +203,14 @@ fn addresses_reader_by_verb(ctx: &Context<'_>) -> bool {
     t.tokens.iter().enumerate().any(|(i, tok)| {
         let w = t.word(i);
         if tok.in_hashtag || w.len() < 5 || !w.ends_with("ez") || NOT_VOUS_VERBS.contains(&w) {
+            return false;
+        }
+        // A call to buy (`Achetez`, `profitez-en`) speaks to a wallet, not to a person.
+        if ctx
+            .promo
+            .iter()
+            .any(|p| p.span.start <= tok.start && tok.end <= p.span.end)
+        {
             return false;
         }
         let lower = t.text[tok.start..].starts_with(char::is_lowercase);
@@ -434,8 +443,10 @@ mod tests {
     use crate::review::{review, History, Settings};
 
     fn rules(text: &str, company: Option<&str>) -> Vec<String> {
-        let mut s = Settings::default();
-        s.company = company.map(str::to_string);
+        let s = Settings {
+            company: company.map(str::to_string),
+            ..Settings::default()
+        };
         review(text, &s, &History::default())
             .findings
             .into_iter()

@@ -405,15 +405,13 @@ fn fit_with_gaps(tweet: &Tweet<'_>, words: &[Word], at: usize) -> Option<usize> 
     };
     if next.gap {
         // A gap is never last (refused when the lexicon is built): `rest[1..]` is a word.
-        let mut from = at;
-        for _ in 0..=MAX_GAP {
+        for from in at..=at + MAX_GAP {
             if from + 1 >= tweet.tokens.len() || ends_sentence(tweet, from) {
                 return None;
             }
             if let Some(last) = fit_with_gaps(tweet, &rest[1..], from + 1) {
                 return Some(last);
             }
-            from += 1;
         }
         None
     } else if at + 1 < tweet.tokens.len() {
