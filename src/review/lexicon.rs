@@ -2,7 +2,10 @@
 //!
 //! A term is matched on folded words (case and accents ignored), whole words only. A word
 //! ending in `*` matches any inflection that starts with it (`achet*`: `achète`, `achetez`);
-//! `=>` gives the plainer wording a fix proposes (`leverage => use`). Each family of terms
+//! `=>` gives the plainer wording a fix proposes (`leverage => use`). A lone `*` between two
+//! words stands for up to [`MAX_GAP`] other words of the same sentence (`n'est * responsable`:
+//! `n'est pas responsable`, `n'est en rien responsable`), so a family can name a turn of phrase
+//! rather than each of its spellings. Each family of terms
 //! carries examples that must flag and must not flag, run by one test, so a team that edits a
 //! lexicon sees at once what its change does.
 
@@ -23,6 +26,8 @@ pub enum LexiconError {
     EmptyTerm(String),
     #[error("`{0}`: a `*` inflection needs at least 3 letters before it")]
     ShortPrefix(String),
+    #[error("`{0}`: a lone `*` (any few words) must stand between two words")]
+    EdgeGap(String),
     #[error("unknown rule `{0}`: team words can extend {1}")]
     UnknownRule(String, String),
 }
@@ -68,7 +73,12 @@ pub struct Family {
 struct Word {
     text: Box<str>,
     prefix: bool,
+    /// A lone `*`: up to [`MAX_GAP`] words of the same sentence.
+    gap: bool,
 }
+
+/// How many words a lone `*` may stand for: a turn of phrase, not a whole sentence.
+pub const MAX_GAP: usize = 3;
 
 #[derive(Debug, Clone)]
 struct Pattern {
@@ -77,6 +87,8 @@ struct Pattern {
     replacement: Option<Box<str>>,
     /// An exception: where it matches, its family's terms do not count.
     except: bool,
+    /// Whether a word is a gap (`*`): such terms are matched with a little backtracking.
+    gaps: bool,
 }
 
 /// A compiled lexicon: terms indexed by their first word, so matching costs a hash lookup or
@@ -207,6 +219,14 @@ impl Lexicon {
             if raw.is_empty() {
                 continue;
             }
+            if raw == "*" {
+                words.push(Word {
+                    text: "".into(),
+                    prefix: false,
+                    gap: true,
+                });
+                continue;
+            }
             let prefix = raw.ends_with('*');
             let text = raw.trim_end_matches('*');
             if text.is_empty() {
@@ -218,11 +238,16 @@ impl Lexicon {
             words.push(Word {
                 text: text.into(),
                 prefix,
+                gap: false,
             });
         }
         let Some(first) = words.first() else {
             return Err(LexiconError::EmptyTerm(term.into()));
         };
+        if first.gap || words.last().is_some_and(|w| w.gap) {
+            return Err(LexiconError::EdgeGap(term.into()));
+        }
+        let gaps = words.iter().any(|w| w.gap);
         let index = self.patterns.len() as u32;
         if first.prefix {
             let key =
@@ -241,6 +266,7 @@ impl Lexicon {
             words,
             replacement,
             except,
+            gaps,
         });
         Ok(())
     }
@@ -305,21 +331,26 @@ impl Lexicon {
     ) {
         for &id in ids {
             let p = &self.patterns[id as usize];
-            let last = at + p.words.len() - 1;
-            if last >= tweet.tokens.len() {
-                continue;
-            }
-            let fits = p.words.iter().enumerate().all(|(k, w)| {
-                let word = tweet.word(at + k);
-                if w.prefix {
-                    word.starts_with(&*w.text)
-                } else {
-                    word == &*w.text
+            let last = if p.gaps {
+                match fit_with_gaps(tweet, &p.words, at) {
+                    Some(last) => last,
+                    None => continue,
                 }
-            });
-            if !fits {
-                continue;
-            }
+            } else {
+                let last = at + p.words.len() - 1;
+                if last >= tweet.tokens.len() {
+                    continue;
+                }
+                if !p
+                    .words
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| w.fits(tweet.word(at + k)))
+                {
+                    continue;
+                }
+                last
+            };
             let rule = self.families[p.family as usize].rule.as_str();
             // Keep one match per rule and position: the longest term wins.
             if let Some(prev) = out[here..]
@@ -350,6 +381,55 @@ impl Lexicon {
             });
         }
     }
+}
+
+impl Word {
+    fn fits(&self, word: &str) -> bool {
+        if self.prefix {
+            word.starts_with(&*self.text)
+        } else {
+            word == &*self.text
+        }
+    }
+}
+
+/// Where a term with gaps that starts at word `at` ends (its last word), if it matches: each
+/// gap takes the fewest words that let the rest fit, never crossing the end of a sentence.
+fn fit_with_gaps(tweet: &Tweet<'_>, words: &[Word], at: usize) -> Option<usize> {
+    let (first, rest) = words.split_first()?;
+    if at >= tweet.tokens.len() || !first.fits(tweet.word(at)) {
+        return None;
+    }
+    let Some(next) = rest.first() else {
+        return Some(at);
+    };
+    if next.gap {
+        // A gap is never last (refused when the lexicon is built): `rest[1..]` is a word.
+        for from in at..=at + MAX_GAP {
+            if from + 1 >= tweet.tokens.len() || ends_sentence(tweet, from) {
+                return None;
+            }
+            if let Some(last) = fit_with_gaps(tweet, &rest[1..], from + 1) {
+                return Some(last);
+            }
+        }
+        None
+    } else if at + 1 < tweet.tokens.len() {
+        fit_with_gaps(tweet, rest, at + 1)
+    } else {
+        None
+    }
+}
+
+/// Whether a sentence ends between word `i` and the next one (`.`, `!`, `?`, `;`, a line
+/// break): a gap stays inside one sentence.
+fn ends_sentence(tweet: &Tweet<'_>, i: usize) -> bool {
+    let (Some(a), Some(b)) = (tweet.tokens.get(i), tweet.tokens.get(i + 1)) else {
+        return true;
+    };
+    tweet
+        .slice(a.end, b.start)
+        .contains(['.', '!', '?', ';', '\n', '…', '？', '！'])
 }
 
 /// A bitset of two-byte word openings (a one-byte word counts as its byte and 0).
@@ -469,6 +549,26 @@ mod tests {
         .unwrap();
         assert!(found(&l, "Le prix Nobel").is_empty());
         assert_eq!(found(&l, "Le prix fou"), ["prix"]);
+    }
+
+    #[test]
+    fn a_lone_star_stands_for_a_few_words_of_the_same_sentence() {
+        let l = lex(&["n'est * responsable*"]);
+        assert_eq!(found(&l, "Elle n'est responsable"), ["n'est responsable"]);
+        assert_eq!(
+            found(&l, "La ligne n'est en rien responsable."),
+            ["n'est en rien responsable"]
+        );
+        assert!(found(&l, "Il n'est pas du tout vraiment responsable").is_empty());
+        assert!(found(&l, "Ce n'est pas grave. Le responsable arrive").is_empty());
+    }
+
+    #[test]
+    fn a_star_at_either_end_is_refused() {
+        assert!(matches!(
+            Lexicon::from_toml("markers=[]\n[[family]]\nrule=\"x\"\nterms=[\"pas *\"]"),
+            Err(LexiconError::EdgeGap(_))
+        ));
     }
 
     #[test]
