@@ -56,6 +56,29 @@ struct State {
     sessions: Mutex<Vec<String>>,
     expired: Mutex<Vec<String>>,
     rkeys: Mutex<HashMap<String, usize>>,
+    /// Other people's posts, which proposals answer, quote or repost.
+    foreign: Mutex<Vec<Foreign>>,
+    /// X: tweet ids the account retweeted; Mastodon: status id -> the boost's id.
+    retweets: Mutex<Vec<String>>,
+    reblogs: Mutex<HashMap<String, String>>,
+    /// Mastodon: whether the server has quote posts (4.5+), and its character limit.
+    no_quotes: Mutex<bool>,
+    max_characters: Mutex<Option<u64>>,
+}
+
+/// Someone else's post on a fake network.
+#[derive(Debug, Clone)]
+pub struct Foreign {
+    /// Its address (what a member pastes).
+    pub url: String,
+    /// The id an answer names: a tweet id; Mastodon: the id on this (our) instance; Bluesky:
+    /// its `at://` URI.
+    pub id: String,
+    pub author: String,
+    pub text: String,
+    /// Bluesky: its content id, and its thread's root when it is itself a reply.
+    pub cid: String,
+    pub root: Option<(String, String)>,
 }
 
 /// A running fake; stops with the test's runtime.
@@ -104,6 +127,28 @@ impl Fake {
         lock(&self.state.expired).extend(old);
     }
 
+    /// Someone else's post, seen by this network.
+    pub fn seed(&self, post: Foreign) {
+        lock(&self.state.foreign).push(post);
+    }
+
+    /// X: the tweets the account retweeted; Mastodon: the statuses it boosted (with repeats).
+    pub fn reposts(&self) -> Vec<String> {
+        let mut out = lock(&self.state.retweets).clone();
+        out.extend(lock(&self.state.reblogs).keys().cloned());
+        out
+    }
+
+    /// Mastodon: a server without quote posts (before 4.5) refuses `quoted_status_id`.
+    pub fn without_quotes(&self) {
+        *lock(&self.state.no_quotes) = true;
+    }
+
+    /// Mastodon: the server's own limit, told by `GET /api/v2/instance`.
+    pub fn max_characters(&self, n: u64) {
+        *lock(&self.state.max_characters) = Some(n);
+    }
+
     pub fn auth_failures(&self) -> u32 {
         *lock(&self.state.auth_failures)
     }
@@ -113,13 +158,22 @@ impl Fake {
             Router::new()
                 .route("/2/tweets", post(x_post))
                 .route("/2/users/me", get(x_me))
-                .route("/2/users/{id}/tweets", get(x_timeline)),
+                .route("/2/users/{id}/tweets", get(x_timeline))
+                .route("/2/users/{id}/retweets", post(x_retweet))
+                .route("/2/tweets/{id}", get(x_read)),
         )
         .await
     }
 
     pub async fn mastodon() -> Fake {
-        Fake::start(Router::new().route("/api/v1/statuses", post(mastodon_post))).await
+        Fake::start(
+            Router::new()
+                .route("/api/v1/statuses", post(mastodon_post))
+                .route("/api/v1/statuses/{id}/reblog", post(mastodon_reblog))
+                .route("/api/v2/search", get(mastodon_search))
+                .route("/api/v2/instance", get(mastodon_instance)),
+        )
+        .await
     }
 
     pub async fn bluesky() -> Fake {
@@ -128,6 +182,7 @@ impl Fake {
                 .route("/xrpc/com.atproto.server.createSession", post(bsky_session))
                 .route("/xrpc/com.atproto.repo.createRecord", post(bsky_create))
                 .route("/xrpc/com.atproto.repo.getRecord", get(bsky_get))
+                .route("/xrpc/app.bsky.feed.getPosts", get(bsky_posts))
                 .route(
                     "/xrpc/com.atproto.identity.resolveHandle",
                     get(bsky_resolve),
@@ -291,13 +346,18 @@ async fn x_post(
     };
     let text = body["text"].as_str().unwrap_or_default().to_owned();
     if let Some(parent) = body.pointer("/reply/in_reply_to_tweet_id") {
-        let known = parent
-            .as_str()
-            .is_some_and(|id| lock(&state.posts).iter().any(|p| p.id == id));
-        if !known {
+        if !parent.as_str().is_some_and(|id| exists(&state, id)) {
             return error(
                 StatusCode::BAD_REQUEST,
                 json!({"title": "Invalid Request", "detail": "reply.in_reply_to_tweet_id: not a Tweet"}),
+            );
+        }
+    }
+    if let Some(quoted) = body.get("quote_tweet_id") {
+        if !quoted.as_str().is_some_and(|id| exists(&state, id)) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                json!({"title": "Invalid Request", "detail": "quote_tweet_id: not a Tweet"}),
             );
         }
     }
@@ -310,6 +370,64 @@ async fn x_post(
     with_failure(&state, move |st| {
         let (_, p) = add_post(st, |i| format!("{}", 1000 + i), &text, body);
         axum::Json(json!({"data": {"id": p.id, "text": p.text}})).into_response()
+    })
+    .await
+}
+
+/// Whether a post with this id exists: ours, or someone else's.
+fn exists(state: &State, id: &str) -> bool {
+    lock(&state.posts).iter().any(|p| p.id == id) || lock(&state.foreign).iter().any(|f| f.id == id)
+}
+
+/// `GET /2/tweets/:id?expansions=author_id`: as X, a missing tweet is a 200 with `errors`.
+async fn x_read(
+    axum::extract::State(state): S,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if !x_signed(&state, &method, &uri, &headers) {
+        return unauthorized(&state);
+    }
+    let found = lock(&state.foreign).iter().find(|f| f.id == id).cloned();
+    match found {
+        Some(f) => axum::Json(json!({
+            "data": {"id": f.id, "text": f.text, "author_id": "77", "created_at": "2026-11-30T08:00:00.000Z"},
+            "includes": {"users": [{"id": "77", "username": f.author}]},
+        }))
+        .into_response(),
+        None => axum::Json(json!({
+            "errors": [{"title": "Not Found Error", "detail": format!("Could not find tweet with id: [{id}].")}]
+        }))
+        .into_response(),
+    }
+}
+
+/// `POST /2/users/:id/retweets` `{tweet_id}`: retweeting twice changes nothing.
+async fn x_retweet(
+    axum::extract::State(state): S,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !x_signed(&state, &method, &uri, &headers) {
+        return unauthorized(&state);
+    }
+    let tweet = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|b| b["tweet_id"].as_str().map(str::to_owned));
+    let Some(tweet) = tweet.filter(|t| id == X_USER_ID && exists(&state, t)) else {
+        return error(StatusCode::BAD_REQUEST, json!({"title": "Invalid Request"}));
+    };
+    with_failure(&state, move |st| {
+        let mut done = lock(&st.retweets);
+        if !done.contains(&tweet) {
+            done.push(tweet);
+        }
+        axum::Json(json!({"data": {"retweeted": true}})).into_response()
     })
     .await
 }
@@ -364,12 +482,30 @@ async fn mastodon_post(
         );
     };
     if let Some(parent) = body.get("in_reply_to_id") {
-        let known = parent
-            .as_str()
-            .is_some_and(|id| lock(&state.posts).iter().any(|p| p.id == id));
-        if !known {
+        if !parent.as_str().is_some_and(|id| exists(&state, id)) {
             return error(StatusCode::NOT_FOUND, json!({"error": "Record not found"}));
         }
+    }
+    if let Some(quoted) = body.get("quoted_status_id") {
+        if *lock(&state.no_quotes) {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"error": "Validation failed: unknown parameter quoted_status_id"}),
+            );
+        }
+        if !quoted.as_str().is_some_and(|id| exists(&state, id)) {
+            return error(StatusCode::NOT_FOUND, json!({"error": "Record not found"}));
+        }
+    }
+    let limit = lock(&state.max_characters).unwrap_or(500);
+    let length = body["status"]
+        .as_str()
+        .map_or(0, |t| t.chars().count() as u64);
+    if length > limit {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": "Validation failed: Text character limit exceeded"}),
+        );
     }
     let key = headers
         .get("idempotency-key")
@@ -394,6 +530,62 @@ async fn mastodon_post(
         axum::Json(status_of(&p)).into_response()
     })
     .await
+}
+
+/// `GET /api/v2/search?q=URL&resolve=true&type=statuses`: a foreign post's address found (and
+/// fetched, with `resolve`) as a status of this instance.
+async fn mastodon_search(axum::extract::State(state): S, headers: HeaderMap, uri: Uri) -> Response {
+    if bearer(&headers) != Some(MASTODON_TOKEN) {
+        return unauthorized(&state);
+    }
+    let q = param(&uri, "q").unwrap_or_default();
+    let resolve = param(&uri, "resolve").as_deref() == Some("true");
+    let found = lock(&state.foreign).iter().find(|f| f.url == q).cloned();
+    let statuses: Vec<Value> = found
+        .filter(|_| resolve && param(&uri, "type").as_deref() == Some("statuses"))
+        .map(|f| {
+            json!({
+                "id": f.id, "url": f.url, "created_at": "2026-11-30T08:00:00.000Z",
+                "content": format!("<p>{}</p>", f.text.replace('&', "&amp;").replace('<', "&lt;")),
+                "account": {"acct": f.author},
+            })
+        })
+        .into_iter()
+        .collect();
+    axum::Json(json!({"accounts": [], "statuses": statuses, "hashtags": []})).into_response()
+}
+
+/// `POST /api/v1/statuses/:id/reblog`: boosting twice answers with the same boost.
+async fn mastodon_reblog(
+    axum::extract::State(state): S,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if bearer(&headers) != Some(MASTODON_TOKEN) {
+        return unauthorized(&state);
+    }
+    if !exists(&state, &id) {
+        return error(StatusCode::NOT_FOUND, json!({"error": "Record not found"}));
+    }
+    let base = lock(&state.base).clone();
+    with_failure(&state, move |st| {
+        let mut boosts = lock(&st.reblogs);
+        let n = boosts.len();
+        let boost = boosts
+            .entry(id.clone())
+            .or_insert_with(|| format!("{}", 4000 + n))
+            .clone();
+        axum::Json(
+            json!({"id": boost, "url": format!("{base}/@team/{boost}"), "reblog": {"id": id}}),
+        )
+        .into_response()
+    })
+    .await
+}
+
+async fn mastodon_instance(axum::extract::State(state): S) -> Response {
+    let limit = lock(&state.max_characters).unwrap_or(500);
+    axum::Json(json!({"configuration": {"statuses": {"max_characters": limit}}})).into_response()
 }
 
 // ---- Bluesky ----------------------------------------------------------------------------------
@@ -438,8 +630,30 @@ async fn bsky_create(
         }
         return unauthorized(&state);
     }
-    if body["repo"] != BSKY_DID || body["collection"] != "app.bsky.feed.post" {
+    let repost = body["collection"] == "app.bsky.feed.repost";
+    if body["repo"] != BSKY_DID || !(repost || body["collection"] == "app.bsky.feed.post") {
         return error(StatusCode::BAD_REQUEST, json!({"error": "InvalidRequest"}));
+    }
+    let refs_ok = {
+        let record = &body["record"];
+        let mut refs = Vec::new();
+        if repost {
+            refs.push(&record["subject"]);
+        }
+        if record.get("reply").is_some() {
+            refs.push(&record["reply"]["root"]);
+            refs.push(&record["reply"]["parent"]);
+        }
+        if record["embed"]["$type"] == "app.bsky.embed.record" {
+            refs.push(&record["embed"]["record"]);
+        }
+        refs.iter().all(|r| bsky_known(&state, r))
+    };
+    if !refs_ok {
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "InvalidRequest", "message": "Invalid record: a strong ref needs an existing uri and its cid"}),
+        );
     }
     let rkey = body["rkey"].as_str().unwrap_or_default().to_owned();
     if rkey.len() != 13 {
@@ -447,21 +661,6 @@ async fn bsky_create(
             StatusCode::BAD_REQUEST,
             json!({"error": "InvalidRequest", "message": "bad rkey"}),
         );
-    }
-    if let Some(reply) = body.pointer("/record/reply") {
-        // The lexicon requires both strong refs, each with its uri and cid.
-        let posts = lock(&state.posts);
-        let known = |r: &Value| {
-            posts.iter().enumerate().any(|(i, p)| {
-                r["uri"].as_str() == Some(p.id.as_str()) && r["cid"].as_str() == Some(&bsky_cid(i))
-            })
-        };
-        if !known(&reply["root"]) || !known(&reply["parent"]) {
-            return error(
-                StatusCode::BAD_REQUEST,
-                json!({"error": "InvalidRequest", "message": "Invalid app.bsky.feed.post record: reply refs"}),
-            );
-        }
     }
     // As seen on the real service: a record key that exists gives a 500.
     if lock(&state.rkeys).contains_key(&rkey) {
@@ -478,6 +677,44 @@ async fn bsky_create(
         axum::Json(json!({"uri": uri, "cid": bsky_cid(i)})).into_response()
     })
     .await
+}
+
+/// Whether a strong ref names a post that exists, with its own content id.
+fn bsky_known(state: &State, r: &Value) -> bool {
+    let (Some(uri), Some(cid)) = (r["uri"].as_str(), r["cid"].as_str()) else {
+        return false;
+    };
+    lock(&state.posts)
+        .iter()
+        .enumerate()
+        .any(|(i, p)| p.id == uri && bsky_cid(i) == cid)
+        || lock(&state.foreign)
+            .iter()
+            .any(|f| f.id == uri && f.cid == cid)
+}
+
+/// `app.bsky.feed.getPosts?uris=…`: posts that exist, others left out.
+async fn bsky_posts(axum::extract::State(state): S, headers: HeaderMap, uri: Uri) -> Response {
+    if !bsky_authed(&state, &headers) {
+        return unauthorized(&state);
+    }
+    let wanted: Vec<String> = query(&uri)
+        .into_iter()
+        .filter(|(k, _)| k == "uris")
+        .map(|(_, v)| v)
+        .collect();
+    let posts: Vec<Value> = lock(&state.foreign)
+        .iter()
+        .filter(|f| wanted.contains(&f.id))
+        .map(|f| {
+            let mut record = json!({"$type": "app.bsky.feed.post", "text": f.text, "createdAt": "2026-11-30T08:00:00.000Z"});
+            if let Some((root, cid)) = &f.root {
+                record["reply"] = json!({"root": {"uri": root, "cid": cid}, "parent": {"uri": root, "cid": cid}});
+            }
+            json!({"uri": f.id, "cid": f.cid, "author": {"did": "did:plc:alice", "handle": f.author}, "record": record})
+        })
+        .collect();
+    axum::Json(json!({"posts": posts})).into_response()
 }
 
 /// The content id of the `i`-th record: each record its own, as content hashes are.
