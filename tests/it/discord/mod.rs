@@ -4,6 +4,7 @@
 mod binary;
 mod commands;
 mod conformance;
+mod conversations;
 mod e2e;
 mod endpoint;
 pub mod fake;

@@ -10,12 +10,12 @@ use tweetguard::review::Verdict;
 use tweetguard::store::Store;
 use tweetguard::workflow::{parse_link, Conversation, Kind, ProposalId, Status};
 
-use super::fakes::{Fail, Foreign, Post};
+use super::fakes::{Fail, Fake, Foreign, Post};
 use super::{approve, status, worker, Net, Recorder, AUTHOR, GUILD};
 use crate::common::{at, member, review, TestDb};
 
 /// Someone's complaint on `network`, as that network knows it.
-fn complaint(network: &str) -> Foreign {
+pub fn complaint(network: &str) -> Foreign {
     let text = "Third time this month my parcel is late, is anyone listening?".to_owned();
     match network {
         "x" => Foreign {
@@ -50,10 +50,10 @@ fn complaint(network: &str) -> Foreign {
 }
 
 /// Seeds the complaint on its network (with, on Bluesky, the first post of its thread).
-fn seed(net: &Net, network: &str) -> Foreign {
+pub fn seed(fake: &Fake, network: &str) -> Foreign {
     let post = complaint(network);
     if let Some((uri, cid)) = &post.root {
-        net.fake.seed(Foreign {
+        fake.seed(Foreign {
             url: "https://bsky.app/profile/carol.example.com/post/3kroot00000a2".into(),
             id: uri.clone(),
             author: "carol.example.com".into(),
@@ -62,7 +62,7 @@ fn seed(net: &Net, network: &str) -> Foreign {
             root: None,
         });
     }
-    net.fake.seed(post.clone());
+    fake.seed(post.clone());
     post
 }
 
@@ -98,7 +98,7 @@ async fn approved_answer(store: &dyn Store, text: &str, conversation: &Conversat
 async fn the_post_a_proposal_answers_is_read_from_its_network() {
     for net in Net::all().await {
         let network = net.publisher.network();
-        let post = seed(&net, network);
+        let post = seed(&net.fake, network);
         let target = read(&*net.publisher, &post.url).await;
         assert_eq!(target.author, post.author, "{network}");
         assert_eq!(
@@ -149,7 +149,7 @@ async fn a_reply_a_quote_and_a_repost_go_out_once_naming_the_post() {
     for mode in [None, Some(Fail::After500)] {
         for net in Net::all().await {
             let network = net.publisher.network();
-            let post = seed(&net, network);
+            let post = seed(&net.fake, network);
             for kind in [Kind::Reply, Kind::Quote, Kind::Repost] {
                 let case = format!("{network} {kind:?} after {mode:?}");
                 let db = TestDb::sqlite().await;
@@ -232,7 +232,7 @@ async fn a_reply_a_quote_and_a_repost_go_out_once_naming_the_post() {
 #[tokio::test]
 async fn a_mastodon_server_without_quotes_gets_the_link_and_its_own_limit_holds() {
     let net = Net::mastodon().await;
-    let post = seed(&net, "mastodon");
+    let post = seed(&net.fake, "mastodon");
     net.fake.without_quotes();
     net.fake.max_characters(1000);
     let db = TestDb::sqlite().await;
@@ -274,7 +274,7 @@ async fn an_answer_goes_only_to_the_network_of_the_post_and_the_webhook_names_it
         Net::bluesky().await,
         Net::webhook().await,
     );
-    let post = seed(&bluesky, "bluesky");
+    let post = seed(&bluesky.fake, "bluesky");
     let db = TestDb::sqlite().await;
     let store: Arc<dyn Store> = db.store.clone();
     let target = read(&*bluesky.publisher, &post.url).await;

@@ -2,7 +2,7 @@
 //! proposal whatever fails, or "needs reconcile" for a person; crashes resumed; two workers on
 //! one database.
 
-mod conversations;
+pub mod conversations;
 pub mod fakes;
 mod pause;
 mod scenarios;
