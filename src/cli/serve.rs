@@ -25,6 +25,7 @@ use crate::discord::{DiscordError, Token};
 use crate::http_server;
 use crate::ops::{self, Health};
 use crate::publish::config::{ConfigError, PublishArgs};
+use crate::publish::timeline::TimelineSync;
 use crate::publish::worker::Worker;
 use crate::review::Settings;
 use crate::store::{SqlStore, Store, StoreError};
@@ -162,6 +163,10 @@ pub struct ServeArgs {
     /// The company's name (self-talk and third-person checks).
     #[arg(long, env = "TWEETGUARD_COMPANY")]
     pub company: Option<String>,
+    /// How often the account's posts are read back from the networks, in minutes (the history
+    /// every review reads, and each post's counts for `/stats`); 0: never.
+    #[arg(long, env = "TIMELINE_SYNC_MINUTES", default_value_t = 15)]
+    pub timeline_sync_minutes: u64,
 }
 
 /// `tweetguard register`.
@@ -320,6 +325,16 @@ pub async fn serve(
             store: store_dyn.clone(),
             metrics: router.metrics.clone(),
         });
+        if args.timeline_sync_minutes > 0 {
+            let sync = TimelineSync::new(
+                store_dyn.clone(),
+                publishers.clone(),
+                Duration::from_secs(args.timeline_sync_minutes.saturating_mul(60)),
+            );
+            let stop = changed(stop_rx.clone());
+            // Not awaited at shutdown: a read interrupted halfway loses nothing.
+            tokio::spawn(async move { sync.run(stop).await });
+        }
         let worker = Worker::new(
             store_dyn.clone(),
             publishers,

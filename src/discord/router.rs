@@ -28,7 +28,7 @@ use super::ratelimit::{MemberLimiter, RateLimit};
 use super::response::Response;
 use super::server::ServerSettings;
 use super::{embeds, language_of};
-use crate::review::{Language, Settings};
+use crate::review::{History, Language, Settings, HISTORY_WINDOW};
 use crate::store::{Store, StoreError};
 use crate::workflow::{GuildId, Policy};
 
@@ -480,6 +480,8 @@ pub struct Router {
     server_reviews: TtlCache<u64, Settings>,
     /// Quick reviews' copies of members' signatures, by (guild, member).
     signatures: TtlCache<(u64, u64), Option<String>>,
+    /// Copies of servers' account histories (what their recent posts were), by guild.
+    histories: TtlCache<u64, History>,
     /// Rung when a post becomes due (an approval, an admin's retry): this process's
     /// publishing worker starts a round at once.
     pub post_wake: Arc<tokio::sync::Notify>,
@@ -506,6 +508,7 @@ impl Router {
             post_wake: Arc::default(),
             server_reviews: TtlCache::default(),
             signatures: TtlCache::default(),
+            histories: TtlCache::default(),
         }
     }
 
@@ -634,6 +637,30 @@ impl Router {
         }
         settings.signature = self.signature_of(inv, true).await;
         settings
+    }
+
+    /// What the server's account posted lately (its timeline, synced from the networks and
+    /// added to by the worker), for the history rules: a copy a few seconds old at most, so a
+    /// quick review costs no database round trip. Empty outside a server or without a store.
+    pub(crate) async fn history(&self, inv: &Invocation) -> History {
+        let (Some(store), Some(guild)) = (self.store.as_deref(), inv.guild_id) else {
+            return History::default();
+        };
+        let now = Instant::now();
+        if let Some(h) = self.histories.get(&guild, now) {
+            return h;
+        }
+        match store.recent_classes(GuildId(guild), HISTORY_WINDOW).await {
+            Ok(classes) => {
+                let h = History::from_classes(classes);
+                self.histories.put(guild, h, now);
+                h
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the server's recent posts");
+                History::default()
+            }
+        }
     }
 
     /// This process changed a server's settings: its next quick review reads them again.

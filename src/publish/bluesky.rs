@@ -16,8 +16,10 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::facets;
 use super::{
-    answer_str, missing, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret,
+    answer_str, count_of, missing, send, time_of, Lookup, PostRequest, Posted, PublishError,
+    Publisher, RemotePost, Secret,
 };
+use crate::store::Counts;
 use crate::workflow::{GuildId, Kind, Link, ProposalId, Target};
 
 /// The public service most accounts live on.
@@ -360,6 +362,53 @@ impl Publisher for BlueskyPublisher {
             ),
             root,
         })
+    }
+
+    #[instrument(level = "info", skip_all, fields(network = "bluesky"))]
+    async fn timeline(&self) -> Result<Option<Vec<RemotePost>>, PublishError> {
+        let session = self.session(false).await?;
+        let feed = send(
+            self.http
+                .get(self.xrpc("app.bsky.feed.getAuthorFeed"))
+                .bearer_auth(session.access.expose())
+                .query(&[("actor", session.did.as_str()), ("limit", "100")]),
+        )
+        .await?;
+        let posts = feed
+            .get("feed")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|item| {
+                let post = item.get("post")?;
+                let uri = post.get("uri")?.as_str()?;
+                let repost = item.pointer("/reason/$type").and_then(Value::as_str)
+                    == Some("app.bsky.feed.defs#reasonRepost");
+                let rkey = uri.rsplit('/').next().unwrap_or_default();
+                let handle = post
+                    .pointer("/author/handle")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&session.handle);
+                Some(RemotePost {
+                    id: uri.to_owned(),
+                    url: Some(format!("https://bsky.app/profile/{handle}/post/{rkey}")),
+                    text: post.pointer("/record/text")?.as_str()?.to_owned(),
+                    posted_at: time_of(
+                        item.pointer("/reason/indexedAt")
+                            .or_else(|| post.pointer("/record/createdAt")),
+                    )?,
+                    relay: repost,
+                    counts: Counts {
+                        replies: count_of(post.get("replyCount")),
+                        reposts: count_of(post.get("repostCount")),
+                        likes: count_of(post.get("likeCount")),
+                        quotes: count_of(post.get("quoteCount")),
+                        impressions: None,
+                    },
+                })
+            })
+            .collect();
+        Ok(Some(posts))
     }
 
     #[instrument(level = "info", skip_all, fields(network = "bluesky", proposal = %req.proposal))]

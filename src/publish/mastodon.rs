@@ -14,9 +14,10 @@ use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
 use super::{
-    answer_str, html_text, missing, send, Lookup, PostRequest, Posted, PublishError, Publisher,
-    Secret,
+    answer_str, count_of, html_text, missing, send, time_of, Lookup, PostRequest, Posted,
+    PublishError, Publisher, RemotePost, Secret,
 };
+use crate::store::Counts;
 use crate::workflow::{Kind, Link, Target};
 
 /// Mastodon's default limit, in characters.
@@ -184,6 +185,46 @@ impl Publisher for MastodonPublisher {
             cid: None,
             root: None,
         })
+    }
+
+    #[instrument(level = "info", skip_all, fields(network = "mastodon"))]
+    async fn timeline(&self) -> Result<Option<Vec<RemotePost>>, PublishError> {
+        let get = |path: String| {
+            self.http
+                .get(format!("{}{path}", self.base_url))
+                .bearer_auth(self.token.expose())
+        };
+        let me = send(get("/api/v1/accounts/verify_credentials".into())).await?;
+        let id = answer_str(&me, "/id", "Mastodon gave no account id")?;
+        let list = send(get(format!("/api/v1/accounts/{id}/statuses?limit=40"))).await?;
+        let posts = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|status| {
+                // A boost shows the boosted status: its words, the boost's own counts.
+                let shown = status.get("reblog").filter(|r| r.is_object()).unwrap_or(status);
+                Some(RemotePost {
+                    id: status.get("id")?.as_str()?.to_owned(),
+                    url: status
+                        .get("url")
+                        .and_then(|u| u.as_str())
+                        .or_else(|| shown.get("url").and_then(|u| u.as_str()))
+                        .map(str::to_owned),
+                    text: html_text(shown.get("content")?.as_str()?),
+                    posted_at: time_of(status.get("created_at"))?,
+                    relay: !std::ptr::eq(shown, status),
+                    counts: Counts {
+                        replies: count_of(shown.get("replies_count")),
+                        reposts: count_of(shown.get("reblogs_count")),
+                        likes: count_of(shown.get("favourites_count")),
+                        quotes: count_of(shown.get("quotes_count")),
+                        impressions: None,
+                    },
+                })
+            })
+            .collect();
+        Ok(Some(posts))
     }
 
     #[instrument(level = "info", skip_all, fields(network = "mastodon", proposal = %req.proposal))]

@@ -13,6 +13,7 @@ pub mod config;
 pub mod facets;
 pub mod mastodon;
 pub mod oauth1;
+pub mod timeline;
 pub mod webhook;
 pub mod worker;
 pub mod x;
@@ -79,6 +80,32 @@ pub struct Posted {
     pub cid: Option<String>,
     /// Its public address, when the network gives one.
     pub url: Option<String>,
+}
+
+/// One of the account's posts as its network shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemotePost {
+    pub id: String,
+    pub url: Option<String>,
+    /// Its text (a repost: the reposted text, with `relay` set).
+    pub text: String,
+    pub posted_at: DateTime<Utc>,
+    /// A repost of someone else's post (retweet, boost, repost).
+    pub relay: bool,
+    pub counts: crate::store::Counts,
+}
+
+/// Reads a time the networks write in RFC 3339.
+pub(crate) fn time_of(value: Option<&serde_json::Value>) -> Option<DateTime<Utc>> {
+    value
+        .and_then(|v| v.as_str())
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// A count the networks give as a JSON number (absent: 0).
+pub(crate) fn count_of(value: Option<&serde_json::Value>) -> u64 {
+    value.and_then(|v| v.as_u64()).unwrap_or(0)
 }
 
 /// Why a post did not happen, or may not have.
@@ -167,6 +194,13 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
             self.network(),
             link.url
         )))
+    }
+
+    /// The account's most recent posts on this network, newest first, with their counts: what
+    /// the timeline sync stores for the history rules and the return on influence. `None`
+    /// where posts can't be read back (a webhook).
+    async fn timeline(&self) -> Result<Option<Vec<RemotePost>>, PublishError> {
+        Ok(None)
     }
 
     /// After an unknown outcome: does the post exist?

@@ -26,12 +26,12 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tracing::{info, instrument, warn};
 
 use super::{Lookup, PostRef, PostRequest, PublishError, Publisher, ReplyTo};
-use crate::review::thread;
+use crate::review::{classify, thread, PostClass, Settings};
 use crate::store::{
-    GuildSettings, OutboxEntry, Publication, PublicationResult, PublicationStatus, PublishOutcome,
+    GuildSettings, OutboxEntry, TimelinePost, Publication, PublicationResult, PublicationStatus, PublishOutcome,
     Store, StoreError,
 };
-use crate::workflow::{GuildId, Member, ProposalId, Transition, WorkflowError};
+use crate::workflow::{GuildId, Kind, Member, ProposalId, Transition, WorkflowError};
 
 /// Tells people what happened: the Discord side edits the review card (status, links) and
 /// tells the author. Called after every change the worker makes.
@@ -293,6 +293,7 @@ impl Worker {
                 },
             )),
         }
+        self.remember(&entry, &results, now).await;
         let outcome = self.aggregate(&entry, &results, now);
         match self.store.record_post(entry.proposal, &outcome, now).await {
             Ok(t) => {
@@ -305,6 +306,44 @@ impl Worker {
                 Ok(())
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// What the bot just posted joins the server's timeline at once (the sync will find it
+    /// too), so the next review's history counts it. A failure here is logged: the post is out.
+    async fn remember(
+        &self,
+        entry: &OutboxEntry,
+        results: &[(&'static str, NetResult)],
+        now: DateTime<Utc>,
+    ) {
+        let class = match &entry.conversation {
+            Some(c) if c.kind == Kind::Repost => PostClass {
+                relay: true,
+                ..PostClass::default()
+            },
+            _ => classify(&entry.text, &Settings::default()),
+        };
+        let posts: Vec<TimelinePost> = results
+            .iter()
+            .filter_map(|(network, r)| match r {
+                NetResult::Posted(row) => Some(TimelinePost {
+                    network: (*network).to_owned(),
+                    post_id: row.remote_id.clone()?,
+                    url: row.url.clone(),
+                    text: entry.text.clone(),
+                    posted_at: now,
+                    class,
+                    proposal: Some(entry.proposal),
+                }),
+                _ => None,
+            })
+            .collect();
+        if posts.is_empty() {
+            return;
+        }
+        if let Err(e) = self.store.save_timeline(entry.guild, &posts, now).await {
+            warn!(error = %e, "could not add the post to the server's timeline");
         }
     }
 

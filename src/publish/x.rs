@@ -12,7 +12,11 @@ use tokio::sync::OnceCell;
 use tracing::instrument;
 
 use super::oauth1::{self, Credentials};
-use super::{answer_str, missing, send, Lookup, PostRequest, Posted, PublishError, Publisher};
+use super::{
+    answer_str, count_of, missing, send, time_of, Lookup, PostRequest, Posted, PublishError,
+    Publisher, RemotePost,
+};
+use crate::store::Counts;
 use crate::workflow::{Kind, Link, Target};
 
 /// The public API host.
@@ -160,6 +164,46 @@ impl Publisher for XPublisher {
             cid: None,
             root: None,
         })
+    }
+
+    #[instrument(level = "info", skip_all, fields(network = "x"))]
+    async fn timeline(&self) -> Result<Option<Vec<RemotePost>>, PublishError> {
+        let user = self.user_id().await?.clone();
+        let query = [
+            ("max_results".to_owned(), "100".to_owned()),
+            ("tweet.fields".to_owned(), "created_at,public_metrics".to_owned()),
+        ];
+        let path = format!("/2/users/{user}/tweets");
+        let list = send(self.request(reqwest::Method::GET, &path, &query)).await?;
+        let posts = list
+            .get("data")
+            .and_then(|d| d.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|t| {
+                let id = t.get("id")?.as_str()?;
+                let text = t.get("text")?.as_str()?;
+                let m = t.get("public_metrics");
+                let metric = |name: &str| count_of(m.and_then(|m| m.get(name)));
+                Some(RemotePost {
+                    id: id.to_owned(),
+                    url: Some(url_of(id)),
+                    relay: text.starts_with("RT @"),
+                    text: text.to_owned(),
+                    posted_at: time_of(t.get("created_at"))?,
+                    counts: Counts {
+                        replies: metric("reply_count"),
+                        reposts: metric("retweet_count"),
+                        likes: metric("like_count"),
+                        quotes: metric("quote_count"),
+                        impressions: m
+                            .and_then(|m| m.get("impression_count"))
+                            .and_then(|v| v.as_u64()),
+                    },
+                })
+            })
+            .collect();
+        Ok(Some(posts))
     }
 
     #[instrument(level = "info", skip_all, fields(network = "x", proposal = %req.proposal))]

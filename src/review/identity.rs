@@ -42,7 +42,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 /// Whether someone signs the tweet: a mark and initials or a name at the end (`^SG`,
 /// `- Kirsten 2/2`, `….^Jo`), a bare first name closing it (`Bonne journée. Margo`, `Merci,
 /// Fred.`), or a named self-introduction anywhere (`c'est Paul qui vous répond`).
-fn is_signed(ctx: &Context<'_>) -> bool {
+pub(crate) fn is_signed(ctx: &Context<'_>) -> bool {
     let words = closing_words(ctx);
     if let Some(own) = ctx.settings.signature.as_deref() {
         let own = own.trim();

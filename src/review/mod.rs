@@ -7,6 +7,7 @@
 pub mod conversation;
 mod dialogue;
 mod generosity;
+mod history;
 mod identity;
 mod language;
 pub mod length;
@@ -32,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 pub use identity::default_signature;
 use lexicon::Match;
+pub use history::{classify, History, PostClass, HISTORY_WINDOW};
 pub use lexicon::{Lexicon, LexiconError};
 pub use team_rules::{TeamRuleError, TeamRuleSpec, TeamRules};
 use text::Tweet;
@@ -358,44 +360,6 @@ impl Settings {
         self.known_words
             .as_deref()
             .is_some_and(|set| set.contains(word.to_lowercase().as_str()))
-    }
-}
-
-/// How many recent posted tweets the history rules look at.
-pub const HISTORY_WINDOW: usize = 10;
-
-/// What the account's recent posted tweets say about it: summarised once, so a review with
-/// history costs no more than one without.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct History {
-    /// Recent posted tweets considered (at most [`HISTORY_WINDOW`]).
-    pub total: usize,
-    /// Of those, broadcasts: no mention, no question, no invitation to answer.
-    pub broadcasts: usize,
-    /// Of those, tweets with at least one promotional signal.
-    pub promotional: usize,
-}
-
-impl History {
-    /// Summarise the account's posted tweets, oldest first; the last [`HISTORY_WINDOW`] count.
-    pub fn from_tweets<I, S>(tweets: I, settings: &Settings) -> History
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let tweets: Vec<S> = tweets.into_iter().collect();
-        let recent = &tweets[tweets.len().saturating_sub(HISTORY_WINDOW)..];
-        let none = History::default();
-        let mut h = History::default();
-        for t in recent {
-            let tweet = Tweet::new(t.as_ref());
-            let (lang, matches) = language_and_terms(&tweet, settings);
-            let ctx = Context::new(&tweet, lang, &matches, settings, &none);
-            h.total += 1;
-            h.broadcasts += usize::from(dialogue::is_broadcast(&ctx));
-            h.promotional += usize::from(!ctx.promo.is_empty());
-        }
-        h
     }
 }
 

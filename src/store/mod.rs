@@ -28,11 +28,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::review::{Language, Review};
 pub use crate::workflow::Proposal;
+use crate::review::PostClass;
 use crate::workflow::{
     AuditEntry, Conversation, Event, GuildId, Member, MemberId, Policy, PolicyError, ProposalId,
     Status, Transition, WorkflowError,
 };
 pub use sql::{Backend, SqlStore};
+pub use sql::timeline::{self, Counts, StoredPost, TimelinePost};
 
 /// How long interaction ids are remembered ([`Store::claim_interaction`]). Discord keeps an
 /// interaction's token for 15 minutes and the HTTP transport refuses a signature timestamp
@@ -256,6 +258,44 @@ pub trait Store: Send + Sync {
 
     /// What happened to servers rather than to one proposal (pauses), oldest first.
     async fn guild_audit(&self, query: &AuditQuery) -> Result<Vec<GuildAuditRecord>, StoreError>;
+
+    // --- The account's posts and their reach (timeline.rs) ----------------------------------
+
+    /// Stores posts of the account for `guild` (deduplicated by network and post id; a post
+    /// the bot made is linked to its proposal), keeping the most recent
+    /// [`timeline::MAX_POSTS`] per network. How many were new.
+    async fn save_timeline(
+        &self,
+        guild: GuildId,
+        posts: &[TimelinePost],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError>;
+
+    /// What the server's `n` most recent posts were, oldest first (a proposal cross-posted to
+    /// several networks counts once): the history the review rules read.
+    async fn recent_classes(&self, guild: GuildId, n: usize) -> Result<Vec<PostClass>, StoreError>;
+
+    /// Records a post's counts at `checkpoint` (`1h`, `1d`, `7d`, ...), once: `false` when
+    /// that checkpoint was already recorded.
+    async fn record_engagement(
+        &self,
+        guild: GuildId,
+        network: &str,
+        post_id: &str,
+        checkpoint: &str,
+        counts: &Counts,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// The server's posts since `since` (all when `None`), oldest first, with their counts.
+    async fn timeline(
+        &self,
+        guild: GuildId,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<StoredPost>, StoreError>;
+
+    /// The servers the bot knows (those with saved settings).
+    async fn guilds(&self) -> Result<Vec<GuildId>, StoreError>;
 }
 
 /// A server's pause: nothing is posted for it while it lasts.

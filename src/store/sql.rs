@@ -22,7 +22,8 @@ use super::{
     Pause, ProposalFilter, ProposalSummary, Publication, PublicationResult, PublishOutcome, Store,
     StoreError, INTERACTION_RETENTION,
 };
-use crate::review::Review;
+use crate::review::{PostClass, Review};
+use timeline::{Counts, StoredPost, TimelinePost};
 use crate::workflow::{
     apply, Action, AuditEntry, Conversation, Event, GuildId, Member, MemberId, Override, Policy,
     Proposal, ProposalId, Revision, RoleId, Status, Transition, Vote, VoteKind, WorkflowError,
@@ -121,6 +122,11 @@ impl Backend {
                     "thread parts",
                     include_str!("migrations/sqlite/0006_thread_parts.sql"),
                 ),
+                (
+                    9,
+                    "timeline",
+                    include_str!("migrations/sqlite/0009_timeline.sql"),
+                ),
             ]),
             Backend::Postgres => Embedded(&[
                 (1, "init", include_str!("migrations/postgres/0001_init.sql")),
@@ -148,6 +154,11 @@ impl Backend {
                     6,
                     "thread parts",
                     include_str!("migrations/postgres/0006_thread_parts.sql"),
+                ),
+                (
+                    9,
+                    "timeline",
+                    include_str!("migrations/postgres/0009_timeline.sql"),
                 ),
             ]),
         }
@@ -345,6 +356,8 @@ mod publications;
 // A server's pause and its server-level audit trail.
 #[path = "pauses.rs"]
 mod pauses;
+#[path = "timeline.rs"]
+pub mod timeline;
 use pauses::NOT_PAUSED;
 pub use pauses::{ACTION_PAUSE, ACTION_UNPAUSE};
 
@@ -1341,6 +1354,44 @@ impl Store for SqlStore {
     #[tracing::instrument(level = "debug", skip_all)]
     async fn guild_audit(&self, query: &AuditQuery) -> Result<Vec<GuildAuditRecord>, StoreError> {
         self.guild_audit_of(query).await
+    }
+
+    async fn save_timeline(
+        &self,
+        guild: GuildId,
+        posts: &[TimelinePost],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        self.save_timeline_in(guild, posts, now).await
+    }
+
+    async fn recent_classes(&self, guild: GuildId, n: usize) -> Result<Vec<PostClass>, StoreError> {
+        self.recent_classes_of(guild, n).await
+    }
+
+    async fn record_engagement(
+        &self,
+        guild: GuildId,
+        network: &str,
+        post_id: &str,
+        checkpoint: &str,
+        counts: &Counts,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.record_engagement_in(guild, network, post_id, checkpoint, counts, at)
+            .await
+    }
+
+    async fn timeline(
+        &self,
+        guild: GuildId,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<StoredPost>, StoreError> {
+        self.timeline_of(guild, since).await
+    }
+
+    async fn guilds(&self) -> Result<Vec<GuildId>, StoreError> {
+        self.guilds_of().await
     }
 }
 

@@ -16,7 +16,7 @@ use crate::discord::notify;
 use crate::discord::response::{Modal, Response};
 use crate::discord::router::{Action, Invocation, Router};
 use crate::publish::worker;
-use crate::review::{review, History, Language};
+use crate::review::{review, Language};
 use crate::store::{Store, StoreError};
 use crate::workflow::{Event, GuildId, ProposalId, WorkflowError};
 
@@ -157,7 +157,7 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 .await;
             settings.answering = conversation.as_ref().map(|c| c.for_review());
             server = Some(read);
-            let r = review(&new_text, &settings, &History::default());
+            let r = review(&new_text, &settings, &router.history(inv).await);
             router.metrics.review();
             Event::Edit {
                 by,

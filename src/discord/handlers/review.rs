@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::review::{review, History};
+use crate::review::review;
 
 use crate::discord::embeds::{notice, review_embed};
 use crate::discord::response::{Message, Response};
@@ -49,7 +49,7 @@ async fn answer(router: &Router, inv: &Invocation, text: &str, now: Instant) -> 
     // In a server, its tuning (length limit, signatures, team words) and the member's
     // signature apply.
     let settings = router.quick_review_settings(inv, lang).await;
-    let r = review(text, &settings, &History::default());
+    let r = review(text, &settings, &router.history(inv).await);
     router.metrics.review();
     Response::Message(Message::embed(review_embed(&r, text, lang)).ephemeral())
 }

@@ -16,7 +16,7 @@ use crate::discord::response::{Modal, Response};
 use crate::discord::router::{Invocation, Router};
 use crate::discord::zone;
 use crate::publish::worker;
-use crate::review::{review, History};
+use crate::review::review;
 use crate::store::CardRef;
 use crate::workflow::{parse_link, Conversation, GuildId, Kind};
 
@@ -252,7 +252,7 @@ async fn submit(
     let card_lang = inv.public_language();
     let mut review_settings = router.review_settings(inv, &settings, card_lang).await;
     review_settings.answering = conversation.as_ref().map(Conversation::for_review);
-    let r = review(text, &review_settings, &History::default());
+    let r = review(text, &review_settings, &router.history(inv).await);
     router.metrics.review();
     let t = match store
         .submit(
