@@ -19,5 +19,6 @@ pub mod ops;
 pub mod publish;
 pub mod review;
 pub mod secret;
+pub mod stats;
 pub mod store;
 pub mod workflow;

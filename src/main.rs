@@ -65,6 +65,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
+        Command::Stats(args) => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(tweetguard::cli::stats::run(args))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export(args) => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(tweetguard::store::export::run_export(args))?;

@@ -4,6 +4,7 @@
 pub mod healthcheck;
 pub mod review;
 pub mod serve;
+pub mod stats;
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +27,10 @@ pub enum Command {
     /// Write the approval audit trail (JSON lines or CSV) to standard output, for a person or
     /// an auditor.
     Export(crate::store::export::ExportArgs),
+    /// The account's statistics for a server (posts by kind, the promotional share, median
+    /// engagement per kind, signature rate, approval turnaround, reviewers, reasons), as text,
+    /// JSON, CSV or a PNG chart.
+    Stats(stats::StatsArgs),
     /// Ask a running `serve` whether it is alive (`/healthz`): exit 0 if so, 1 if not. For
     /// container health checks.
     Healthcheck(healthcheck::HealthcheckArgs),

@@ -177,7 +177,7 @@ pub async fn export_audit(
 
 /// The path a `sqlite:` URL names, to refuse exporting from a file that isn't there (opening
 /// would create an empty one).
-fn sqlite_path(url: &str) -> Option<&str> {
+pub(crate) fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
