@@ -34,3 +34,5 @@ mod robustness;
 mod spelling;
 #[path = "it/store.rs"]
 mod store;
+#[path = "it/timeline.rs"]
+mod timeline;

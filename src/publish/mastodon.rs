@@ -203,7 +203,10 @@ impl Publisher for MastodonPublisher {
             .flatten()
             .filter_map(|status| {
                 // A boost shows the boosted status: its words, the boost's own counts.
-                let shown = status.get("reblog").filter(|r| r.is_object()).unwrap_or(status);
+                let shown = status
+                    .get("reblog")
+                    .filter(|r| r.is_object())
+                    .unwrap_or(status);
                 Some(RemotePost {
                     id: status.get("id")?.as_str()?.to_owned(),
                     url: status

@@ -103,8 +103,7 @@ impl TimelineSync {
         }
         for p in &self.publishers {
             let network = p.network();
-            if by_guild.iter().all(|(_, ns)| !ns.contains(&network)) || self.resting(network, now)
-            {
+            if by_guild.iter().all(|(_, ns)| !ns.contains(&network)) || self.resting(network, now) {
                 continue;
             }
             let posts = match p.timeline().await {

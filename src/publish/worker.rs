@@ -28,8 +28,8 @@ use tracing::{info, instrument, warn};
 use super::{Lookup, PostRef, PostRequest, PublishError, Publisher, ReplyTo};
 use crate::review::{classify, thread, PostClass, Settings};
 use crate::store::{
-    GuildSettings, OutboxEntry, TimelinePost, Publication, PublicationResult, PublicationStatus, PublishOutcome,
-    Store, StoreError,
+    GuildSettings, OutboxEntry, Publication, PublicationResult, PublicationStatus, PublishOutcome,
+    Store, StoreError, TimelinePost,
 };
 use crate::workflow::{GuildId, Kind, Member, ProposalId, Transition, WorkflowError};
 

@@ -171,7 +171,10 @@ impl Publisher for XPublisher {
         let user = self.user_id().await?.clone();
         let query = [
             ("max_results".to_owned(), "100".to_owned()),
-            ("tweet.fields".to_owned(), "created_at,public_metrics".to_owned()),
+            (
+                "tweet.fields".to_owned(),
+                "created_at,public_metrics".to_owned(),
+            ),
         ];
         let path = format!("/2/users/{user}/tweets");
         let list = send(self.request(reqwest::Method::GET, &path, &query)).await?;

@@ -80,4 +80,3 @@ impl History {
         History::from_classes(recent.iter().map(|t| classify(t.as_ref(), settings)))
     }
 }
-

@@ -31,9 +31,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use history::{classify, History, PostClass, HISTORY_WINDOW};
 pub use identity::default_signature;
 use lexicon::Match;
-pub use history::{classify, History, PostClass, HISTORY_WINDOW};
 pub use lexicon::{Lexicon, LexiconError};
 pub use team_rules::{TeamRuleError, TeamRuleSpec, TeamRules};
 use text::Tweet;

@@ -107,8 +107,11 @@ fn draw_shapes(buf: &mut [u8], s: &Stats, lang: Language) -> Result<Vec<Label>, 
     let y_of = |n: f64| bottom - ((n / most as f64) * f64::from(bottom - top - 10)) as i32;
     let share_y = |share: f64| bottom - (share * f64::from(bottom - top - 10)) as i32;
     for (i, week) in s.weeks.iter().enumerate() {
-        let x0 = left + (slot * i as f64 + slot * 0.15) as i32;
-        let x1 = left + (slot * (i as f64 + 1.0) - slot * 0.15) as i32;
+        // Bars at most 60 px wide, centred in their week's slot.
+        let half = (slot * 0.35).min(30.0);
+        let centre = slot * (i as f64 + 0.5);
+        let x0 = left + (centre - half) as i32;
+        let x1 = left + (centre + half) as i32;
         let mut stacked = 0usize;
         for kind in PostKind::ALL {
             let n = count(week, kind);
@@ -147,7 +150,8 @@ fn draw_shapes(buf: &mut [u8], s: &Stats, lang: Language) -> Result<Vec<Label>, 
             .map_err(err)?;
     }
     for p in &points {
-        root.draw(&Circle::new(*p, 4, BLACK.filled())).map_err(err)?;
+        root.draw(&Circle::new(*p, 4, BLACK.filled()))
+            .map_err(err)?;
     }
     let line_y = share_y(PROMO_LINE);
     let mut x = left;
@@ -225,12 +229,15 @@ fn draw_shapes(buf: &mut [u8], s: &Stats, lang: Language) -> Result<Vec<Label>, 
             .iter()
             .find(|e| e.kind == *kind)
             .map_or(0.0, |e| e.median);
-        let x0 = left + slot2 * i as i32 + slot2 / 5;
-        let x1 = left + slot2 * (i as i32 + 1) - slot2 / 5;
+        let x0 = left + slot2 * i as i32 + slot2 / 4;
+        let x1 = left + slot2 * (i as i32 + 1) - slot2 / 4;
         let y = bottom2 - ((median / best) * f64::from(bottom2 - top2 - 20)) as i32;
         if median > 0.0 {
-            root.draw(&Rectangle::new([(x0, y), (x1, bottom2)], colour(*kind).filled()))
-                .map_err(err)?;
+            root.draw(&Rectangle::new(
+                [(x0, y), (x1, bottom2)],
+                colour(*kind).filled(),
+            ))
+            .map_err(err)?;
         }
         labels.push(Label {
             x: x0,

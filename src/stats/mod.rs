@@ -254,7 +254,10 @@ fn turnaround(audit: &[AuditRecord], since: DateTime<Utc>, until: DateTime<Utc>)
     let minutes = |ends: &HashMap<ProposalId, DateTime<Utc>>| -> Vec<f64> {
         submitted
             .iter()
-            .filter_map(|(id, start)| ends.get(id).map(|end| (*end - *start).num_seconds() as f64 / 60.0))
+            .filter_map(|(id, start)| {
+                ends.get(id)
+                    .map(|end| (*end - *start).num_seconds() as f64 / 60.0)
+            })
             .collect()
     };
     let mut d = minutes(&decided);
@@ -273,7 +276,11 @@ fn in_period(r: &AuditRecord, since: DateTime<Utc>, until: DateTime<Utc>) -> boo
     r.entry.at >= since && r.entry.at <= until
 }
 
-fn reviewers(audit: &[AuditRecord], since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<(MemberId, usize)> {
+fn reviewers(
+    audit: &[AuditRecord],
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Vec<(MemberId, usize)> {
     let mut n: HashMap<MemberId, usize> = HashMap::new();
     for r in audit.iter().filter(|r| in_period(r, since, until)) {
         if matches!(
@@ -291,16 +298,30 @@ fn reviewers(audit: &[AuditRecord], since: DateTime<Utc>, until: DateTime<Utc>) 
 }
 
 /// The reasons reviewers gave, grouped case- and space-insensitively; the five most common.
-fn reasons(audit: &[AuditRecord], since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<(String, usize)> {
+fn reasons(
+    audit: &[AuditRecord],
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Vec<(String, usize)> {
     let mut n: HashMap<String, (String, usize)> = HashMap::new();
     for r in audit.iter().filter(|r| in_period(r, since, until)) {
         if !matches!(r.entry.action, Action::RequestChanges | Action::Reject) {
             continue;
         }
-        let Some(reason) = r.entry.detail.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        let Some(reason) = r
+            .entry
+            .detail
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
             continue;
         };
-        let key = reason.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let key = reason
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
         let e = n.entry(key).or_insert_with(|| (reason.to_owned(), 0));
         e.1 += 1;
     }
@@ -344,7 +365,14 @@ mod tests {
         }
     }
 
-    fn entry(id: i64, action: Action, to: Status, at: DateTime<Utc>, actor: u64, detail: Option<&str>) -> AuditRecord {
+    fn entry(
+        id: i64,
+        action: Action,
+        to: Status,
+        at: DateTime<Utc>,
+        actor: u64,
+        detail: Option<&str>,
+    ) -> AuditRecord {
         AuditRecord {
             proposal: ProposalId(id),
             guild: GuildId(1),
@@ -363,9 +391,20 @@ mod tests {
 
     #[test]
     fn weeks_count_posts_by_kind_and_dialogue_is_compared_with_broadcasts() {
-        let reply = PostClass { reply: true, signed: true, ..PostClass::default() };
-        let broadcast = PostClass { broadcast: true, ..PostClass::default() };
-        let promo = PostClass { broadcast: true, promotional: true, ..PostClass::default() };
+        let reply = PostClass {
+            reply: true,
+            signed: true,
+            ..PostClass::default()
+        };
+        let broadcast = PostClass {
+            broadcast: true,
+            ..PostClass::default()
+        };
+        let promo = PostClass {
+            broadcast: true,
+            promotional: true,
+            ..PostClass::default()
+        };
         // Monday 2 and Monday 9 November 2026: two weeks.
         let posts = [
             post(2, reply, 12),
@@ -382,22 +421,43 @@ mod tests {
         assert!((s.weeks[1].promo_share - 0.5).abs() < 1e-9);
         assert!((s.promo_share - 0.2).abs() < 1e-9);
         let median = |k| s.engagement.iter().find(|e| e.kind == k).map(|e| e.median);
-        assert_eq!(median(PostKind::Reply), Some(10.0), "dialogue earns more here");
+        assert_eq!(
+            median(PostKind::Reply),
+            Some(10.0),
+            "dialogue earns more here"
+        );
         assert_eq!(median(PostKind::Broadcast), Some(1.5));
         assert!((s.signature_rate - 0.4).abs() < 1e-9);
         // Limited to a network that posted nothing: nothing.
-        assert_eq!(compute(&posts, &[], at(1, 0), at(30, 0), Some("x")).posts, 0);
+        assert_eq!(
+            compute(&posts, &[], at(1, 0), at(30, 0), Some("x")).posts,
+            0
+        );
     }
 
     #[test]
     fn turnaround_reviewers_and_reasons_come_from_the_audit_trail() {
         let audit = [
             entry(1, Action::Submit, Status::Pending, at(2, 9), 1, None),
-            entry(1, Action::RequestChanges, Status::ChangesRequested, at(2, 10), 5, Some("Trop  commercial")),
+            entry(
+                1,
+                Action::RequestChanges,
+                Status::ChangesRequested,
+                at(2, 10),
+                5,
+                Some("Trop  commercial"),
+            ),
             entry(1, Action::Approve, Status::Approved, at(2, 11), 6, None),
             entry(1, Action::PublishPosted, Status::Posted, at(2, 12), 0, None),
             entry(2, Action::Submit, Status::Pending, at(3, 9), 1, None),
-            entry(2, Action::Reject, Status::Rejected, at(3, 13), 5, Some("trop commercial")),
+            entry(
+                2,
+                Action::Reject,
+                Status::Rejected,
+                at(3, 13),
+                5,
+                Some("trop commercial"),
+            ),
         ];
         let s = compute(&[], &audit, at(1, 0), at(30, 0), None);
         assert_eq!(s.turnaround.decided, 2);

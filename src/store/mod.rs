@@ -26,15 +26,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::review::PostClass;
 use crate::review::{Language, Review};
 pub use crate::workflow::Proposal;
-use crate::review::PostClass;
 use crate::workflow::{
     AuditEntry, Conversation, Event, GuildId, Member, MemberId, Policy, PolicyError, ProposalId,
     Status, Transition, WorkflowError,
 };
-pub use sql::{Backend, SqlStore};
 pub use sql::timeline::{self, Counts, StoredPost, TimelinePost};
+pub use sql::{Backend, SqlStore};
 
 /// How long interaction ids are remembered ([`Store::claim_interaction`]). Discord keeps an
 /// interaction's token for 15 minutes and the HTTP transport refuses a signature timestamp
@@ -294,7 +294,7 @@ pub trait Store: Send + Sync {
         since: Option<DateTime<Utc>>,
     ) -> Result<Vec<StoredPost>, StoreError>;
 
-    /// The servers the bot knows (those with saved settings).
+    /// The servers the bot knows (saved settings, or a proposal).
     async fn guilds(&self) -> Result<Vec<GuildId>, StoreError>;
 }
 

@@ -23,11 +23,11 @@ use super::{
     StoreError, INTERACTION_RETENTION,
 };
 use crate::review::{PostClass, Review};
-use timeline::{Counts, StoredPost, TimelinePost};
 use crate::workflow::{
     apply, Action, AuditEntry, Conversation, Event, GuildId, Member, MemberId, Override, Policy,
     Proposal, ProposalId, Revision, RoleId, Status, Transition, Vote, VoteKind, WorkflowError,
 };
+use timeline::{Counts, StoredPost, TimelinePost};
 
 /// How often a process prunes interaction ids past [`INTERACTION_RETENTION`] (a minute).
 const PRUNE_EVERY_MICROS: i64 = 60_000_000;

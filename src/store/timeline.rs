@@ -14,9 +14,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use tracing::debug;
 
-use super::{
-    backoff, db, from_micros, get, id64, micros_now, to_micros, SqlStore, MAX_ATTEMPTS,
-};
+use super::{backoff, db, from_micros, get, id64, micros_now, to_micros, SqlStore, MAX_ATTEMPTS};
 use crate::review::PostClass;
 use crate::store::StoreError;
 use crate::workflow::{GuildId, ProposalId};
@@ -147,7 +145,8 @@ impl SqlStore {
             }
             for network in networks {
                 // Bounded: the oldest beyond the limit go, with their counts.
-                let cutoff = "SELECT posted_at FROM timeline_posts WHERE guild_id = $1 AND network = $2 \
+                let cutoff =
+                    "SELECT posted_at FROM timeline_posts WHERE guild_id = $1 AND network = $2 \
                      ORDER BY posted_at DESC, post_id DESC LIMIT 1 OFFSET $3";
                 let row = sqlx::query(cutoff)
                     .bind(g)
@@ -301,7 +300,9 @@ impl SqlStore {
     }
 
     pub(super) async fn guilds_of(&self) -> Result<Vec<GuildId>, StoreError> {
-        let rows = sqlx::query("SELECT guild_id FROM guild_settings ORDER BY guild_id")
+        let rows = sqlx::query(
+            "SELECT guild_id FROM guild_settings UNION SELECT guild_id FROM proposals ORDER BY guild_id",
+        )
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;

@@ -64,6 +64,11 @@ struct State {
     /// Mastodon: whether the server has quote posts (4.5+), and its character limit.
     no_quotes: Mutex<bool>,
     max_characters: Mutex<Option<u64>>,
+    /// The account's posts as timelines show them: id -> (created_at, [replies, reposts,
+    /// likes, quotes]).
+    shown: Mutex<HashMap<String, (String, [u64; 4])>>,
+    /// What the next timeline read meets.
+    read_failure: Mutex<Option<Fail>>,
 }
 
 /// Someone else's post on a fake network.
@@ -149,6 +154,22 @@ impl Fake {
         *lock(&self.state.max_characters) = Some(n);
     }
 
+    /// A post the account made by hand (outside the bot), with its time and counts.
+    pub fn add_own(&self, id: &str, text: &str, created_at: &str, counts: [u64; 4]) {
+        add_post(&self.state, |_| id.to_owned(), text, json!({"text": text}));
+        self.set_counts(id, created_at, counts);
+    }
+
+    /// What a timeline shows for post `id`: when it was made, and its counts so far.
+    pub fn set_counts(&self, id: &str, created_at: &str, counts: [u64; 4]) {
+        lock(&self.state.shown).insert(id.to_owned(), (created_at.to_owned(), counts));
+    }
+
+    /// The next timeline read fails so (a rate limit, a 500).
+    pub fn fail_next_read(&self, failure: Fail) {
+        *lock(&self.state.read_failure) = Some(failure);
+    }
+
     pub fn auth_failures(&self) -> u32 {
         *lock(&self.state.auth_failures)
     }
@@ -171,7 +192,9 @@ impl Fake {
                 .route("/api/v1/statuses", post(mastodon_post))
                 .route("/api/v1/statuses/{id}/reblog", post(mastodon_reblog))
                 .route("/api/v2/search", get(mastodon_search))
-                .route("/api/v2/instance", get(mastodon_instance)),
+                .route("/api/v2/instance", get(mastodon_instance))
+                .route("/api/v1/accounts/verify_credentials", get(mastodon_me))
+                .route("/api/v1/accounts/{id}/statuses", get(mastodon_statuses)),
         )
         .await
     }
@@ -183,6 +206,7 @@ impl Fake {
                 .route("/xrpc/com.atproto.repo.createRecord", post(bsky_create))
                 .route("/xrpc/com.atproto.repo.getRecord", get(bsky_get))
                 .route("/xrpc/app.bsky.feed.getPosts", get(bsky_posts))
+                .route("/xrpc/app.bsky.feed.getAuthorFeed", get(bsky_feed))
                 .route(
                     "/xrpc/com.atproto.identity.resolveHandle",
                     get(bsky_resolve),
@@ -457,12 +481,112 @@ async fn x_timeline(
     if id != X_USER_ID {
         return error(StatusCode::NOT_FOUND, json!({"title": "Not Found"}));
     }
-    let data: Vec<Value> = lock(&state.posts)
+    if let Some(refusal) = read_failure(&state) {
+        return refusal;
+    }
+    let metrics = param(&uri, "tweet.fields").is_some_and(|f| f.contains("public_metrics"));
+    let data: Vec<Value> = own_posts(&state)
+        .into_iter()
+        .map(|(p, at, [replies, reposts, likes, quotes])| {
+            let mut t = json!({"id": p.id, "text": p.text, "created_at": at});
+            if metrics {
+                t["public_metrics"] = json!({"reply_count": replies, "retweet_count": reposts,
+                    "like_count": likes, "quote_count": quotes, "impression_count": 10 * likes});
+            }
+            t
+        })
+        .collect();
+    axum::Json(json!({"data": data, "meta": {"result_count": data.len()}})).into_response()
+}
+
+/// The account's posts, newest first, with what timelines show of them.
+fn own_posts(state: &State) -> Vec<(Post, String, [u64; 4])> {
+    let shown = lock(&state.shown);
+    lock(&state.posts)
         .iter()
         .rev()
-        .map(|p| json!({"id": p.id, "text": p.text}))
+        .filter(|p| p.body["$type"] != "app.bsky.feed.repost")
+        .map(|p| {
+            let (at, counts) = shown
+                .get(&p.id)
+                .cloned()
+                .unwrap_or_else(|| ("2026-11-30T08:00:00.000Z".into(), [0; 4]));
+            (p.clone(), at, counts)
+        })
+        .collect()
+}
+
+/// The failure the next timeline read meets, as the network answers it.
+fn read_failure(state: &State) -> Option<Response> {
+    match lock(&state.read_failure).take()? {
+        Fail::RateLimit(secs) => Some(
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", secs.to_string())],
+                axum::Json(json!({"error": "RateLimitExceeded"})),
+            )
+                .into_response(),
+        ),
+        _ => Some(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": "boom"}),
+        )),
+    }
+}
+
+async fn mastodon_me(axum::extract::State(state): S, headers: HeaderMap) -> Response {
+    if bearer(&headers) != Some(MASTODON_TOKEN) {
+        return unauthorized(&state);
+    }
+    axum::Json(json!({"id": "1", "acct": "team"})).into_response()
+}
+
+async fn mastodon_statuses(
+    axum::extract::State(state): S,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if bearer(&headers) != Some(MASTODON_TOKEN) {
+        return unauthorized(&state);
+    }
+    if id != "1" {
+        return error(StatusCode::NOT_FOUND, json!({"error": "Record not found"}));
+    }
+    if let Some(refusal) = read_failure(&state) {
+        return refusal;
+    }
+    let base = lock(&state.base).clone();
+    let list: Vec<Value> = own_posts(&state)
+        .into_iter()
+        .map(|(p, at, [replies, reposts, likes, quotes])| {
+            json!({"id": p.id, "url": format!("{base}/@team/{}", p.id), "created_at": at,
+                "content": format!("<p>{}</p>", p.text.replace('&', "&amp;").replace('<', "&lt;")),
+                "replies_count": replies, "reblogs_count": reposts, "favourites_count": likes,
+                "quotes_count": quotes, "reblog": null})
+        })
         .collect();
-    axum::Json(json!({"data": data})).into_response()
+    axum::Json(Value::Array(list)).into_response()
+}
+
+async fn bsky_feed(axum::extract::State(state): S, headers: HeaderMap, uri: Uri) -> Response {
+    if !bsky_authed(&state, &headers) {
+        return unauthorized(&state);
+    }
+    if param(&uri, "actor").as_deref() != Some(BSKY_DID) {
+        return error(StatusCode::BAD_REQUEST, json!({"error": "InvalidRequest"}));
+    }
+    if let Some(refusal) = read_failure(&state) {
+        return refusal;
+    }
+    let feed: Vec<Value> = own_posts(&state)
+        .into_iter()
+        .map(|(p, at, [replies, reposts, likes, quotes])| {
+            json!({"post": {"uri": p.id, "cid": "bafyown", "author": {"did": BSKY_DID, "handle": BSKY_IDENTIFIER},
+                "record": {"$type": "app.bsky.feed.post", "text": p.text, "createdAt": at},
+                "replyCount": replies, "repostCount": reposts, "likeCount": likes, "quoteCount": quotes}})
+        })
+        .collect();
+    axum::Json(json!({"feed": feed})).into_response()
 }
 
 // ---- Mastodon ---------------------------------------------------------------------------------
