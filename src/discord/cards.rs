@@ -408,6 +408,7 @@ pub fn card_with(
                 ],
             ),
         }),
+        image: None,
     };
     if let Some(c) = &rev.conversation {
         embed.fields.insert(0, conversation_field(c, lang));

@@ -172,6 +172,7 @@ pub fn claims_its_id(inv: &Invocation) -> bool {
         Action::Autocomplete { .. } | Action::MessageMenu { .. } | Action::UserMenu { .. } => false,
         Action::Slash { name, .. } => match name.as_str() {
             handlers::review::SLASH
+            | handlers::stats::SLASH
             | handlers::guidelines::SLASH
             | handlers::queue::QUEUE
             | handlers::queue::PROPOSAL => false,
@@ -274,6 +275,20 @@ where
         r = &mut response => Some(r),
         () = tokio::time::sleep(defer_after) => None,
     };
+    // A message with files (a chart) can't be an HTTP response body: it is deferred, then
+    // sent as a multipart edit, whichever transport brought the interaction.
+    let ready = match ready {
+        Some(Response::Message(msg)) if !msg.files.is_empty() && !on_message => {
+            let ephemeral = msg.flags & EPHEMERAL != 0;
+            callback(Response::Defer { ephemeral }).await?;
+            let mut msg = msg;
+            msg.flags &= !EPHEMERAL;
+            http.edit_original_interaction_response(token, &msg, msg.uploads())
+                .await?;
+            return Ok(Answered::Deferred);
+        }
+        other => other,
+    };
     if let Some(r) = ready {
         callback(r).await?;
         return Ok(Answered::AtOnce);
@@ -302,7 +317,7 @@ where
     };
     // Visibility was settled by the deferral; an edit may not set the ephemeral flag.
     msg.flags &= !EPHEMERAL;
-    http.edit_original_interaction_response(token, &msg, vec![])
+    http.edit_original_interaction_response(token, &msg, msg.uploads())
         .await?;
     Ok(Answered::Deferred)
 }

@@ -246,6 +246,7 @@ pub fn review_embed(review: &Review, tweet: &str, lang: Language) -> Embed {
         footer: Some(EmbedFooter {
             text: truncate(text("review.footer", lang), limits::FOOTER, note),
         }),
+        image: None,
     };
     fit(&mut embed, lang);
     // The tweet gets what is left, up to the description limit, keeping room for the note.

@@ -21,6 +21,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("submit.json", include_str!("../../commands/submit.json")),
     ("relay.json", include_str!("../../commands/relay.json")),
+    ("stats.json", include_str!("../../commands/stats.json")),
     ("queue.json", include_str!("../../commands/queue.json")),
     (
         "proposal.json",

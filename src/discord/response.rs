@@ -34,6 +34,50 @@ pub struct Message {
     #[serde(skip_serializing_if = "is_zero")]
     pub flags: u64,
     pub allowed_mentions: NoMentions,
+    /// Files sent with the message (a chart), described in `attachments`; the bytes travel as
+    /// the multipart request's parts, never in the JSON.
+    #[serde(skip)]
+    pub files: Vec<File>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<serde_json::Value>,
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct File {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// Its alt text (Discord's attachment `description`).
+    pub description: Option<String>,
+}
+
+impl Message {
+    /// Attaches `file` (an embed shows it with `attachment://{name}`).
+    pub fn with_file(mut self, file: File) -> Message {
+        let id = self.files.len();
+        let mut meta = serde_json::json!({ "id": id, "filename": file.name });
+        if let Some(d) = &file.description {
+            meta["description"] = serde_json::json!(d);
+        }
+        self.attachments.push(meta);
+        self.files.push(file);
+        self
+    }
+
+    /// The files as serenity sends them.
+    pub fn uploads(&self) -> Vec<serenity::builder::CreateAttachment> {
+        self.files
+            .iter()
+            .map(|f| {
+                let mut a =
+                    serenity::builder::CreateAttachment::bytes(f.bytes.clone(), f.name.clone());
+                if let Some(d) = &f.description {
+                    a = a.description(d.clone());
+                }
+                a
+            })
+            .collect()
+    }
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -82,6 +126,15 @@ pub struct Embed {
     pub fields: Vec<EmbedField>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<EmbedFooter>,
+    /// A picture shown in the embed: `attachment://{name}` for a file sent with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<EmbedImage>,
+}
+
+/// An embed's picture.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EmbedImage {
+    pub url: String,
 }
 
 /// One embed field.

@@ -44,6 +44,7 @@ pub const COMMANDS: &[&str] = &[
     handlers::guidelines::SLASH,
     handlers::signature::SLASH,
     handlers::settings::SLASH,
+    handlers::stats::SLASH,
 ];
 
 /// The `custom_id` prefixes of components and modals the router answers (`prefix:rest`).
@@ -706,6 +707,9 @@ impl Router {
             }
             Action::Modal { custom_id, .. } if custom_id == handlers::submit::MODAL => {
                 handlers::submit::modal(self, inv, http).await
+            }
+            Action::Slash { name, .. } if name == handlers::stats::SLASH => {
+                handlers::stats::slash(self, inv).await
             }
             Action::Slash { name, .. } if name == handlers::submit::RELAY => {
                 handlers::submit::relay(self, inv, http).await

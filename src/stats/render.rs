@@ -68,8 +68,14 @@ pub fn title(s: &Stats, lang: Language) -> String {
 }
 
 /// The figures as lines of text, in sections: what `/stats` puts in its embed and the CLI
-/// prints. `names` names reviewers (a Discord mention, an id).
-pub fn sections(s: &Stats, lang: Language, names: &dyn Fn(u64) -> String) -> Vec<(String, String)> {
+/// prints. `names` names reviewers (a Discord mention, an id); `words` shows what reviewers
+/// wrote (Discord escapes their Markdown).
+pub fn sections(
+    s: &Stats,
+    lang: Language,
+    names: &dyn Fn(u64) -> String,
+    words: &dyn Fn(&str) -> String,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let kinds: Vec<String> = PostKind::ALL
         .iter()
@@ -174,7 +180,7 @@ pub fn sections(s: &Stats, lang: Language, names: &dyn Fn(u64) -> String) -> Vec
     let reasons: Vec<String> = s
         .reasons
         .iter()
-        .map(|(r, n)| format!("{n} × {r}"))
+        .map(|(r, n)| format!("{n} × {}", words(r)))
         .collect();
     out.push((
         fill("reasons", lang, &[]),
@@ -191,7 +197,7 @@ pub fn sections(s: &Stats, lang: Language, names: &dyn Fn(u64) -> String) -> Vec
 pub fn text(s: &Stats, lang: Language) -> String {
     let mut out = title(s, lang);
     out.push('\n');
-    for (head, body) in sections(s, lang, &|id| id.to_string()) {
+    for (head, body) in sections(s, lang, &|id| id.to_string(), &|w| w.to_owned()) {
         out.push_str(&format!("\n{head}\n{body}\n"));
     }
     out

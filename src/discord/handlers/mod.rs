@@ -8,4 +8,5 @@ pub mod queue;
 pub mod review;
 pub mod settings;
 pub mod signature;
+pub mod stats;
 pub mod submit;

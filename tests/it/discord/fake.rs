@@ -41,6 +41,8 @@ pub struct Request {
     pub at: Instant,
     /// Discord's `400` body when the fake refused it (a limit broken), else `None`.
     pub refused: Option<Value>,
+    /// The files of a multipart request.
+    pub files: Vec<Upload>,
 }
 
 impl Request {
@@ -391,12 +393,33 @@ pub fn message_object(id: u64, channel_id: u64, content: &str) -> Value {
 }
 
 /// Every REST call: recorded, then answered like Discord would, minimally.
-async fn rest(State(f): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes) -> Response {
+async fn rest(
+    State(f): State<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    raw: Bytes,
+) -> Response {
     let path = uri.path().to_string();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    // A message with files comes as multipart/form-data: its JSON in `payload_json`, each file
+    // in `files[n]`.
+    let boundary = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| t.starts_with("multipart/form-data"))
+        .and_then(|t| t.split("boundary=").nth(1))
+        .map(|b| b.trim_matches('"').to_string());
+    let (body, files) = match &boundary {
+        Some(b) => multipart(&raw, b),
+        None => (
+            serde_json::from_slice(&raw).unwrap_or(Value::Null),
+            Vec::new(),
+        ),
+    };
     let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let content = body["content"].as_str().unwrap_or("").to_string();
-    let refused = judge(&f, method.as_str(), &segments, &body);
+    let refused =
+        judge(&f, method.as_str(), &segments, &body).or_else(|| limits::files(&files, &body).err());
     let answer = match (method.as_str(), segments.as_slice()) {
         _ if refused.is_some() => (
             StatusCode::BAD_REQUEST,
@@ -456,6 +479,7 @@ async fn rest(State(f): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes
             method: method.to_string(),
             path,
             body,
+            files,
             at: Instant::now(),
             refused,
         },
@@ -463,6 +487,67 @@ async fn rest(State(f): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes
     ));
     f.bump();
     answer
+}
+
+/// One file of a multipart request.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The form field (`files[0]`).
+    pub field: String,
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The parts of a multipart/form-data body: `payload_json` as JSON, and the files.
+fn multipart(raw: &[u8], boundary: &str) -> (Value, Vec<Upload>) {
+    let delimiter = format!("--{boundary}");
+    let mut json = Value::Null;
+    let mut files = Vec::new();
+    let d = delimiter.as_bytes();
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while i + d.len() <= raw.len() {
+        if &raw[i..i + d.len()] == d {
+            starts.push(i);
+            i += d.len();
+        } else {
+            i += 1;
+        }
+    }
+    for w in starts.windows(2) {
+        let part = &raw[w[0] + d.len()..w[1]];
+        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+        let part = part.strip_suffix(b"\r\n").unwrap_or(part);
+        let Some(split) = part.windows(4).position(|x| x == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..split]).to_string();
+        let data = part[split + 4..].to_vec();
+        let attr = |name: &str| {
+            head.split(';')
+                .map(str::trim)
+                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                .map(|v| {
+                    v.trim_matches('"')
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim_matches('"')
+                        .to_string()
+                })
+        };
+        let field = attr("name").unwrap_or_default();
+        if field == "payload_json" {
+            json = serde_json::from_slice(&data).unwrap_or(Value::Null);
+        } else {
+            files.push(Upload {
+                field,
+                filename: attr("filename").unwrap_or_default(),
+                bytes: data,
+            });
+        }
+    }
+    (json, files)
 }
 
 /// What real Discord would say of this request: `None` when it takes it, else its `400` body.

@@ -121,6 +121,63 @@ fn array(v: &Value) -> &[Value] {
     v.as_array().map_or(&[], Vec::as_slice)
 }
 
+/// Files a message may carry: 10 at most, each at most 10 MiB (a server without boosts).
+pub const FILES: usize = 10;
+pub const FILE_SIZE: usize = 10 * 1024 * 1024;
+/// An attachment's description (alt text).
+pub const ATTACHMENT_DESCRIPTION: usize = 1024;
+
+/// The files of a multipart message against Discord's limits, and its `attachments`
+/// descriptions against the files sent (each `id` names a `files[id]` part).
+pub fn files(files: &[super::fake::Upload], body: &Value) -> Result<(), Value> {
+    let mut e = Errors::default();
+    if files.len() > FILES {
+        e.add(
+            &["files"],
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {FILES} or fewer in length."),
+        );
+    }
+    for (i, f) in files.iter().enumerate() {
+        let i = i.to_string();
+        if f.bytes.len() > FILE_SIZE {
+            e.add(
+                &["files", &i],
+                "BASE_TYPE_MAX_FILE_SIZE",
+                "File cannot be larger than 10485760 bytes.".into(),
+            );
+        }
+        if f.filename.is_empty() || !f.field.starts_with("files[") {
+            e.add(
+                &["files", &i],
+                "BASE_TYPE_REQUIRED",
+                "This field is required".into(),
+            );
+        }
+    }
+    for (i, a) in array(&body["attachments"]).iter().enumerate() {
+        let i = i.to_string();
+        let named = a["id"]
+            .as_u64()
+            .or_else(|| a["id"].as_str().and_then(|s| s.parse().ok()))
+            .is_some_and(|id| files.iter().any(|f| f.field == format!("files[{id}]")));
+        if !named {
+            e.add(
+                &["attachments", &i, "id"],
+                "ATTACHMENT_NOT_FOUND",
+                "Unknown attachment".into(),
+            );
+        }
+        max_len(
+            &mut e,
+            &["attachments", &i, "description"],
+            &a["description"],
+            ATTACHMENT_DESCRIPTION,
+        );
+    }
+    e.into_result()
+}
+
 /// A message as the bot creates or edits it: channel messages, interaction replies (callback
 /// types 4 and 7), follow-ups and `@original` edits, webhook posts.
 pub fn check_message(body: &Value) -> Result<(), Value> {

@@ -16,6 +16,7 @@ mod pause;
 pub mod process;
 mod served;
 pub mod signing;
+mod stats;
 mod team;
 mod transport;
 mod workflow;
