@@ -26,14 +26,14 @@ use tweetguard::workflow::{Event, MemberId, ProposalId, Status};
 use crate::common::{admin, at, member, review, TestDb};
 use crate::publish::{approve, approved, status, submitted, Net, AUTHOR, GUILD};
 
-const SECRET: &str = "whsec-test-0123456789";
+pub(crate) const SECRET: &str = "whsec-test-0123456789";
 
 /// One request the receiver accepted.
 #[derive(Debug, Clone)]
-struct Received {
-    id: String,
-    name: String,
-    body: Value,
+pub(crate) struct Received {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) body: Value,
     raw: Bytes,
     header_name: String,
     header_id: String,
@@ -112,14 +112,14 @@ async fn hook(
 
 /// A receiver on a fixed port of 127.0.0.1 that can be killed (connections refused) and
 /// started again on the same port, keeping what it received.
-struct Receiver {
+pub(crate) struct Receiver {
     port: u16,
     inbox: Arc<Inbox>,
     task: Option<JoinHandle<()>>,
 }
 
 impl Receiver {
-    async fn start() -> Receiver {
+    pub(crate) async fn start() -> Receiver {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
@@ -142,7 +142,7 @@ impl Receiver {
         }));
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}/hook", self.port)
     }
 
@@ -170,7 +170,7 @@ impl Receiver {
         self.serve(listener);
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         lock(&self.inbox.received).clone()
     }
 
@@ -198,12 +198,14 @@ fn endpoint(url: &str) -> Option<events::config::Endpoint> {
     .expect("valid settings")
 }
 
-/// Quick pacing for tests: retries after 20 ms, doubling up to 200 ms; claims of 2 s.
+/// Quick pacing for tests: retries after 20 ms, doubling up to 200 ms; claims of 10 s (far
+/// longer than a request here, even on a loaded machine: a claim that ran out would rightly
+/// let the other deliverer send the event again).
 fn quick() -> DeliveryOptions {
     DeliveryOptions {
         poll: Duration::from_millis(20),
-        lease: Duration::from_secs(2),
-        timeout: Duration::from_secs(1),
+        lease: Duration::from_secs(10),
+        timeout: Duration::from_secs(3),
         backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(200),
         ..DeliveryOptions::default()
