@@ -238,8 +238,8 @@ impl SqlStore {
     }
 
     /// Forgets delivered events delivered before `delivered_before`, and, when given, events
-    /// never delivered created before `undelivered_before` (used when no endpoint is
-    /// configured: nobody will ever take them). Returns how many were removed.
+    /// nobody ever tried to deliver created before `undelivered_before` (used when no
+    /// endpoint is configured: nobody will take them). Returns how many were removed.
     pub async fn prune_events(
         &self,
         delivered_before: DateTime<Utc>,
@@ -253,7 +253,11 @@ impl SqlStore {
                 .map_err(db)?
                 .rows_affected();
         if let Some(before) = undelivered_before {
-            n += sqlx::query("DELETE FROM events WHERE delivered_at IS NULL AND created_at < $1")
+            // Only events no deliverer ever tried: a process that has an endpoint (sharing the
+            // database with one that has none) keeps its own work.
+            let sql = "DELETE FROM events WHERE delivered_at IS NULL AND attempts = 0 \
+                       AND created_at < $1";
+            n += sqlx::query(sql)
                 .bind(to_micros(before))
                 .execute(&self.writer)
                 .await

@@ -770,5 +770,13 @@ async fn without_an_endpoint_events_are_kept_a_while_then_pruned() {
     assert_eq!(db.store.events().await.expect("events").len(), 1);
     assert_eq!(d.prune(at(0) + TimeDelta::days(8)).await.expect("prune"), 1);
     assert!(db.store.events().await.expect("events").is_empty());
+    // One a process with an endpoint tried (sharing the database) is its work: kept.
+    submitted(&*store, "Somebody listens, elsewhere. ^SG").await;
+    db.store
+        .claim_event("elsewhere", Duration::from_secs(60), at(1))
+        .await
+        .expect("claim")
+        .expect("due");
+    assert_eq!(d.prune(at(0) + TimeDelta::days(9)).await.expect("prune"), 0);
     db.finish().await;
 }
