@@ -12,6 +12,7 @@
 
 pub mod cli;
 pub mod discord;
+pub mod events;
 pub mod http_server;
 pub mod i18n;
 pub mod metrics;

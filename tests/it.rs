@@ -12,6 +12,8 @@ mod corpus;
 mod deploy;
 #[path = "it/discord/mod.rs"]
 mod discord;
+#[path = "it/events.rs"]
+mod events;
 #[path = "it/export.rs"]
 mod export;
 #[path = "it/guidelines.rs"]

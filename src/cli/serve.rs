@@ -22,6 +22,7 @@ use crate::discord::router::WorkflowDefaults;
 use crate::discord::router::{Router, RouterConfig};
 use crate::discord::shards::ShardRange;
 use crate::discord::{DiscordError, Token};
+use crate::events::{Deliverer, EventsArgs};
 use crate::http_server;
 use crate::ops::{self, Health};
 use crate::publish::config::{ConfigError, PublishArgs};
@@ -114,6 +115,9 @@ pub struct ServeArgs {
     /// Where approved tweets are posted (X, Mastodon, Bluesky, a Discord webhook).
     #[command(flatten)]
     pub publish: PublishArgs,
+    /// Where the approval flow's events go (a signed JSON POST each).
+    #[command(flatten)]
+    pub events: EventsArgs,
     /// How interactions arrive: `gateway` (a WebSocket to Discord) or `http` (Discord POSTs
     /// them to /interactions on HTTP_ADDR; needs DISCORD_PUBLIC_KEY).
     #[arg(long, env = "TRANSPORT", value_enum, default_value = "gateway")]
@@ -298,6 +302,7 @@ pub async fn serve(
         .filter(|u| !u.is_empty())
         .unwrap_or(DEFAULT_DATABASE_URL);
     let publishers = args.publish.publishers()?;
+    let events_endpoint = args.events.endpoint()?;
     let store = Arc::new(SqlStore::open(url).await?);
     let mut config = args.router_config();
     config.publishers = publishers.clone();
@@ -344,6 +349,14 @@ pub async fn serve(
         .with_wake(router.post_wake.clone());
         let stop = changed(stop_rx.clone());
         Some(tokio::spawn(async move { worker.run(stop).await }))
+    };
+    // Lifecycle events are stored by every change; this process delivers them (any process
+    // may: claims keep two from sending one at once), or only prunes them when no endpoint
+    // is configured.
+    let deliverer = Deliverer::new(store.clone(), events_endpoint, args.publish.worker_id())?;
+    let deliverer = {
+        let stop = changed(stop_rx.clone());
+        tokio::spawn(async move { deliverer.run(stop).await })
     };
     let limits = http_server::Limits {
         max_connections: args.http_max_connections,
@@ -410,6 +423,11 @@ pub async fn serve(
         if tokio::time::timeout(left, worker).await.is_err() {
             tracing::warn!("the publishing worker did not stop in time");
         }
+    }
+    // It finishes the event in hand (a request lasts at most its timeout) and stops.
+    let left = deadline(DRAIN_TIMEOUT).saturating_duration_since(Instant::now());
+    if tokio::time::timeout(left, deliverer).await.is_err() {
+        tracing::warn!("the events deliverer did not stop in time");
     }
     // Work still holding a connection past the deadline must not hold the exit.
     if tokio::time::timeout(CLOSE_TIMEOUT, store.close())

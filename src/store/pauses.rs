@@ -93,6 +93,7 @@ impl SqlStore {
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
+                super::events::record_pause(conn, guild, by, pause, from_micros(now)?).await?;
             }
             Ok::<_, StoreError>(changed)
         })

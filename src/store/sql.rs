@@ -123,6 +123,11 @@ impl Backend {
                     include_str!("migrations/sqlite/0006_thread_parts.sql"),
                 ),
                 (
+                    8,
+                    "events",
+                    include_str!("migrations/sqlite/0008_events.sql"),
+                ),
+                (
                     9,
                     "timeline",
                     include_str!("migrations/sqlite/0009_timeline.sql"),
@@ -154,6 +159,11 @@ impl Backend {
                     6,
                     "thread parts",
                     include_str!("migrations/postgres/0006_thread_parts.sql"),
+                ),
+                (
+                    8,
+                    "events",
+                    include_str!("migrations/postgres/0008_events.sql"),
                 ),
                 (
                     9,
@@ -360,6 +370,10 @@ mod pauses;
 pub mod timeline;
 use pauses::NOT_PAUSED;
 pub use pauses::{ACTION_PAUSE, ACTION_UNPAUSE};
+
+// Lifecycle events (EVENTS_WEBHOOK_URL): written with the change, claimed by deliverers.
+#[path = "events.rs"]
+mod events;
 
 /// A short, growing, jittered pause so racing writers don't collide again in lockstep.
 async fn backoff(attempt: u32) {
@@ -753,6 +767,8 @@ async fn write(
         .await
         .map_err(db)?;
     }
+    // The webhook's event, committed with the change it describes.
+    events::record_transition(conn, t).await?;
     Ok(())
 }
 

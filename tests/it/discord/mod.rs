@@ -7,6 +7,7 @@ mod conformance;
 mod conversations;
 mod e2e;
 mod endpoint;
+mod events;
 pub mod fake;
 pub mod fixtures;
 pub mod limits;
