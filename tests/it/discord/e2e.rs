@@ -387,6 +387,8 @@ async fn register_overwrites_the_commands_in_bulk() {
                 "review",
                 "Review as tweet",
                 "submit",
+                "relay",
+                "stats",
                 "queue",
                 "proposal",
                 "guidelines",
