@@ -27,6 +27,8 @@ pub const DEFAULT_SERVICE: &str = "https://bsky.social";
 /// Bluesky's limit, in graphemes (what a reader sees as one character).
 pub const MAX_GRAPHEMES: usize = 300;
 const COLLECTION: &str = "app.bsky.feed.post";
+/// How many pages (of 100) of the account's feed a timeline read takes at most.
+const TIMELINE_PAGES: usize = 3;
 /// Where reposts are records.
 const REPOST: &str = "app.bsky.feed.repost";
 
@@ -261,6 +263,43 @@ fn strong_ref(post: &super::PostRef) -> Result<Value, PublishError> {
     Ok(json!({ "uri": post.id, "cid": cid }))
 }
 
+/// One page of `app.bsky.feed.getAuthorFeed` as posts (a repost: relayed).
+fn feed_page(feed: &Value, own_handle: &str) -> Vec<RemotePost> {
+    feed.get("feed")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|item| {
+            let post = item.get("post")?;
+            let uri = post.get("uri")?.as_str()?;
+            let repost = item.pointer("/reason/$type").and_then(Value::as_str)
+                == Some("app.bsky.feed.defs#reasonRepost");
+            let rkey = uri.rsplit('/').next().unwrap_or_default();
+            let handle = post
+                .pointer("/author/handle")
+                .and_then(Value::as_str)
+                .unwrap_or(own_handle);
+            Some(RemotePost {
+                id: uri.to_owned(),
+                url: Some(format!("https://bsky.app/profile/{handle}/post/{rkey}")),
+                text: post.pointer("/record/text")?.as_str()?.to_owned(),
+                posted_at: time_of(
+                    item.pointer("/reason/indexedAt")
+                        .or_else(|| post.pointer("/record/createdAt")),
+                )?,
+                relay: repost,
+                counts: Counts {
+                    replies: count_of(post.get("replyCount")),
+                    reposts: count_of(post.get("repostCount")),
+                    likes: count_of(post.get("likeCount")),
+                    quotes: count_of(post.get("quoteCount")),
+                    impressions: None,
+                },
+            })
+        })
+        .collect()
+}
+
 /// The target as a strong ref (`uri`, `cid`), which replies, quotes and reposts all name.
 fn target_ref(target: &Target) -> Result<Value, PublishError> {
     strong_ref(&super::PostRef {
@@ -367,47 +406,29 @@ impl Publisher for BlueskyPublisher {
     #[instrument(level = "info", skip_all, fields(network = "bluesky"))]
     async fn timeline(&self) -> Result<Option<Vec<RemotePost>>, PublishError> {
         let session = self.session(false).await?;
-        let feed = send(
-            self.http
-                .get(self.xrpc("app.bsky.feed.getAuthorFeed"))
-                .bearer_auth(session.access.expose())
-                .query(&[("actor", session.did.as_str()), ("limit", "100")]),
-        )
-        .await?;
-        let posts = feed
-            .get("feed")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|item| {
-                let post = item.get("post")?;
-                let uri = post.get("uri")?.as_str()?;
-                let repost = item.pointer("/reason/$type").and_then(Value::as_str)
-                    == Some("app.bsky.feed.defs#reasonRepost");
-                let rkey = uri.rsplit('/').next().unwrap_or_default();
-                let handle = post
-                    .pointer("/author/handle")
-                    .and_then(Value::as_str)
-                    .unwrap_or(&session.handle);
-                Some(RemotePost {
-                    id: uri.to_owned(),
-                    url: Some(format!("https://bsky.app/profile/{handle}/post/{rkey}")),
-                    text: post.pointer("/record/text")?.as_str()?.to_owned(),
-                    posted_at: time_of(
-                        item.pointer("/reason/indexedAt")
-                            .or_else(|| post.pointer("/record/createdAt")),
-                    )?,
-                    relay: repost,
-                    counts: Counts {
-                        replies: count_of(post.get("replyCount")),
-                        reposts: count_of(post.get("repostCount")),
-                        likes: count_of(post.get("likeCount")),
-                        quotes: count_of(post.get("quoteCount")),
-                        impressions: None,
-                    },
-                })
-            })
-            .collect();
+        let mut posts = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..TIMELINE_PAGES {
+            let mut query = vec![("actor", session.did.clone()), ("limit", "100".to_owned())];
+            if let Some(c) = &cursor {
+                query.push(("cursor", c.clone()));
+            }
+            let feed = send(
+                self.http
+                    .get(self.xrpc("app.bsky.feed.getAuthorFeed"))
+                    .bearer_auth(session.access.expose())
+                    .query(&query),
+            )
+            .await?;
+            posts.extend(feed_page(&feed, &session.handle));
+            cursor = feed
+                .get("cursor")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if cursor.is_none() {
+                break;
+            }
+        }
         Ok(Some(posts))
     }
 

@@ -23,6 +23,9 @@ use crate::workflow::{Kind, Link, Target};
 /// Mastodon's default limit, in characters.
 pub const MAX_CHARS: usize = 500;
 
+/// How many pages (of 40) of the account's statuses a timeline read takes at most.
+const TIMELINE_PAGES: usize = 5;
+
 /// How long after the first send a repeat with the same key is still safe (the server keeps
 /// keys for about an hour).
 pub const KEY_WINDOW: Duration = Duration::from_secs(50 * 60);
@@ -94,6 +97,33 @@ impl MastodonPublisher {
             })
             .await
     }
+}
+
+/// One status of the account's timeline as a post (a boost: the boosted words, relayed).
+fn status_post(status: &serde_json::Value) -> Option<RemotePost> {
+    // A boost shows the boosted status: its words, the boost's own counts.
+    let shown = status
+        .get("reblog")
+        .filter(|r| r.is_object())
+        .unwrap_or(status);
+    Some(RemotePost {
+        id: status.get("id")?.as_str()?.to_owned(),
+        url: status
+            .get("url")
+            .and_then(|u| u.as_str())
+            .or_else(|| shown.get("url").and_then(|u| u.as_str()))
+            .map(str::to_owned),
+        text: html_text(shown.get("content")?.as_str()?),
+        posted_at: time_of(status.get("created_at"))?,
+        relay: !std::ptr::eq(shown, status),
+        counts: Counts {
+            replies: count_of(shown.get("replies_count")),
+            reposts: count_of(shown.get("reblogs_count")),
+            likes: count_of(shown.get("favourites_count")),
+            quotes: count_of(shown.get("quotes_count")),
+            impressions: None,
+        },
+    })
 }
 
 /// A status in an answer, as a post that exists.
@@ -196,37 +226,25 @@ impl Publisher for MastodonPublisher {
         };
         let me = send(get("/api/v1/accounts/verify_credentials".into())).await?;
         let id = answer_str(&me, "/id", "Mastodon gave no account id")?;
-        let list = send(get(format!("/api/v1/accounts/{id}/statuses?limit=40"))).await?;
-        let posts = list
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|status| {
-                // A boost shows the boosted status: its words, the boost's own counts.
-                let shown = status
-                    .get("reblog")
-                    .filter(|r| r.is_object())
-                    .unwrap_or(status);
-                Some(RemotePost {
-                    id: status.get("id")?.as_str()?.to_owned(),
-                    url: status
-                        .get("url")
-                        .and_then(|u| u.as_str())
-                        .or_else(|| shown.get("url").and_then(|u| u.as_str()))
-                        .map(str::to_owned),
-                    text: html_text(shown.get("content")?.as_str()?),
-                    posted_at: time_of(status.get("created_at"))?,
-                    relay: !std::ptr::eq(shown, status),
-                    counts: Counts {
-                        replies: count_of(shown.get("replies_count")),
-                        reposts: count_of(shown.get("reblogs_count")),
-                        likes: count_of(shown.get("favourites_count")),
-                        quotes: count_of(shown.get("quotes_count")),
-                        impressions: None,
-                    },
-                })
-            })
-            .collect();
+        let mut posts: Vec<RemotePost> = Vec::new();
+        let mut older_than: Option<String> = None;
+        for _ in 0..TIMELINE_PAGES {
+            let page = match &older_than {
+                Some(max) => format!("/api/v1/accounts/{id}/statuses?limit=40&max_id={max}"),
+                None => format!("/api/v1/accounts/{id}/statuses?limit=40"),
+            };
+            let list = send(get(page)).await?;
+            let statuses = list.as_array().map_or(&[][..], Vec::as_slice);
+            posts.extend(statuses.iter().filter_map(status_post));
+            older_than = statuses
+                .last()
+                .and_then(|s| s.get("id"))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            if statuses.len() < 40 {
+                break;
+            }
+        }
         Ok(Some(posts))
     }
 

@@ -19,6 +19,9 @@ use super::{
 use crate::store::Counts;
 use crate::workflow::{Kind, Link, Target};
 
+/// How many pages of the account's posts a timeline read takes at most.
+const TIMELINE_PAGES: usize = 3;
+
 /// The public API host.
 pub const DEFAULT_API_URL: &str = "https://api.x.com";
 
@@ -97,6 +100,37 @@ impl XPublisher {
     }
 }
 
+/// One page of `GET /2/users/:id/tweets` as posts.
+fn page_of(list: &serde_json::Value) -> Vec<RemotePost> {
+    list.get("data")
+        .and_then(|d| d.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            let id = t.get("id")?.as_str()?;
+            let text = t.get("text")?.as_str()?;
+            let m = t.get("public_metrics");
+            let metric = |name: &str| count_of(m.and_then(|m| m.get(name)));
+            Some(RemotePost {
+                id: id.to_owned(),
+                url: Some(url_of(id)),
+                relay: text.starts_with("RT @"),
+                text: text.to_owned(),
+                posted_at: time_of(t.get("created_at"))?,
+                counts: Counts {
+                    replies: metric("reply_count"),
+                    reposts: metric("retweet_count"),
+                    likes: metric("like_count"),
+                    quotes: metric("quote_count"),
+                    impressions: m
+                        .and_then(|m| m.get("impression_count"))
+                        .and_then(|v| v.as_u64()),
+                },
+            })
+        })
+        .collect()
+}
+
 fn url_of(id: &str) -> String {
     format!("https://x.com/i/web/status/{id}")
 }
@@ -169,43 +203,30 @@ impl Publisher for XPublisher {
     #[instrument(level = "info", skip_all, fields(network = "x"))]
     async fn timeline(&self) -> Result<Option<Vec<RemotePost>>, PublishError> {
         let user = self.user_id().await?.clone();
-        let query = [
-            ("max_results".to_owned(), "100".to_owned()),
-            (
-                "tweet.fields".to_owned(),
-                "created_at,public_metrics".to_owned(),
-            ),
-        ];
         let path = format!("/2/users/{user}/tweets");
-        let list = send(self.request(reqwest::Method::GET, &path, &query)).await?;
-        let posts = list
-            .get("data")
-            .and_then(|d| d.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|t| {
-                let id = t.get("id")?.as_str()?;
-                let text = t.get("text")?.as_str()?;
-                let m = t.get("public_metrics");
-                let metric = |name: &str| count_of(m.and_then(|m| m.get(name)));
-                Some(RemotePost {
-                    id: id.to_owned(),
-                    url: Some(url_of(id)),
-                    relay: text.starts_with("RT @"),
-                    text: text.to_owned(),
-                    posted_at: time_of(t.get("created_at"))?,
-                    counts: Counts {
-                        replies: metric("reply_count"),
-                        reposts: metric("retweet_count"),
-                        likes: metric("like_count"),
-                        quotes: metric("quote_count"),
-                        impressions: m
-                            .and_then(|m| m.get("impression_count"))
-                            .and_then(|v| v.as_u64()),
-                    },
-                })
-            })
-            .collect();
+        let mut posts = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..TIMELINE_PAGES {
+            let mut query = vec![
+                ("max_results".to_owned(), "100".to_owned()),
+                (
+                    "tweet.fields".to_owned(),
+                    "created_at,public_metrics".to_owned(),
+                ),
+            ];
+            if let Some(t) = &token {
+                query.push(("pagination_token".to_owned(), t.clone()));
+            }
+            let list = send(self.request(reqwest::Method::GET, &path, &query)).await?;
+            posts.extend(page_of(&list));
+            token = list
+                .pointer("/meta/next_token")
+                .and_then(|t| t.as_str())
+                .map(str::to_owned);
+            if token.is_none() {
+                break;
+            }
+        }
         Ok(Some(posts))
     }
 

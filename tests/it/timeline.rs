@@ -279,3 +279,38 @@ async fn the_chart_is_a_png_with_both_languages_labels_and_the_cli_writes_every_
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no database"));
     db.finish().await;
 }
+
+#[tokio::test]
+async fn long_timelines_are_read_page_by_page() {
+    let db = TestDb::sqlite().await;
+    let nets = Net::all().await;
+    for net in &nets {
+        for i in 0..150u64 {
+            let id = match net.publisher.network() {
+                "x" => format!("{}", 20_000 + i),
+                "mastodon" => format!("{}", 30_000 + i),
+                _ => format!("at://did:plc:team/app.bsky.feed.post/3kpage{i:07}"),
+            };
+            net.fake.add_own(
+                &id,
+                &format!("Post number {i} ^SG"),
+                "2026-11-29T08:00:00.000Z",
+                [0; 4],
+            );
+        }
+    }
+    let store: Arc<dyn Store> = db.store.clone();
+    approved(&*store, "Hello? ^SG").await;
+    let publishers: Vec<_> = nets.iter().map(|n| n.publisher.clone()).collect();
+    let report = TimelineSync::new(
+        store.clone(),
+        publishers,
+        std::time::Duration::from_secs(900),
+    )
+    .sync_once(now())
+    .await
+    .expect("sync");
+    // 150 on each network: X in pages of 100, Mastodon of 40, Bluesky of 100.
+    assert_eq!(report.added, 450, "{report:?}");
+    db.finish().await;
+}

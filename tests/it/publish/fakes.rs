@@ -485,8 +485,20 @@ async fn x_timeline(
         return refusal;
     }
     let metrics = param(&uri, "tweet.fields").is_some_and(|f| f.contains("public_metrics"));
-    let data: Vec<Value> = own_posts(&state)
+    // As X: 10 a page by default, at most 100; `pagination_token` from the last `meta`.
+    let size = param(&uri, "max_results")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10usize)
+        .min(100);
+    let from = param(&uri, "pagination_token")
+        .and_then(|t| t.strip_prefix("page-").and_then(|n| n.parse().ok()))
+        .unwrap_or(0usize);
+    let all = own_posts(&state);
+    let next = (from + size < all.len()).then(|| format!("page-{}", from + size));
+    let data: Vec<Value> = all
         .into_iter()
+        .skip(from)
+        .take(size)
         .map(|(p, at, [replies, reposts, likes, quotes])| {
             let mut t = json!({"id": p.id, "text": p.text, "created_at": at});
             if metrics {
@@ -496,7 +508,11 @@ async fn x_timeline(
             t
         })
         .collect();
-    axum::Json(json!({"data": data, "meta": {"result_count": data.len()}})).into_response()
+    let mut meta = json!({"result_count": data.len()});
+    if let Some(t) = next {
+        meta["next_token"] = json!(t);
+    }
+    axum::Json(json!({"data": data, "meta": meta})).into_response()
 }
 
 /// The account's posts, newest first, with what timelines show of them.
@@ -545,6 +561,7 @@ async fn mastodon_statuses(
     axum::extract::State(state): S,
     axum::extract::Path(id): axum::extract::Path<String>,
     headers: HeaderMap,
+    uri: Uri,
 ) -> Response {
     if bearer(&headers) != Some(MASTODON_TOKEN) {
         return unauthorized(&state);
@@ -556,8 +573,19 @@ async fn mastodon_statuses(
         return refusal;
     }
     let base = lock(&state.base).clone();
-    let list: Vec<Value> = own_posts(&state)
+    // As Mastodon: 20 a page by default, at most 40; `max_id`: older than that status.
+    let size = param(&uri, "limit")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20usize)
+        .min(40);
+    let all = own_posts(&state);
+    let from = param(&uri, "max_id")
+        .and_then(|max| all.iter().position(|(p, _, _)| p.id == max))
+        .map_or(0, |i| i + 1);
+    let list: Vec<Value> = all
         .into_iter()
+        .skip(from)
+        .take(size)
         .map(|(p, at, [replies, reposts, likes, quotes])| {
             json!({"id": p.id, "url": format!("{base}/@team/{}", p.id), "created_at": at,
                 "content": format!("<p>{}</p>", p.text.replace('&', "&amp;").replace('<', "&lt;")),
@@ -578,15 +606,31 @@ async fn bsky_feed(axum::extract::State(state): S, headers: HeaderMap, uri: Uri)
     if let Some(refusal) = read_failure(&state) {
         return refusal;
     }
-    let feed: Vec<Value> = own_posts(&state)
+    // As Bluesky: 50 a page by default, at most 100; `cursor` from the last page.
+    let size = param(&uri, "limit")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(50usize)
+        .min(100);
+    let from = param(&uri, "cursor")
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0usize);
+    let all = own_posts(&state);
+    let cursor = (from + size < all.len()).then(|| (from + size).to_string());
+    let feed: Vec<Value> = all
         .into_iter()
+        .skip(from)
+        .take(size)
         .map(|(p, at, [replies, reposts, likes, quotes])| {
             json!({"post": {"uri": p.id, "cid": "bafyown", "author": {"did": BSKY_DID, "handle": BSKY_IDENTIFIER},
                 "record": {"$type": "app.bsky.feed.post", "text": p.text, "createdAt": at},
                 "replyCount": replies, "repostCount": reposts, "likeCount": likes, "quoteCount": quotes}})
         })
         .collect();
-    axum::Json(json!({"feed": feed})).into_response()
+    let mut page = json!({"feed": feed});
+    if let Some(c) = cursor {
+        page["cursor"] = json!(c);
+    }
+    axum::Json(page).into_response()
 }
 
 // ---- Mastodon ---------------------------------------------------------------------------------
