@@ -190,9 +190,16 @@ fn posts(publications: &[Publication], parts: usize, lang: Language) -> String {
                     lang,
                     &[("done", &done.to_string()), ("parts", &parts.to_string())],
                 );
+                // A thread stopped halfway links every part that is out, so a person can
+                // see exactly where it stands.
+                let out: Vec<&str> = rows
+                    .iter()
+                    .filter(|p| p.status == PublicationStatus::Posted)
+                    .filter_map(|p| p.url.as_deref())
+                    .collect();
                 line = match (done == parts, first_link) {
                     (true, Some(url)) => format!("**{network}** · {url} · {progress}"),
-                    (_, Some(url)) => format!("{line} · {progress} · {url}"),
+                    (_, Some(_)) => format!("{line} · {progress}: {}", out.join(" · ")),
                     _ => format!("{line} · {progress}"),
                 };
             }

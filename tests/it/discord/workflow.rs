@@ -872,3 +872,69 @@ fn a_thread_card_numbers_its_parts_and_counts_them_per_network() {
         insta::assert_json_snapshot!("thread_card_en", en);
     });
 }
+
+/// A reply's, a quote's and a repost's cards in both languages: the other post named, quoted
+/// (escaped), dated and linked, and where the proposal goes.
+#[test]
+fn conversation_cards_render_in_french_and_in_english() {
+    use tweetguard::discord::cards::card;
+    use tweetguard::workflow::{parse_link, Conversation, Kind, Target};
+
+    let link = parse_link("https://bsky.app/profile/alice.example.com/post/3kalice0000a2")
+        .expect("address");
+    let target = Target {
+        link,
+        id: "at://did:plc:alice/app.bsky.feed.post/3kalice0000a2".into(),
+        author: "alice.example.com".into(),
+        text: "Third **time** this month my parcel is late, @everyone".into(),
+        posted_at: Some(at("2026-11-30T08:00:00Z")),
+        cid: Some("bafyalice".into()),
+        root: None,
+    };
+    let mut all = Vec::new();
+    for kind in [Kind::Reply, Kind::Quote, Kind::Repost] {
+        let text = match kind {
+            Kind::Repost => String::new(),
+            _ => "Alice, so sorry: it leaves today. Tracking by DM? ^AB".to_string(),
+        };
+        let conversation = Conversation {
+            kind,
+            target: target.clone(),
+        };
+        let mut settings = Settings::default();
+        settings.answering = Some(conversation.for_review());
+        let t = apply(
+            None,
+            &Event::Submit {
+                id: ProposalId(9),
+                guild: GuildId(GUILD_ID),
+                author: WMember {
+                    id: MemberId(1),
+                    roles: vec![],
+                    is_admin: false,
+                },
+                text: text.clone(),
+                review: review(&text, &settings, &History::default()),
+                conversation: Some(conversation),
+            },
+            &Policy::default(),
+            at("2026-12-01T09:00:00Z"),
+        )
+        .expect("submitted");
+        for lang in [Language::Fr, Language::En] {
+            let c = serde_json::to_value(card(&t.proposal, 2, lang)).expect("json");
+            let field = &c["embeds"][0]["fields"][0];
+            assert!(
+                field["value"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains(r"Third \*\*time\*\*"),
+                "escaped: {field:#}"
+            );
+            all.push(c);
+        }
+    }
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_json_snapshot!("conversation_cards", all);
+    });
+}
