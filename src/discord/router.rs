@@ -664,6 +664,20 @@ impl Router {
         }
     }
 
+    /// The server an interaction happens in and the workflow's store, or the member's
+    /// refusal: the workflow lives in a server, and needs a database.
+    pub(crate) fn workspace(&self, inv: &Invocation) -> Result<(u64, &dyn Store), Box<Response>> {
+        let lang = inv.language();
+        let refuse = |key| Box::new(Response::Message(embeds::notice(key, lang, &[])));
+        let Some(guild) = inv.guild_id else {
+            return Err(refuse("submit.guild-only"));
+        };
+        let Some(store) = self.store.as_deref() else {
+            return Err(refuse("submit.no-store"));
+        };
+        Ok((guild, store))
+    }
+
     /// This process changed a server's settings: its next quick review reads them again.
     pub(crate) fn forget_server(&self, guild: u64) {
         self.server_reviews.forget(&guild);

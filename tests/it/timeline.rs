@@ -41,6 +41,22 @@ fn seed_broadcasts(nets: &[Net]) {
     }
 }
 
+/// A server with one proposal, every network seeded with eight announcements, and a sync
+/// over them all.
+async fn a_server_on_every_network(db: &TestDb) -> (Vec<Net>, Arc<dyn Store>, TimelineSync) {
+    let nets = Net::all().await;
+    seed_broadcasts(&nets);
+    let store: Arc<dyn Store> = db.store.clone();
+    approved(&*store, "Bonjour Alice, une question ? ^SG").await;
+    let publishers: Vec<_> = nets.iter().map(|n| n.publisher.clone()).collect();
+    let sync = TimelineSync::new(
+        store.clone(),
+        publishers,
+        std::time::Duration::from_secs(900),
+    );
+    (nets, store, sync)
+}
+
 #[tokio::test]
 async fn the_account_history_is_read_from_every_network_and_counted_once() {
     for db in TestDb::sqlite_and_postgres().await {
@@ -126,18 +142,7 @@ async fn the_account_history_is_read_from_every_network_and_counted_once() {
 #[tokio::test]
 async fn counts_are_kept_at_their_checkpoints_and_a_failing_network_holds_no_other() {
     let db = TestDb::sqlite().await;
-    let nets = Net::all().await;
-    seed_broadcasts(&nets);
-    let store: Arc<dyn Store> = db.store.clone();
-    // A server that posts everywhere (its settings saved, as on its first /submit).
-    approved(&*store, "Hello? ^SG").await;
-    store.settings(GUILD).await.expect("settings");
-    let publishers: Vec<_> = nets.iter().map(|n| n.publisher.clone()).collect();
-    let sync = TimelineSync::new(
-        store.clone(),
-        publishers,
-        std::time::Duration::from_secs(900),
-    );
+    let (nets, store, sync) = a_server_on_every_network(&db).await;
     let mastodon = &nets[1];
     mastodon.fake.fail_next_read(Fail::RateLimit(600));
     let first = sync.sync_once(now()).await.expect("sync");
@@ -184,20 +189,8 @@ async fn counts_are_kept_at_their_checkpoints_and_a_failing_network_holds_no_oth
 #[tokio::test]
 async fn the_chart_is_a_png_with_both_languages_labels_and_the_cli_writes_every_format() {
     let db = TestDb::sqlite().await;
-    let nets = Net::all().await;
-    seed_broadcasts(&nets);
-    let store: Arc<dyn Store> = db.store.clone();
-    approved(&*store, "Bonjour Alice, une question ? ^SG").await;
-    store.settings(GUILD).await.expect("settings");
-    let publishers: Vec<_> = nets.iter().map(|n| n.publisher.clone()).collect();
-    TimelineSync::new(
-        store.clone(),
-        publishers,
-        std::time::Duration::from_secs(900),
-    )
-    .sync_once(now())
-    .await
-    .expect("sync");
+    let (_nets, store, sync) = a_server_on_every_network(&db).await;
+    sync.sync_once(now()).await.expect("sync");
     let since = now() - TimeDelta::days(30);
     let posts = store.timeline(GUILD, Some(since)).await.expect("timeline");
     let audit = store

@@ -81,11 +81,9 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
     let Some(target) = parse(inv.name()) else {
         return Response::Message(notice("error.unknown-command", lang, &[]));
     };
-    let Some(guild) = inv.guild_id else {
-        return Response::Message(notice("submit.guild-only", lang, &[]));
-    };
-    let Some(store) = router.store.as_deref() else {
-        return Response::Message(notice("submit.no-store", lang, &[]));
+    let (guild, store) = match router.workspace(inv) {
+        Ok(w) => w,
+        Err(refusal) => return *refusal,
     };
     let by = inv.member();
     let is_modal = matches!(inv.action, Action::Modal { .. });

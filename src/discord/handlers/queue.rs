@@ -224,11 +224,9 @@ fn whole_lines(lines: &[String], max: usize) -> String {
 /// `/proposal id`.
 pub async fn proposal(router: &Router, inv: &Invocation) -> Response {
     let lang = inv.language();
-    let Some(guild) = inv.guild_id else {
-        return Response::Message(notice("submit.guild-only", lang, &[]));
-    };
-    let Some(store) = router.store.as_deref() else {
-        return Response::Message(notice("submit.no-store", lang, &[]));
+    let (guild, store) = match router.workspace(inv) {
+        Ok(w) => w,
+        Err(refusal) => return *refusal,
     };
     let Some(id) = inv.integer_option("id") else {
         return Response::Message(notice("proposal.not-found", lang, &[("id", "?")]));

@@ -41,11 +41,9 @@ fn is_invisible(c: char) -> bool {
 /// `/signature`.
 pub async fn slash(router: &Router, inv: &Invocation) -> Response {
     let lang = inv.language();
-    let Some(guild) = inv.guild_id else {
-        return Response::Message(notice("submit.guild-only", lang, &[]));
-    };
-    let Some(store) = router.store.as_deref() else {
-        return Response::Message(notice("submit.no-store", lang, &[]));
+    let (guild, store) = match router.workspace(inv) {
+        Ok(w) => w,
+        Err(refusal) => return *refusal,
     };
     let (guild, member) = (GuildId(guild), MemberId(inv.user_id));
     let result = match inv.subcommand().first().copied() {

@@ -3,7 +3,7 @@
 
 use chrono::{TimeDelta, Utc};
 
-use crate::discord::embeds::{escape_markdown, limits, notice, truncate};
+use crate::discord::embeds::{escape_markdown, limits, truncate};
 use crate::discord::messages::text;
 use crate::discord::response::{Embed, EmbedField, EmbedImage, File, Message, Response};
 use crate::discord::router::{Invocation, Router};
@@ -28,11 +28,9 @@ fn days(period: Option<&str>) -> i64 {
 
 pub async fn slash(router: &Router, inv: &Invocation) -> Response {
     let lang = inv.language();
-    let Some(guild) = inv.guild_id else {
-        return Response::Message(notice("submit.guild-only", lang, &[]));
-    };
-    let Some(store) = router.store.as_deref() else {
-        return Response::Message(notice("submit.no-store", lang, &[]));
+    let (guild, store) = match router.workspace(inv) {
+        Ok(w) => w,
+        Err(refusal) => return *refusal,
     };
     let now = Utc::now();
     let since = now - TimeDelta::days(days(inv.string_option("period")));

@@ -206,11 +206,9 @@ async fn submit(
     } = form;
     let lang = inv.language();
     let now = Utc::now();
-    let Some(guild) = inv.guild_id else {
-        return Response::Message(notice("submit.guild-only", lang, &[]));
-    };
-    let Some(store) = router.store.as_deref() else {
-        return Response::Message(notice("submit.no-store", lang, &[]));
+    let (guild, store) = match router.workspace(inv) {
+        Ok(w) => w,
+        Err(refusal) => return *refusal,
     };
     let settings = match router.server(store, inv).await {
         Ok(s) => s,

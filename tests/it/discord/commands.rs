@@ -32,10 +32,6 @@ fn set_signature(id: u64, who: &Member, sig: &str) -> Value {
     )
 }
 
-fn content(r: &Request) -> &str {
-    r.body["data"]["content"].as_str().unwrap_or("")
-}
-
 fn assert_private(r: &Request) {
     assert_eq!(r.body["type"], 4, "{:#}", r.body);
     assert_eq!(r.body["data"]["flags"], 64, "ephemeral: {:#}", r.body);
@@ -54,14 +50,14 @@ async fn a_registered_signature_is_recognised_and_proposed() {
         .ask(fixtures::slash(1, &me, "signature", sub("show", json!([]))))
         .await;
     assert_private(&r);
-    assert!(content(&r).contains("pas de signature"), "{}", content(&r));
+    assert!(r.content().contains("pas de signature"), "{}", r.content());
 
     let r = bot.ask(set_signature(2, &me, "@everyone")).await;
     assert_private(&r);
-    assert!(content(&r).contains("ni @"), "{}", content(&r));
+    assert!(r.content().contains("ni @"), "{}", r.content());
 
     let r = bot.ask(set_signature(3, &me, "-Sylvain")).await;
-    assert!(content(&r).contains("-Sylvain"), "{}", content(&r));
+    assert!(r.content().contains("-Sylvain"), "{}", r.content());
 
     // An unsigned tweet: the review proposes the registered signature; a signed one passes.
     let r = bot
@@ -85,7 +81,7 @@ async fn a_registered_signature_is_recognised_and_proposed() {
             sub("clear", json!([])),
         ))
         .await;
-    assert!(content(&r).contains("oubliée"), "{}", content(&r));
+    assert!(r.content().contains("oubliée"), "{}", r.content());
     bot.stop().await;
 }
 
@@ -104,9 +100,9 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
         .await;
     assert_private(&r);
     assert!(
-        content(&r).starts_with("Only members who manage"),
+        r.content().starts_with("Only members who manage"),
         "{}",
-        content(&r)
+        r.content()
     );
 
     let r = bot
@@ -118,7 +114,7 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
         ))
         .await;
     assert_private(&r);
-    assert_eq!(content(&r), "Réglage enregistré.");
+    assert_eq!(r.content(), "Réglage enregistré.");
     assert!(embeds(&r).contains("1 nécessaires"), "{}", embeds(&r));
 
     for (id, name, options) in [
@@ -145,7 +141,7 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
         ),
     ] {
         let r = bot.ask(settings(id, &admin, name, options)).await;
-        assert_eq!(content(&r), "Réglage enregistré.", "{name}: {:#}", r.body);
+        assert_eq!(r.content(), "Réglage enregistré.", "{name}: {:#}", r.body);
     }
     let r = bot
         .ask(settings(
@@ -156,9 +152,9 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
         ))
         .await;
     assert!(
-        content(&r).contains("Réseau inconnu : myspace"),
+        r.content().contains("Réseau inconnu : myspace"),
         "{}",
-        content(&r)
+        r.content()
     );
     let r = bot
         .ask(settings(
@@ -169,7 +165,7 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
                                  {"name": "approvals", "type": 4, "value": 0}]),
         ))
         .await;
-    assert_eq!(content(&r), "Réglage enregistré.");
+    assert_eq!(r.content(), "Réglage enregistré.");
     let shown = embeds(&r);
     for expected in [
         "limite 40",
@@ -211,7 +207,7 @@ async fn settings_are_for_admins_and_change_reviews_and_approvals() {
         ))
         .await;
     assert_eq!(
-        content(&r),
+        r.content(),
         WorkflowError::NotAReviewer.message(Language::Fr)
     );
     let reviewer = Member::new(4, "fr").with_roles(&[77]);
@@ -279,7 +275,7 @@ async fn the_queue_and_a_proposal_with_its_history() {
             json!([{"name": "status", "type": 3, "value": "posted"}]),
         ))
         .await;
-    assert!(content(&r).contains("none"), "{:#}", r.body);
+    assert!(r.content().contains("none"), "{:#}", r.body);
 
     // Autocomplete by text or number.
     let r = bot
@@ -333,7 +329,7 @@ async fn the_queue_and_a_proposal_with_its_history() {
             json!([{"name": "id", "type": 4, "value": 99}]),
         ))
         .await;
-    assert_eq!(content(&r), "No proposal #99 on this server.");
+    assert_eq!(r.content(), "No proposal #99 on this server.");
     bot.stop().await;
 }
 
@@ -453,17 +449,17 @@ async fn a_proposal_can_carry_its_posting_time() {
     };
     let r = bot.ask(submit(50, "2001-01-01 09:00")).await;
     assert_private(&r);
-    assert!(content(&r).contains("déjà passé"), "{}", content(&r));
+    assert!(r.content().contains("déjà passé"), "{}", r.content());
     let r = bot.ask(submit(51, "bientôt")).await;
     assert!(
-        content(&r).contains("Je ne comprends pas"),
+        r.content().contains("Je ne comprends pas"),
         "{}",
-        content(&r)
+        r.content()
     );
     let at = chrono::Utc::now() + chrono::TimeDelta::days(3);
     let when = at.format("%Y-%m-%d %H:%M").to_string();
     let r = bot.ask(submit(52, &when)).await;
-    assert!(content(&r).contains("n°1"), "{}", content(&r));
+    assert!(r.content().contains("n°1"), "{}", r.content());
     let card = bot
         .fake
         .next_request(

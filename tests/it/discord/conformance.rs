@@ -90,14 +90,6 @@ fn markdown(n: usize) -> String {
     "*_[]".chars().cycle().take(n).collect()
 }
 
-async fn posted_card(bot: &Bot) -> Value {
-    bot.fake
-        .message_posted_to(REVIEW_CHANNEL, WAIT)
-        .await
-        .expect("the card is posted (and real Discord would take it)")
-        .body
-}
-
 /// A blocked review's card, with the longest note full of Markdown and a posting time: at most
 /// 5 buttons a row with Override reachable, content within 2,000 characters cut cleanly; then an
 /// edit to a 4,000-character Markdown tweet (the update too), the longest reason full of
@@ -132,7 +124,7 @@ async fn a_blocked_card_with_the_longest_texts_is_what_discord_takes() {
         "the card was posted: {:#}",
         r.body
     );
-    let card = posted_card(&bot).await;
+    let card = bot.card_in(REVIEW_CHANNEL).await;
     let buttons = rows(&card);
     assert!(buttons.iter().all(|row| row.len() <= 5), "{buttons:?}");
     assert_eq!(buttons[0].len(), 5, "{buttons:?}");
@@ -369,7 +361,7 @@ async fn a_locked_database_still_opens_edit_and_answers_autocomplete() {
         json!([{"name": "text", "type": 3, "value": "Notre appli est disponible. ^AB"}]),
     ))
     .await;
-    posted_card(&bot).await;
+    bot.card_in(REVIEW_CHANNEL).await;
 
     let mut lock = sqlx::PgConnection::connect(&db.url)
         .await

@@ -5,11 +5,10 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use tweetguard::workflow::{Kind, Status};
 
 use super::e2e::Bot;
-use super::fake::Request;
 use super::fixtures::{self, Member, APP_ID};
 use crate::publish::conversations::seed;
 use crate::publish::fakes::{Fake, BSKY_IDENTIFIER, BSKY_PASSWORD};
@@ -36,24 +35,6 @@ async fn start(bluesky: &Fake) -> Bot {
         BSKY_PASSWORD,
     ])
     .await
-}
-
-fn content(r: &Request) -> String {
-    r.body["data"]["content"].as_str().unwrap_or("").to_string()
-}
-
-async fn posted_card(bot: &Bot) -> Value {
-    bot.fake
-        .next_request(
-            |r| {
-                r.method == "POST"
-                    && r.path == format!("/api/v10/channels/{REVIEW_CHANNEL}/messages")
-            },
-            WAIT,
-        )
-        .await
-        .expect("the card is posted")
-        .body
 }
 
 /// Waits for the card's title to say the proposal is posted (in French: the server's language).
@@ -105,8 +86,8 @@ async fn a_reply_shows_its_post_on_the_card_and_goes_to_that_network_once() {
                    {"name": "reply-to", "type": 3, "value": post.url}]),
         ))
         .await;
-    assert!(content(&r).contains("n°1"), "{:#}", r.body);
-    let card = posted_card(&bot).await;
+    assert!(r.content().contains("n°1"), "{:#}", r.body);
+    let card = bot.card_in(REVIEW_CHANNEL).await;
     let fields = card["embeds"][0]["fields"].to_string();
     assert!(
         fields.contains("↩️ Répond à @alice.example.com · publiée sur Bluesky seulement"),
@@ -183,7 +164,7 @@ async fn a_bad_address_or_a_network_not_configured_is_refused_and_nothing_is_sto
             .await;
         assert_eq!(r.body["data"]["flags"], 64, "private: {:#}", r.body);
         assert!(
-            content(&r).contains(says) && content(&r).contains("Nothing was saved"),
+            r.content().contains(says) && r.content().contains("Nothing was saved"),
             "{:#}",
             r.body
         );
@@ -198,7 +179,7 @@ async fn a_bad_address_or_a_network_not_configured_is_refused_and_nothing_is_sto
                    {"name": "quote", "type": 3, "value": "https://x.com/a/status/2"}]),
         ))
         .await;
-    assert!(content(&both).contains("not both"), "{:#}", both.body);
+    assert!(both.content().contains("not both"), "{:#}", both.body);
     let store = tweetguard::store::open(&bot.db_url).await.expect("store");
     assert!(store
         .proposal(tweetguard::workflow::ProposalId(1))
@@ -221,8 +202,8 @@ async fn relay_proposes_a_repost_reviewed_and_posted_once() {
                    {"name": "note", "type": 3, "value": "A customer's **kind** words"}]),
         ))
         .await;
-    assert!(content(&r).contains("#1"), "{:#}", r.body);
-    let card = posted_card(&bot).await;
+    assert!(r.content().contains("#1"), "{:#}", r.body);
+    let card = bot.card_in(REVIEW_CHANNEL).await;
     let fields = card["embeds"][0]["fields"].to_string();
     assert!(
         fields.contains("🔁 Relaie @alice.example.com · sur Bluesky seulement"),
@@ -260,8 +241,8 @@ async fn a_thread_is_proposed_from_the_form_and_its_card_numbers_the_parts() {
             &[("text", text)],
         ))
         .await;
-    assert!(content(&r).contains("n°1"), "{:#}", r.body);
-    let card = posted_card(&bot).await;
+    assert!(r.content().contains("n°1"), "{:#}", r.body);
+    let card = bot.card_in(REVIEW_CHANNEL).await;
     let description = card["embeds"][0]["description"]
         .as_str()
         .unwrap_or_default();

@@ -29,6 +29,15 @@ pub(super) struct Bot {
 }
 
 impl Bot {
+    /// The next message the bot posts in `channel` (a review card), as real Discord took it.
+    pub(super) async fn card_in(&self, channel: u64) -> Value {
+        self.fake
+            .message_posted_to(channel, WAIT)
+            .await
+            .expect("the card is posted (and real Discord would take it)")
+            .body
+    }
+
     /// Proposal `id` as the bot's store holds it.
     pub(super) async fn proposal(&self, id: i64) -> tweetguard::workflow::Proposal {
         tweetguard::store::open(&self.db_url)
@@ -402,7 +411,7 @@ async fn register_overwrites_the_commands_in_bulk() {
             .expect("a bulk PUT");
         assert_eq!(put.path, path);
         let sent = put.body.as_array().cloned().unwrap_or_default();
-        assert_eq!(sent.len(), 8);
+        assert_eq!(sent.len(), 10);
         assert_eq!(sent[1]["name_localizations"]["fr"], "Examiner comme tweet");
     }
 }

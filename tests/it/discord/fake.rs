@@ -46,6 +46,11 @@ pub struct Request {
 }
 
 impl Request {
+    /// The text of an interaction's answer (`data.content`; empty when none).
+    pub fn content(&self) -> &str {
+        self.body["data"]["content"].as_str().unwrap_or("")
+    }
+
     /// Whether this is the callback of interaction `id`.
     pub fn is_callback_of(&self, id: u64) -> bool {
         self.method == "POST"

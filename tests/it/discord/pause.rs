@@ -14,7 +14,6 @@ use tweetguard::store::{self, AuditQuery};
 use tweetguard::workflow::{ProposalId, Status};
 
 use super::e2e::Bot;
-use super::fake::Request;
 use super::fixtures::{self, Member, APP_ID};
 use crate::publish::fakes::{Fake, MASTODON_TOKEN};
 
@@ -65,25 +64,6 @@ fn submit(id: u64, who: &Member, text: &str, when: Option<&str>) -> Value {
     fixtures::slash(id, who, "submit", Value::Array(options))
 }
 
-fn content(r: &Request) -> String {
-    r.body["data"]["content"].as_str().unwrap_or("").to_string()
-}
-
-/// The next card the bot posts in the review channel.
-async fn posted_card(bot: &Bot) -> Value {
-    bot.fake
-        .next_request(
-            |r| {
-                r.method == "POST"
-                    && r.path == format!("/api/v10/channels/{REVIEW_CHANNEL}/messages")
-            },
-            WAIT,
-        )
-        .await
-        .expect("the card is posted")
-        .body
-}
-
 fn field_names(message: &Value) -> String {
     message["embeds"][0]["fields"]
         .as_array()
@@ -107,7 +87,7 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
     let author = Member::new(1, "fr");
     let text = "Merci à @alice pour ce retour : on corrige dès cette semaine. Vos idées ? ^AB";
     bot.ask(submit(703, &author, text, None)).await;
-    let card = posted_card(&bot).await;
+    let card = bot.card_in(REVIEW_CHANNEL).await;
     assert!(
         !field_names(&card).contains("Publications en pause"),
         "{card:#}"
@@ -123,7 +103,7 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
         .await;
     assert_eq!(r.body["data"]["flags"], 64, "{:#}", r.body);
     assert!(
-        content(&r).starts_with("⏸️ Publications en pause"),
+        r.content().starts_with("⏸️ Publications en pause"),
         "{:#}",
         r.body
     );
@@ -150,11 +130,11 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
     let r = bot
         .ask(pause(702, &Member::new(5, "en-US"), "off", json!([])))
         .await;
-    assert!(!content(&r).contains("Pause ended"), "{:#}", r.body);
+    assert!(!r.content().contains("Pause ended"), "{:#}", r.body);
     // A proposal made while paused shows it on its new card.
     bot.ask(submit(709, &author, "Une autre idée ? ^AB", None))
         .await;
-    let card = posted_card(&bot).await;
+    let card = bot.card_in(REVIEW_CHANNEL).await;
     assert!(
         field_names(&card).contains("Publications en pause"),
         "{card:#}"
@@ -188,8 +168,8 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
             json!([{"name": "status", "type": 3, "value": "approved"}]),
         ))
         .await;
-    assert!(content(&r).contains("Posting paused"), "{:#}", r.body);
-    assert!(content(&r).contains("Reason: incident"), "{:#}", r.body);
+    assert!(r.content().contains("Posting paused"), "{:#}", r.body);
+    assert!(r.content().contains("Reason: incident"), "{:#}", r.body);
 
     // Approval rang the worker: it ran, and posted nothing. A bounded wait (no post can show
     // up late and pass: the store says the proposal still waits).
@@ -206,7 +186,7 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
     assert_eq!(p.status, Status::Approved);
 
     let r = bot.ask(pause(707, &admin, "off", json!([]))).await;
-    assert!(content(&r).starts_with("▶️ Pause levée"), "{:#}", r.body);
+    assert!(r.content().starts_with("▶️ Pause levée"), "{:#}", r.body);
     bot.fake
         .next_request(
             |r| {
@@ -231,7 +211,7 @@ async fn a_paused_server_posts_nothing_until_the_pause_ends_then_once() {
             json!([]),
         ))
         .await;
-    assert!(!content(&r).contains("Posting paused"), "{:#}", r.body);
+    assert!(!r.content().contains("Posting paused"), "{:#}", r.body);
 
     let store = store::open(&bot.db_url).await.expect("the bot's store");
     let mut out = Vec::new();
@@ -279,7 +259,8 @@ async fn when_is_read_in_the_servers_zone_across_a_daylight_saving_change() {
     let admin = Member::new(9, "en-US").admin();
     let r = bot.ask(timezone(801, &admin, "Mars/Olympus_Mons")).await;
     assert!(
-        content(&r).contains("I don't know the time zone \"Mars/Olympus\\_Mons\""),
+        r.content()
+            .contains("I don't know the time zone \"Mars/Olympus\\_Mons\""),
         "{:#}",
         r.body
     );
@@ -291,7 +272,7 @@ async fn when_is_read_in_the_servers_zone_across_a_daylight_saving_change() {
         ))
         .await;
     assert!(
-        content(&r).contains("Je ne connais pas le fuseau"),
+        r.content().contains("Je ne connais pas le fuseau"),
         "{:#}",
         r.body
     );
@@ -324,13 +305,13 @@ async fn when_is_read_in_the_servers_zone_across_a_daylight_saving_change() {
             ))
             .await;
         assert!(
-            content(&r).contains("Proposition n°"),
+            r.content().contains("Proposition n°"),
             "{typed}: {:#}",
             r.body
         );
         id += 1;
         assert_eq!(scheduled(&bot, id).await, Some(instant), "{typed} in Paris");
-        let card = posted_card(&bot).await;
+        let card = bot.card_in(REVIEW_CHANNEL).await;
         let line = card["content"].as_str().unwrap_or("");
         assert!(line.contains(&format!("{typed} (Europe/Paris)")), "{line}");
         assert!(
@@ -347,7 +328,7 @@ async fn when_is_read_in_the_servers_zone_across_a_daylight_saving_change() {
     let r = bot
         .ask(submit(820, &author, "Vos idées ? ^AB", Some(&typed)))
         .await;
-    assert!(content(&r).contains("Proposition n°"), "{:#}", r.body);
+    assert!(r.content().contains("Proposition n°"), "{:#}", r.body);
     let expected = Utc
         .timestamp_opt(instant.timestamp() - instant.timestamp() % 60, 0)
         .single()
@@ -362,6 +343,6 @@ async fn when_is_read_in_the_servers_zone_across_a_daylight_saving_change() {
             Some("2020-01-01 10:00"),
         ))
         .await;
-    assert!(content(&r).contains("(Europe/Paris)"), "{:#}", r.body);
+    assert!(r.content().contains("(Europe/Paris)"), "{:#}", r.body);
     bot.stop().await;
 }

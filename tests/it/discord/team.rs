@@ -53,10 +53,6 @@ fn add_competitor_rule(id: u64, who: &Member) -> Value {
     )
 }
 
-fn content(r: &Request) -> &str {
-    r.body["data"]["content"].as_str().unwrap_or("")
-}
-
 fn embeds(r: &Request) -> String {
     r.body["data"]["embeds"].to_string()
 }
@@ -77,14 +73,14 @@ async fn a_team_rule_added_from_discord_reviews_persists_and_goes() {
     let r = bot.ask(add_competitor_rule(10, &member)).await;
     assert_private(&r);
     assert!(
-        content(&r).starts_with("Only members who manage"),
+        r.content().starts_with("Only members who manage"),
         "{}",
-        content(&r)
+        r.content()
     );
 
     let r = bot.ask(add_competitor_rule(11, &admin)).await;
     assert_private(&r);
-    assert_eq!(content(&r), "Réglage enregistré.", "{:#}", r.body);
+    assert_eq!(r.content(), "Réglage enregistré.", "{:#}", r.body);
     assert!(embeds(&r).contains("team.concurrent"), "{}", embeds(&r));
 
     // `/review` flags it, case and accents aside, in the team guideline, with the fix.
@@ -157,7 +153,7 @@ async fn a_team_rule_added_from_discord_reviews_persists_and_goes() {
             json!([s("id", "team.concurrent")]),
         ))
         .await;
-    assert_eq!(content(&r), "Réglage enregistré.", "{:#}", r.body);
+    assert_eq!(r.content(), "Réglage enregistré.", "{:#}", r.body);
     assert!(!embeds(&r).contains("team.concurrent"), "{}", embeds(&r));
     let r = bot.ask(fixtures::review(16, &member, tweet)).await;
     assert!(!embeds(&r).contains("On ne cite pas"), "{}", embeds(&r));
@@ -172,9 +168,9 @@ async fn a_team_rule_added_from_discord_reviews_persists_and_goes() {
         .await;
     assert_private(&r);
     assert!(
-        content(&r).contains("Aucune règle « concurrent »"),
+        r.content().contains("Aucune règle « concurrent »"),
         "{}",
-        content(&r)
+        r.content()
     );
     bot.stop().await;
 }
@@ -197,7 +193,7 @@ async fn a_bad_rule_is_refused_with_the_reason_and_nothing_is_saved() {
 
     let r = bot.ask(rule(20, &fr, "(promo", vec![])).await;
     assert_private(&r);
-    let said = content(&r);
+    let said = r.content();
     assert!(
         said.contains(
             "Règle « promo » refusée : le motif n'est pas une expression régulière valide"
@@ -213,9 +209,10 @@ async fn a_bad_rule_is_refused_with_the_reason_and_nothing_is_saved() {
         .ask(rule(21, &en, r"\w{200}\w{200}\w{200}", vec![]))
         .await;
     assert!(
-        content(&r).contains("Rule “promo” refused: the pattern is too large once compiled"),
+        r.content()
+            .contains("Rule “promo” refused: the pattern is too large once compiled"),
         "{}",
-        content(&r)
+        r.content()
     );
 
     let r = bot
@@ -226,7 +223,7 @@ async fn a_bad_rule_is_refused_with_the_reason_and_nothing_is_saved() {
             vec![s("flag-example", "Les **promotions** @everyone")],
         ))
         .await;
-    let said = content(&r);
+    let said = r.content();
     assert!(
         said.contains("son exemple à signaler n'est pas signalé"),
         "{said}"
@@ -246,9 +243,9 @@ async fn a_bad_rule_is_refused_with_the_reason_and_nothing_is_saved() {
         ))
         .await;
     assert!(
-        content(&r).contains("its pass example is flagged"),
+        r.content().contains("its pass example is flagged"),
         "{}",
-        content(&r)
+        r.content()
     );
 
     let r = bot
@@ -266,9 +263,9 @@ async fn a_bad_rule_is_refused_with_the_reason_and_nothing_is_saved() {
         ))
         .await;
     assert!(
-        content(&r).contains("Id refused: “two words”"),
+        r.content().contains("Id refused: “two words”"),
         "{}",
-        content(&r)
+        r.content()
     );
 
     // Nothing of it was saved.
@@ -289,9 +286,9 @@ async fn a_bad_rule_is_refused_with_the_reason_and_nothing_is_saved() {
         )
     };
     let r = bot.ask(exact(26, "Project ZÉUS")).await;
-    assert_eq!(content(&r), "Setting saved.", "{:#}", r.body);
+    assert_eq!(r.content(), "Setting saved.", "{:#}", r.body);
     let r = bot.ask(exact(27, "Project Zeus")).await;
-    assert_eq!(content(&r), "Setting saved.", "{:#}", r.body);
+    assert_eq!(r.content(), "Setting saved.", "{:#}", r.body);
     let r = bot
         .ask(fixtures::review(28, &en, "Zeus and ZEUS are here ^AB"))
         .await;
@@ -319,7 +316,7 @@ async fn own_places_and_spelling_are_saved_listed_and_kept() {
         let r = bot
             .ask(settings2(id, &admin, group, sub, json!([s(option, value)])))
             .await;
-        assert_eq!(content(&r), "Setting saved.", "{group} {sub}: {:#}", r.body);
+        assert_eq!(r.content(), "Setting saved.", "{group} {sub}: {:#}", r.body);
     }
     let r = bot
         .ask(settings2(
@@ -332,9 +329,9 @@ async fn own_places_and_spelling_are_saved_listed_and_kept() {
         .await;
     assert_private(&r);
     assert!(
-        content(&r).contains("“not” is not a domain"),
+        r.content().contains("“not” is not a domain"),
         "{}",
-        content(&r)
+        r.content()
     );
     let r = bot
         .ask(settings2(
@@ -345,12 +342,12 @@ async fn own_places_and_spelling_are_saved_listed_and_kept() {
             json!([s("handles", "<@123>")]),
         ))
         .await;
-    assert!(content(&r).contains("is not a handle"), "{}", content(&r));
+    assert!(r.content().contains("is not a handle"), "{}", r.content());
 
     let r = bot
         .ask(settings(35, &admin, "spelling", json!([s("state", "off")])))
         .await;
-    assert_eq!(content(&r), "Setting saved.");
+    assert_eq!(r.content(), "Setting saved.");
     let r = bot
         .ask(settings(
             36,
@@ -359,7 +356,7 @@ async fn own_places_and_spelling_are_saved_listed_and_kept() {
             json!([s("rule", "spelling"), s("words", "Zorglub, Acmeware")]),
         ))
         .await;
-    assert_eq!(content(&r), "Setting saved.", "{:#}", r.body);
+    assert_eq!(r.content(), "Setting saved.", "{:#}", r.body);
 
     let bot = bot.restart().await;
     let r = bot.ask(settings(37, &admin, "show", json!([]))).await;

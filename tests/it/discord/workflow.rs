@@ -95,7 +95,7 @@ async fn submit_posts_a_card_and_two_reviewers_approve_it() {
     );
 
     // The card, in the review channel, pinging nobody.
-    let posted = posted_card(&bot).await;
+    let posted = bot.card_in(REVIEW_CHANNEL).await;
     let cardj = &posted;
     assert_eq!(cardj["allowed_mentions"], json!({"parse": []}), "{cardj:#}");
     let description = cardj["embeds"][0]["description"].as_str().unwrap_or("");
@@ -429,21 +429,6 @@ async fn submit_without_text_opens_a_form() {
     bot.stop().await;
 }
 
-/// The card posted for the first proposal, as the fake recorded it.
-async fn posted_card(bot: &Bot) -> Value {
-    bot.fake
-        .next_request(
-            |r| {
-                r.method == "POST"
-                    && r.path == format!("/api/v10/channels/{REVIEW_CHANNEL}/messages")
-            },
-            std::time::Duration::from_secs(5),
-        )
-        .await
-        .expect("the card is posted")
-        .body
-}
-
 /// A bot restarted between two approvals keeps the first (a second click by the same reviewer
 /// is still a double click), and the second approval approves once.
 #[tokio::test]
@@ -477,7 +462,7 @@ async fn the_author_is_told_of_a_decision_privately() {
     let bot = start().await;
     let author = Member::new(1, "fr");
     bot.ask(submit(511, &author, "Une annonce sobre ^AB")).await;
-    posted_card(&bot).await;
+    bot.card_in(REVIEW_CHANNEL).await;
     let a = Member::new(5, "en-US").with_roles(&[REVIEWER]);
     let r = bot
         .ask(fixtures::modal(
@@ -532,7 +517,7 @@ async fn an_admin_overrides_a_blocked_review_with_a_reason() {
         "Une phrase beaucoup trop longue pour un tweet. ".repeat(8)
     );
     bot.ask(submit(521, &author, &long)).await;
-    let cardj = posted_card(&bot).await;
+    let cardj = bot.card_in(REVIEW_CHANNEL).await;
     // Five buttons a row at most: Override opens the second.
     assert_eq!(
         cardj["components"][0]["components"]
@@ -599,7 +584,7 @@ async fn an_approved_proposal_is_posted_once_and_its_card_links_to_the_post() {
     let author = Member::new(1, "fr");
     let text = "Merci à @alice pour ce retour : on corrige dès cette semaine. Vos idées ? ^AB";
     bot.ask(submit(531, &author, text)).await;
-    posted_card(&bot).await;
+    bot.card_in(REVIEW_CHANNEL).await;
     for (id, who) in [(532, 5), (533, 6)] {
         let m = Member::new(who, "fr").with_roles(&[REVIEWER]);
         let r = bot.ask(click(id, &m, "tg:approve:1:1")).await;
@@ -661,7 +646,7 @@ async fn a_failed_post_is_retried_by_an_admin_from_the_card() {
     .await;
     let text = "On a lu tous vos messages, merci ! Vos idées pour la suite ? ^AB";
     bot.ask(submit(541, &Member::new(1, "fr"), text)).await;
-    posted_card(&bot).await;
+    bot.card_in(REVIEW_CHANNEL).await;
     for (id, who) in [(542, 5), (543, 6)] {
         let m = Member::new(who, "fr").with_roles(&[REVIEWER]);
         bot.ask(click(id, &m, "tg:approve:1:1")).await;
