@@ -12,6 +12,10 @@
 //! and a word the other language knows (tweets mix French and English freely). Elisions
 //! (`l'`, `qu'`) are taken off, hyphenated compounds are checked whole, then part by part.
 
+// Shared with build.rs, which uses the expansion; the lookup only needs its conditions.
+#[allow(dead_code)]
+mod expand;
+mod forms;
 mod suggest;
 
 use std::collections::{HashMap, HashSet};
@@ -32,7 +36,12 @@ const MAX_SUGGESTIONS: usize = 3;
 /// words: adversarial input cannot grow it without bound). The answers never change, so the
 /// review stays pure.
 struct Speller {
-    dict: Dictionary,
+    /// Every form the dictionary accepts (`build.rs`): the answer for almost every word.
+    forms: forms::Forms,
+    /// The dictionary itself, parsed on first need: words the forms cannot decide.
+    aff: &'static str,
+    dic: &'static str,
+    dict: OnceLock<Dictionary>,
     memo: RwLock<HashMap<Box<str>, bool>>,
     suggestions: RwLock<HashMap<Box<str>, Arc<[String]>>>,
     /// How many candidate words a suggestion may check: French checks are slow.
@@ -44,23 +53,41 @@ const MEMO_CAP: usize = 200_000;
 const SUGGESTION_CAP: usize = 20_000;
 
 impl Speller {
-    fn new(aff: &str, dic: &str, budget: usize) -> Speller {
-        let dict = Dictionary::new(aff, dic)
-            .unwrap_or_else(|e| panic!("a built-in spelling dictionary is invalid: {e}"));
+    fn new(
+        fst: &'static [u8],
+        tables: &str,
+        aff: &'static str,
+        dic: &'static str,
+        budget: usize,
+    ) -> Speller {
         Speller {
-            dict,
+            forms: forms::Forms::new(fst, tables),
+            aff,
+            dic,
+            dict: OnceLock::new(),
             memo: RwLock::new(HashMap::new()),
             suggestions: RwLock::new(HashMap::new()),
             budget,
         }
     }
 
+    /// The parsed dictionary.
+    fn hunspell(&self) -> &Dictionary {
+        self.dict.get_or_init(|| {
+            Dictionary::new(self.aff, self.dic)
+                .unwrap_or_else(|e| panic!("a built-in spelling dictionary is invalid: {e}"))
+        })
+    }
+
     /// Whether the dictionary knows the word (as written: case rules are Hunspell's).
     fn knows(&self, word: &str) -> bool {
+        if let Some(known) = self.forms.check(word) {
+            return known;
+        }
         if let Some(&known) = self.memo.read().ok().as_ref().and_then(|m| m.get(word)) {
             return known;
         }
-        let known = self.dict.check(word);
+        let known = self.hunspell().check(word);
         if let Ok(mut m) = self.memo.write() {
             if m.len() < MEMO_CAP {
                 m.insert(word.into(), known);
@@ -95,6 +122,8 @@ fn french() -> &'static Speller {
     static DICT: OnceLock<Speller> = OnceLock::new();
     DICT.get_or_init(|| {
         Speller::new(
+            include_bytes!(concat!(env!("OUT_DIR"), "/fr.fst")),
+            include_str!(concat!(env!("OUT_DIR"), "/fr.tables")),
             include_str!("dictionaries/fr.aff"),
             include_str!("dictionaries/fr.dic"),
             80,
@@ -107,6 +136,8 @@ fn english() -> &'static Speller {
     static DICT: OnceLock<Speller> = OnceLock::new();
     DICT.get_or_init(|| {
         Speller::new(
+            include_bytes!(concat!(env!("OUT_DIR"), "/en.fst")),
+            include_str!(concat!(env!("OUT_DIR"), "/en.tables")),
             include_str!("dictionaries/en.aff"),
             include_str!("dictionaries/en.dic"),
             2000,
@@ -547,3 +578,6 @@ fn finding(ctx: &Context<'_>, start: usize, end: usize, suggest: bool) -> Findin
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod forms_tests;

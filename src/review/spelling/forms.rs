@@ -1,0 +1,198 @@
+//! The lookup in the expanded word forms (`expand.rs`, built by `build.rs`): the answer
+//! spellbook would give, without parsing the dictionary. It follows the checker's steps (input
+//! conversions, break patterns, casing, prefixes) and answers `None` where only the full
+//! checker can (all capitals, digits, a trailing period): those words go to spellbook.
+
+use std::borrow::Cow;
+
+use fst::Map;
+
+use super::expand::{
+    casing, condition, condition_matches, Casing, Class, HIDDEN_ONLY, KEEPCASE_ONLY, KEEPCASE_SOME,
+    STANDALONE,
+};
+
+/// spellbook's longest word.
+const MAX_WORD_LEN: usize = 360;
+/// spellbook's deepest break recursion.
+const MAX_BREAK_DEPTH: usize = 9;
+
+struct Prefix {
+    bit: u64,
+    strip: String,
+    add: String,
+    cond: Vec<Class>,
+}
+
+/// The forms of one dictionary and the tables the lookup needs.
+pub(super) struct Forms {
+    map: Map<&'static [u8]>,
+    /// Prefix rules by the first byte of what they add; `any` for those that add nothing.
+    by_first: Vec<Vec<Prefix>>,
+    any: Vec<Prefix>,
+    iconv: Vec<(String, String)>,
+    starts: Vec<String>,
+    ends: Vec<String>,
+    middles: Vec<String>,
+}
+
+impl Forms {
+    /// The forms from the FST and tables `build.rs` wrote.
+    pub(super) fn new(fst: &'static [u8], tables: &str) -> Forms {
+        let map = Map::new(fst)
+            .unwrap_or_else(|e| panic!("a built-in spelling word list is invalid: {e}"));
+        let mut forms = Forms {
+            map,
+            by_first: (0..256).map(|_| Vec::new()).collect(),
+            any: Vec::new(),
+            iconv: Vec::new(),
+            starts: Vec::new(),
+            ends: Vec::new(),
+            middles: Vec::new(),
+        };
+        for line in tables.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            match f.as_slice() {
+                ["P", bit, strip, add, cond] => {
+                    let p = Prefix {
+                        bit: 1u64 << bit.parse::<u32>().unwrap_or(63),
+                        strip: strip.to_string(),
+                        add: add.to_string(),
+                        cond: condition(cond),
+                    };
+                    match p.add.as_bytes().first() {
+                        Some(&b) => forms.by_first[usize::from(b)].push(p),
+                        None => forms.any.push(p),
+                    }
+                }
+                ["I", from, to] => forms.iconv.push((from.to_string(), to.to_string())),
+                ["B", b] => {
+                    if let Some(rest) = b.strip_prefix('^') {
+                        forms.starts.push(rest.to_string());
+                    } else if let Some(rest) = b.strip_suffix('$') {
+                        forms.ends.push(rest.to_string());
+                    } else {
+                        forms.middles.push(b.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        forms
+    }
+
+    /// Whether the dictionary accepts the word, or `None` when only spellbook can tell.
+    pub(super) fn check(&self, word: &str) -> Option<bool> {
+        if word.len() > MAX_WORD_LEN {
+            return Some(false);
+        }
+        if word.is_empty() || word.ends_with('.') || word.chars().any(|c| c.is_numeric()) {
+            return None;
+        }
+        let word = self.convert(word);
+        self.spell_break(&word, 0)
+    }
+
+    /// `ICONV`: the typographic apostrophe, ligatures, decomposed accents.
+    fn convert<'w>(&self, word: &'w str) -> Cow<'w, str> {
+        if word.is_ascii() {
+            return Cow::Borrowed(word);
+        }
+        let mut out = Cow::Borrowed(word);
+        for (from, to) in &self.iconv {
+            if out.contains(from.as_str()) {
+                out = Cow::Owned(out.replace(from.as_str(), to));
+            }
+        }
+        out
+    }
+
+    fn spell_break(&self, word: &str, depth: usize) -> Option<bool> {
+        if self.spell_casing(word)? {
+            return Some(true);
+        }
+        if depth == MAX_BREAK_DEPTH {
+            return Some(false);
+        }
+        for p in &self.starts {
+            if let Some(rest) = word.strip_prefix(p.as_str()) {
+                if self.spell_break(rest, depth + 1)? {
+                    return Some(true);
+                }
+            }
+        }
+        for p in &self.ends {
+            if let Some(rest) = word.strip_suffix(p.as_str()) {
+                if self.spell_break(rest, depth + 1)? {
+                    return Some(true);
+                }
+            }
+        }
+        for p in &self.middles {
+            if let Some((a, b)) = word.split_once(p.as_str()) {
+                if b.is_empty() || !self.spell_break(a, depth + 1)? {
+                    continue;
+                }
+                if self.spell_break(b, depth + 1)? {
+                    return Some(true);
+                }
+            }
+        }
+        Some(false)
+    }
+
+    fn spell_casing(&self, word: &str) -> Option<bool> {
+        if word.is_empty() {
+            return None;
+        }
+        match casing(word) {
+            // Lower case, camel case, Pascal case: the word as written.
+            Casing::None | Casing::Camel | Casing::Pascal => {
+                Some(self.lookup(word, false).is_some())
+            }
+            // All capitals: spellbook's own casing rules.
+            Casing::All => None,
+            // Title case: as written (hidden homonyms aside), then in lower case unless KEEPCASE.
+            Casing::Init => {
+                if self.lookup(word, true).is_some() {
+                    return Some(true);
+                }
+                match self.lookup(&word.to_lowercase(), false) {
+                    None => Some(false),
+                    Some(v) if v & KEEPCASE_SOME != 0 => None,
+                    Some(v) => Some(v & KEEPCASE_ONLY == 0),
+                }
+            }
+        }
+    }
+
+    /// The value of the form the word is, alone or under a prefix.
+    fn lookup(&self, word: &str, skip_hidden: bool) -> Option<u64> {
+        let shown = |v: u64| !skip_hidden || v & HIDDEN_ONLY == 0;
+        if let Some(v) = self.map.get(word) {
+            if v & STANDALONE != 0 && shown(v) {
+                return Some(v);
+            }
+        }
+        let first = usize::from(*word.as_bytes().first()?);
+        for p in self.by_first[first].iter().chain(&self.any) {
+            let Some(rest) = word.strip_prefix(p.add.as_str()) else {
+                continue;
+            };
+            let stem = if p.strip.is_empty() {
+                Cow::Borrowed(rest)
+            } else {
+                Cow::Owned(format!("{}{rest}", p.strip))
+            };
+            if stem.is_empty() || !condition_matches(&p.cond, &stem, false) {
+                continue;
+            }
+            if let Some(v) = self.map.get(stem.as_bytes()) {
+                if v & p.bit != 0 && shown(v) {
+                    return Some(v);
+                }
+            }
+        }
+        None
+    }
+}
