@@ -51,7 +51,7 @@ pub fn casing(word: &str) -> Casing {
     }
 }
 
-fn titlecase(word: &str) -> String {
+pub fn titlecase(word: &str) -> String {
     let mut chars = word.chars();
     let mut out: String = chars
         .next()

@@ -8,8 +8,8 @@ use std::borrow::Cow;
 use fst::Map;
 
 use super::expand::{
-    casing, condition, condition_matches, Casing, Class, HIDDEN_ONLY, KEEPCASE_ONLY, KEEPCASE_SOME,
-    STANDALONE,
+    casing, condition, condition_matches, titlecase, Casing, Class, HIDDEN_ONLY, KEEPCASE_ONLY,
+    KEEPCASE_SOME, STANDALONE,
 };
 
 /// spellbook's longest word.
@@ -19,6 +19,8 @@ const MAX_BREAK_DEPTH: usize = 9;
 
 struct Prefix {
     bit: u64,
+    /// What it adds has an apostrophe (the French elisions): a word without one is skipped.
+    apostrophe: bool,
     strip: String,
     add: String,
     cond: Vec<Class>,
@@ -31,6 +33,11 @@ pub(super) struct Forms {
     by_first: Vec<Vec<Prefix>>,
     any: Vec<Prefix>,
     iconv: Vec<(String, String)>,
+    /// The characters of `iconv`'s patterns that are not plain ASCII: a word with none of them
+    /// needs no conversion (most words, accented or not).
+    iconv_marks: Vec<char>,
+    /// Every character of the break patterns.
+    break_chars: Vec<char>,
     starts: Vec<String>,
     ends: Vec<String>,
     middles: Vec<String>,
@@ -46,6 +53,8 @@ impl Forms {
             by_first: (0..256).map(|_| Vec::new()).collect(),
             any: Vec::new(),
             iconv: Vec::new(),
+            iconv_marks: Vec::new(),
+            break_chars: Vec::new(),
             starts: Vec::new(),
             ends: Vec::new(),
             middles: Vec::new(),
@@ -56,6 +65,7 @@ impl Forms {
                 ["P", bit, strip, add, cond] => {
                     let p = Prefix {
                         bit: 1u64 << bit.parse::<u32>().unwrap_or(63),
+                        apostrophe: add.contains('\''),
                         strip: strip.to_string(),
                         add: add.to_string(),
                         cond: condition(cond),
@@ -78,6 +88,18 @@ impl Forms {
                 _ => {}
             }
         }
+        forms.iconv_marks = forms
+            .iconv
+            .iter()
+            .flat_map(|(from, _)| from.chars())
+            .filter(|c| !c.is_ascii())
+            .collect();
+        forms.iconv_marks.sort_unstable();
+        forms.iconv_marks.dedup();
+        let patterns = forms.starts.iter().chain(&forms.ends).chain(&forms.middles);
+        forms.break_chars = patterns.flat_map(|p| p.chars()).collect();
+        forms.break_chars.sort_unstable();
+        forms.break_chars.dedup();
         forms
     }
 
@@ -95,7 +117,11 @@ impl Forms {
 
     /// `ICONV`: the typographic apostrophe, ligatures, decomposed accents.
     fn convert<'w>(&self, word: &'w str) -> Cow<'w, str> {
-        if word.is_ascii() {
+        if word.is_ascii()
+            || !word
+                .chars()
+                .any(|c| !c.is_ascii() && self.iconv_marks.binary_search(&c).is_ok())
+        {
             return Cow::Borrowed(word);
         }
         let mut out = Cow::Borrowed(word);
@@ -112,6 +138,10 @@ impl Forms {
             return Some(true);
         }
         if depth == MAX_BREAK_DEPTH {
+            return Some(false);
+        }
+        // Most words have no break character at all.
+        if !word.contains(|c: char| self.break_chars.binary_search(&c).is_ok()) {
             return Some(false);
         }
         for p in &self.starts {
@@ -150,8 +180,7 @@ impl Forms {
             Casing::None | Casing::Camel | Casing::Pascal => {
                 Some(self.lookup(word, false).is_some())
             }
-            // All capitals: spellbook's own casing rules.
-            Casing::All => None,
+            Casing::All => self.spell_upper(word),
             // Title case: as written (hidden homonyms aside), then in lower case unless KEEPCASE.
             Casing::Init => {
                 if self.lookup(word, true).is_some() {
@@ -166,6 +195,31 @@ impl Forms {
         }
     }
 
+    /// All capitals: as written, then an elision's two parts in lower and title case
+    /// (`L'ÉTÉ` as `l'Été`, `L'Été`), then the word in title case, then in lower case.
+    fn spell_upper(&self, word: &str) -> Option<bool> {
+        if self.lookup(word, false).is_some() {
+            return Some(true);
+        }
+        if let Some(idx) = word.find('\'').filter(|&i| i != word.len() - 1) {
+            let (part1, part2) = word.split_at(idx + 1);
+            let part2 = titlecase(part2);
+            for part1 in [part1.to_lowercase(), titlecase(part1)] {
+                if self.lookup(&format!("{part1}{part2}"), false).is_some() {
+                    return Some(true);
+                }
+            }
+        }
+        for cased in [titlecase(word), word.to_lowercase()] {
+            match self.lookup(&cased, false) {
+                Some(v) if v & KEEPCASE_SOME != 0 => return None,
+                Some(v) if v & KEEPCASE_ONLY == 0 => return Some(true),
+                _ => {}
+            }
+        }
+        Some(false)
+    }
+
     /// The value of the form the word is, alone or under a prefix.
     fn lookup(&self, word: &str, skip_hidden: bool) -> Option<u64> {
         let shown = |v: u64| !skip_hidden || v & HIDDEN_ONLY == 0;
@@ -175,7 +229,11 @@ impl Forms {
             }
         }
         let first = usize::from(*word.as_bytes().first()?);
+        let apostrophe = word.as_bytes().contains(&b'\'');
         for p in self.by_first[first].iter().chain(&self.any) {
+            if p.apostrophe && !apostrophe {
+                continue;
+            }
             let Some(rest) = word.strip_prefix(p.add.as_str()) else {
                 continue;
             };

@@ -18,6 +18,8 @@ fn sample(dic: &str, step: usize) -> Vec<String> {
             if let Some(c) = w.chars().next() {
                 title = c.to_uppercase().chain(w.chars().skip(1)).collect();
             }
+            out.push(w.to_uppercase());
+            out.push(format!("L'{}", w.to_uppercase()));
             out.push(title);
             out.push(format!("l'{w}"));
             out.push(format!("qu'{w}"));
