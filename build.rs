@@ -36,6 +36,9 @@ fn main() {
         for (from, to) in &aff.iconv {
             let _ = writeln!(tables, "I\t{from}\t{to}");
         }
+        if aff.compounds {
+            tables.push_str("C\n");
+        }
         for b in &aff.breaks {
             let _ = writeln!(tables, "B\t{b}");
         }

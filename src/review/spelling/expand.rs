@@ -155,6 +155,10 @@ pub struct Aff {
     pub iconv: Vec<(String, String)>,
     /// `BREAK` patterns (Hunspell's default when the file has none).
     pub breaks: Vec<String>,
+    /// Whether words may be compounds (`COMPOUNDRULE`, `COMPOUNDFLAG`...): the expansion has
+    /// none, so the lookup leaves the words that could be one (English: with a digit) to the
+    /// checker.
+    pub compounds: bool,
 }
 
 impl Aff {
@@ -171,6 +175,7 @@ impl Aff {
                 ["CIRCUMFIX", x, ..] => aff.circumfix = Some(x.to_string()),
                 ["KEEPCASE", x, ..] => aff.keep_case = Some(x.to_string()),
                 ["ONLYINCOMPOUND", x, ..] => aff.only_in_compound = Some(x.to_string()),
+                [k, ..] if k.starts_with("COMPOUND") && *k != "COMPOUNDMIN" => aff.compounds = true,
                 ["ICONV", a, b, ..] => aff.iconv.push((a.to_string(), b.to_string())),
                 ["BREAK", x] if x.parse::<usize>().is_err() => {
                     breaks.get_or_insert_with(Vec::new).push(x.to_string())

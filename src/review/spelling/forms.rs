@@ -12,6 +12,20 @@ use super::expand::{
     KEEPCASE_SOME, STANDALONE,
 };
 
+/// A number as spellbook sees one: digits, single separators between (`1.5`, `-3`, `10,000`).
+fn is_number(word: &str) -> bool {
+    let word = word.strip_prefix('-').unwrap_or(word);
+    let mut separated = true;
+    for c in word.chars() {
+        match c {
+            '0'..='9' => separated = false,
+            '.' | '-' | ',' if !separated => separated = true,
+            _ => return false,
+        }
+    }
+    !separated
+}
+
 /// spellbook's longest word.
 const MAX_WORD_LEN: usize = 360;
 /// spellbook's deepest break recursion.
@@ -36,6 +50,8 @@ pub(super) struct Forms {
     /// The characters of `iconv`'s patterns that are not plain ASCII: a word with none of them
     /// needs no conversion (most words, accented or not).
     iconv_marks: Vec<char>,
+    /// Compounds are possible (English numbers: `21st`): a word with a digit goes to spellbook.
+    compounds: bool,
     /// Every character of the break patterns.
     break_chars: Vec<char>,
     starts: Vec<String>,
@@ -54,6 +70,7 @@ impl Forms {
             any: Vec::new(),
             iconv: Vec::new(),
             iconv_marks: Vec::new(),
+            compounds: false,
             break_chars: Vec::new(),
             starts: Vec::new(),
             ends: Vec::new(),
@@ -75,6 +92,7 @@ impl Forms {
                         None => forms.any.push(p),
                     }
                 }
+                ["C"] => forms.compounds = true,
                 ["I", from, to] => forms.iconv.push((from.to_string(), to.to_string())),
                 ["B", b] => {
                     if let Some(rest) = b.strip_prefix('^') {
@@ -108,11 +126,25 @@ impl Forms {
         if word.len() > MAX_WORD_LEN {
             return Some(false);
         }
-        if word.is_empty() || word.ends_with('.') || word.chars().any(|c| c.is_numeric()) {
+        let word = self.convert(word);
+        if word.is_empty() {
+            return Some(true);
+        }
+        // As spellbook: numbers pass, a trailing period is tried without, then with.
+        let trimmed = word.trim_end_matches('.');
+        if is_number(trimmed) {
+            return Some(true);
+        }
+        if self.compounds && word.bytes().any(|b| b.is_ascii_digit()) {
             return None;
         }
-        let word = self.convert(word);
-        self.spell_break(&word, 0)
+        if self.spell_break(trimmed, 0)? {
+            return Some(true);
+        }
+        if trimmed.len() != word.len() {
+            return self.spell_break(&word, 0);
+        }
+        Some(false)
     }
 
     /// `ICONV`: the typographic apostrophe, ligatures, decomposed accents.
