@@ -16,8 +16,8 @@ use std::collections::HashMap;
 pub const STANDALONE: u64 = 1;
 /// Every entry the form comes from is KEEPCASE: not accepted in title case.
 pub const KEEPCASE_ONLY: u64 = 2;
-/// Some entries the form comes from are KEEPCASE, some not: in title case, only the checker
-/// knows which it finds first.
+/// Some entries the form comes from are KEEPCASE, some not (`bar`, the unit and the noun):
+/// spellbook's answer in title case depends on which it finds first, the lookup accepts.
 pub const KEEPCASE_SOME: u64 = 4;
 /// The form only comes from hidden homonyms: the title-case copies the checker makes of
 /// entries in capitals or camel case (`ORL` gives `Orl`, found in `d'Orl` but not as written).
@@ -156,8 +156,8 @@ pub struct Aff {
     /// `BREAK` patterns (Hunspell's default when the file has none).
     pub breaks: Vec<String>,
     /// Whether words may be compounds (`COMPOUNDRULE`, `COMPOUNDFLAG`...): the expansion has
-    /// none, so the lookup leaves the words that could be one (English: with a digit) to the
-    /// checker.
+    /// none, so the lookup leaves the words that could be one (English: ordinals, `21st`) to
+    /// the checker.
     pub compounds: bool,
 }
 
@@ -301,8 +301,12 @@ pub fn expand(aff: &Aff, dic: &str) -> HashMap<String, u64> {
         }
         let e = forms.entry(form).or_insert((0, [false; 4]));
         e.0 |= value;
-        e.1[usize::from(!keep)] = true;
-        e.1[2 + usize::from(!hidden)] = true;
+        // Case rules read the flags of the entry the checker finds, which is one that makes
+        // the form a word by itself when there is one.
+        if value & STANDALONE != 0 {
+            e.1[usize::from(!keep)] = true;
+            e.1[2 + usize::from(!hidden)] = true;
+        }
     };
     let mut suffixes_by_flag: HashMap<&str, Vec<&Affix>> = HashMap::new();
     for s in &aff.suffixes {
