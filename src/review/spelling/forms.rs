@@ -9,7 +9,7 @@ use fst::Map;
 
 use super::expand::{
     casing, condition, condition_matches, titlecase, Casing, Class, HIDDEN_ONLY, KEEPCASE_ONLY,
-    KEEPCASE_SOME, STANDALONE,
+    STANDALONE,
 };
 
 /// A number as spellbook sees one: digits, single separators between (`1.5`, `-3`, `10,000`).
@@ -271,7 +271,7 @@ impl Forms {
         }
         forms.iter().any(|w| {
             self.lookup(w, false)
-                .is_some_and(|v| v & KEEPCASE_SOME != 0)
+                .is_some_and(|v| v & super::expand::KEEPCASE_SOME != 0)
         })
     }
 

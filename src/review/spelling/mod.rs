@@ -18,6 +18,7 @@ mod expand;
 mod forms;
 mod suggest;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -30,11 +31,8 @@ use super::{Context, Finding, Guideline, Language, Severity, Span};
 /// How many suggestions a finding proposes at most.
 const MAX_SUGGESTIONS: usize = 3;
 
-/// A dictionary and what it has already answered in this process. Checking a word costs
-/// from a fraction of a microsecond (English) to tens of microseconds (French, whose affix
-/// rules are many); tweets repeat their words, so each answer is kept (up to [`MEMO_CAP`]
-/// words: adversarial input cannot grow it without bound). The answers never change, so the
-/// review stays pure.
+/// A dictionary: its expanded forms, the dictionary itself for the rare word they cannot
+/// decide (parsed on first need), and the suggestions already searched in this process.
 struct Speller {
     /// Every form the dictionary accepts (`build.rs`): the answer for almost every word.
     forms: forms::Forms,
@@ -42,15 +40,28 @@ struct Speller {
     aff: &'static str,
     dic: &'static str,
     dict: OnceLock<Dictionary>,
-    memo: RwLock<HashMap<Box<str>, bool>>,
+    /// This speller's place in the thread's memo.
+    slot: usize,
     suggestions: RwLock<HashMap<Box<str>, Arc<[String]>>>,
-    /// How many candidate words a suggestion may check: French checks are slow.
+    /// How many candidate words a suggestion may check.
     budget: usize,
 }
 
-/// Words remembered per language, and misspellings whose suggestions are remembered.
-const MEMO_CAP: usize = 200_000;
+/// Words remembered per language and thread, and misspellings whose suggestions are remembered:
+/// adversarial input cannot grow them without bound.
+const MEMO_CAP: usize = 50_000;
 const SUGGESTION_CAP: usize = 20_000;
+/// Longer words are not remembered: common words are short, and long ones are mostly noise.
+const MEMO_LEN: usize = 16;
+
+type Memo = HashMap<Box<str>, bool, foldhash::fast::RandomState>;
+
+thread_local! {
+    /// What each speller answered on this thread. Tweets repeat their words, and a hash
+    /// lookup costs a fraction of a walk in the forms; per thread, so no lock. The answers
+    /// never change, so the review stays pure.
+    static MEMO: RefCell<[Memo; 2]> = RefCell::default();
+}
 
 impl Speller {
     fn new(
@@ -58,6 +69,7 @@ impl Speller {
         tables: &str,
         aff: &'static str,
         dic: &'static str,
+        slot: usize,
         budget: usize,
     ) -> Speller {
         Speller {
@@ -65,7 +77,7 @@ impl Speller {
             aff,
             dic,
             dict: OnceLock::new(),
-            memo: RwLock::new(HashMap::new()),
+            slot,
             suggestions: RwLock::new(HashMap::new()),
             budget,
         }
@@ -81,19 +93,28 @@ impl Speller {
 
     /// Whether the dictionary knows the word (as written: case rules are Hunspell's).
     fn knows(&self, word: &str) -> bool {
-        if let Some(known) = self.forms.check(word) {
+        if word.len() > MEMO_LEN {
+            return self.check(word);
+        }
+        let memo = MEMO.with(|m| m.borrow()[self.slot].get(word).copied());
+        if let Some(known) = memo {
             return known;
         }
-        if let Some(&known) = self.memo.read().ok().as_ref().and_then(|m| m.get(word)) {
-            return known;
-        }
-        let known = self.hunspell().check(word);
-        if let Ok(mut m) = self.memo.write() {
-            if m.len() < MEMO_CAP {
-                m.insert(word.into(), known);
+        let known = self.check(word);
+        MEMO.with(|m| {
+            let mut m = m.borrow_mut();
+            if m[self.slot].len() < MEMO_CAP {
+                m[self.slot].insert(word.into(), known);
             }
-        }
+        });
         known
+    }
+
+    /// The answer without the memo: the forms, or the dictionary itself.
+    fn check(&self, word: &str) -> bool {
+        self.forms
+            .check(word)
+            .unwrap_or_else(|| self.hunspell().check(word))
     }
 
     /// Up to [`MAX_SUGGESTIONS`] known words one edit away, the likeliest edits first.
@@ -107,7 +128,7 @@ impl Speller {
         {
             return s;
         }
-        let found: Arc<[String]> = suggest::candidates(word, self.budget, |w| self.knows(w)).into();
+        let found: Arc<[String]> = suggest::candidates(word, self.budget, |w| self.check(w)).into();
         if let Ok(mut m) = self.suggestions.write() {
             if m.len() < SUGGESTION_CAP {
                 m.insert(word.into(), found.clone());
@@ -126,6 +147,7 @@ fn french() -> &'static Speller {
             include_str!(concat!(env!("OUT_DIR"), "/fr.tables")),
             include_str!("dictionaries/fr.aff"),
             include_str!("dictionaries/fr.dic"),
+            0,
             80,
         )
     })
@@ -140,6 +162,7 @@ fn english() -> &'static Speller {
             include_str!(concat!(env!("OUT_DIR"), "/en.tables")),
             include_str!("dictionaries/en.aff"),
             include_str!("dictionaries/en.dic"),
+            1,
             2000,
         )
     })
@@ -159,14 +182,16 @@ fn speller(lang: Language) -> &'static Speller {
     }
 }
 
+type FastSet = HashSet<String, foldhash::fast::FixedState>;
+
 /// The check's own word lists (`words.toml`), folded like the tweet's words.
 struct Lists {
     /// Tweet shorthand and trade jargon, accepted.
-    accepted: HashSet<String>,
+    accepted: FastSet,
     /// A word after one of these is a name.
-    greetings: HashSet<String>,
+    greetings: FastSet,
     /// A period after one of these does not end the sentence.
-    titles: HashSet<String>,
+    titles: FastSet,
 }
 
 fn lists() -> &'static Lists {
@@ -181,7 +206,7 @@ fn lists() -> &'static Lists {
         }
         let raw: Raw = toml::from_str(include_str!("words.toml"))
             .unwrap_or_else(|e| panic!("built-in review/spelling/words.toml is invalid: {e}"));
-        let set = |v: Vec<String>| v.iter().map(|w| fold(w)).collect::<HashSet<_>>();
+        let set = |v: Vec<String>| v.iter().map(|w| fold(w)).collect::<FastSet>();
         let mut accepted = set(raw.accepted);
         accepted.extend(set(raw.jargon));
         Lists {
