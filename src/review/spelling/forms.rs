@@ -135,6 +135,11 @@ impl Forms {
         if word.len() > MAX_WORD_LEN {
             return Some(false);
         }
+        // The common case, a word in lower-case letters (most of a tweet's words, every
+        // candidate of a suggestion): nothing to convert, break or case, only the lookup.
+        if !word.is_empty() && word.chars().all(|c| self.plain_lower(c)) {
+            return Some(self.lookup(word, false).is_some());
+        }
         let word = self.convert(word);
         if word.is_empty() {
             return Some(true);
@@ -154,6 +159,15 @@ impl Forms {
             return self.spell_break(&word, 0);
         }
         Some(false)
+    }
+
+    /// A lower-case letter that no conversion or break pattern involves.
+    fn plain_lower(&self, c: char) -> bool {
+        c.is_ascii_lowercase()
+            || (!c.is_ascii()
+                && c.is_lowercase()
+                && self.iconv_marks.binary_search(&c).is_err()
+                && self.break_chars.binary_search(&c).is_err())
     }
 
     /// `ICONV`: the typographic apostrophe, ligatures, decomposed accents.
