@@ -1,8 +1,11 @@
 //! Spelling, a guideline of our own (`spelling.unknown-word`): every word of the tweet checked
 //! against Hunspell dictionaries, French and English, with up to three suggestions.
 //!
-//! The dictionaries are Debian's (`dictionaries/README.md`), embedded in the binary and parsed
-//! lazily, once per process and per language: a review in English never pays for French.
+//! The dictionaries are Debian's (`dictionaries/README.md`). `build.rs` expands them into every
+//! word form they accept (`expand.rs`), stored as FSTs in the binary, so a word costs a lookup
+//! (`forms.rs`) and a process no parse; the dictionaries themselves are embedded too and parsed
+//! (once per process and language) only for the rare word the forms leave to spellbook, English
+//! ordinals. A test compares both word by word (`forms_tests.rs`).
 //!
 //! A tweet is not prose: most of what a dictionary does not know in it is not a typo. So the
 //! check skips what a community manager would not call a misspelling: @handles, #hashtags and
