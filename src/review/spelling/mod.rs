@@ -1,8 +1,11 @@
 //! Spelling, a guideline of our own (`spelling.unknown-word`): every word of the tweet checked
 //! against Hunspell dictionaries, French and English, with up to three suggestions.
 //!
-//! The dictionaries are Debian's (`dictionaries/README.md`), embedded in the binary and parsed
-//! lazily, once per process and per language: a review in English never pays for French.
+//! The dictionaries are Debian's (`dictionaries/README.md`). `build.rs` expands them into every
+//! word form they accept (`expand.rs`), stored as FSTs in the binary, so a word costs a lookup
+//! (`forms.rs`) and a process no parse; the dictionaries themselves are embedded too and parsed
+//! (once per process and language) only for the rare word the forms leave to spellbook, English
+//! ordinals. A test compares both word by word (`forms_tests.rs`).
 //!
 //! A tweet is not prose: most of what a dictionary does not know in it is not a typo. So the
 //! check skips what a community manager would not call a misspelling: @handles, #hashtags and
@@ -12,8 +15,13 @@
 //! and a word the other language knows (tweets mix French and English freely). Elisions
 //! (`l'`, `qu'`) are taken off, hyphenated compounds are checked whole, then part by part.
 
+// Shared with build.rs, which uses the expansion; the lookup only needs its conditions.
+#[allow(dead_code)]
+mod expand;
+mod forms;
 mod suggest;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -26,47 +34,90 @@ use super::{Context, Finding, Guideline, Language, Severity, Span};
 /// How many suggestions a finding proposes at most.
 const MAX_SUGGESTIONS: usize = 3;
 
-/// A dictionary and what it has already answered in this process. Checking a word costs
-/// from a fraction of a microsecond (English) to tens of microseconds (French, whose affix
-/// rules are many); tweets repeat their words, so each answer is kept (up to [`MEMO_CAP`]
-/// words: adversarial input cannot grow it without bound). The answers never change, so the
-/// review stays pure.
+/// A dictionary: its expanded forms, the dictionary itself for the rare word they cannot
+/// decide (parsed on first need), and the suggestions already searched in this process.
 struct Speller {
-    dict: Dictionary,
-    memo: RwLock<HashMap<Box<str>, bool>>,
+    /// Every form the dictionary accepts (`build.rs`): the answer for almost every word.
+    forms: forms::Forms,
+    /// The dictionary itself, parsed on first need: words the forms cannot decide.
+    aff: &'static str,
+    dic: &'static str,
+    dict: OnceLock<Dictionary>,
+    /// This speller's place in the thread's memo.
+    slot: usize,
     suggestions: RwLock<HashMap<Box<str>, Arc<[String]>>>,
-    /// How many candidate words a suggestion may check: French checks are slow.
+    /// How many candidate words a suggestion may check.
     budget: usize,
 }
 
-/// Words remembered per language, and misspellings whose suggestions are remembered.
-const MEMO_CAP: usize = 200_000;
+/// Words remembered per language and thread, and misspellings whose suggestions are remembered:
+/// adversarial input cannot grow them without bound.
+const MEMO_CAP: usize = 50_000;
 const SUGGESTION_CAP: usize = 20_000;
+/// Longer words are not remembered: common words are short, and long ones are mostly noise.
+const MEMO_LEN: usize = 16;
+
+type Memo = HashMap<Box<str>, bool, foldhash::fast::RandomState>;
+
+thread_local! {
+    /// What each speller answered on this thread. Tweets repeat their words, and a hash
+    /// lookup costs a fraction of a walk in the forms; per thread, so no lock. The answers
+    /// never change, so the review stays pure.
+    static MEMO: RefCell<[Memo; 2]> = RefCell::default();
+}
 
 impl Speller {
-    fn new(aff: &str, dic: &str, budget: usize) -> Speller {
-        let dict = Dictionary::new(aff, dic)
-            .unwrap_or_else(|e| panic!("a built-in spelling dictionary is invalid: {e}"));
+    fn new(
+        fst: &'static [u8],
+        tables: &str,
+        aff: &'static str,
+        dic: &'static str,
+        slot: usize,
+        budget: usize,
+    ) -> Speller {
         Speller {
-            dict,
-            memo: RwLock::new(HashMap::new()),
+            forms: forms::Forms::new(fst, tables),
+            aff,
+            dic,
+            dict: OnceLock::new(),
+            slot,
             suggestions: RwLock::new(HashMap::new()),
             budget,
         }
     }
 
+    /// The parsed dictionary.
+    fn hunspell(&self) -> &Dictionary {
+        self.dict.get_or_init(|| {
+            Dictionary::new(self.aff, self.dic)
+                .unwrap_or_else(|e| panic!("a built-in spelling dictionary is invalid: {e}"))
+        })
+    }
+
     /// Whether the dictionary knows the word (as written: case rules are Hunspell's).
     fn knows(&self, word: &str) -> bool {
-        if let Some(&known) = self.memo.read().ok().as_ref().and_then(|m| m.get(word)) {
+        if word.len() > MEMO_LEN {
+            return self.check(word);
+        }
+        let memo = MEMO.with(|m| m.borrow()[self.slot].get(word).copied());
+        if let Some(known) = memo {
             return known;
         }
-        let known = self.dict.check(word);
-        if let Ok(mut m) = self.memo.write() {
-            if m.len() < MEMO_CAP {
-                m.insert(word.into(), known);
+        let known = self.check(word);
+        MEMO.with(|m| {
+            let mut m = m.borrow_mut();
+            if m[self.slot].len() < MEMO_CAP {
+                m[self.slot].insert(word.into(), known);
             }
-        }
+        });
         known
+    }
+
+    /// The answer without the memo: the forms, or the dictionary itself.
+    fn check(&self, word: &str) -> bool {
+        self.forms
+            .check(word)
+            .unwrap_or_else(|| self.hunspell().check(word))
     }
 
     /// Up to [`MAX_SUGGESTIONS`] known words one edit away, the likeliest edits first.
@@ -80,7 +131,7 @@ impl Speller {
         {
             return s;
         }
-        let found: Arc<[String]> = suggest::candidates(word, self.budget, |w| self.knows(w)).into();
+        let found: Arc<[String]> = suggest::candidates(word, self.budget, |w| self.check(w)).into();
         if let Ok(mut m) = self.suggestions.write() {
             if m.len() < SUGGESTION_CAP {
                 m.insert(word.into(), found.clone());
@@ -95,8 +146,11 @@ fn french() -> &'static Speller {
     static DICT: OnceLock<Speller> = OnceLock::new();
     DICT.get_or_init(|| {
         Speller::new(
+            include_bytes!(concat!(env!("OUT_DIR"), "/fr.fst")),
+            include_str!(concat!(env!("OUT_DIR"), "/fr.tables")),
             include_str!("dictionaries/fr.aff"),
             include_str!("dictionaries/fr.dic"),
+            0,
             80,
         )
     })
@@ -107,8 +161,11 @@ fn english() -> &'static Speller {
     static DICT: OnceLock<Speller> = OnceLock::new();
     DICT.get_or_init(|| {
         Speller::new(
+            include_bytes!(concat!(env!("OUT_DIR"), "/en.fst")),
+            include_str!(concat!(env!("OUT_DIR"), "/en.tables")),
             include_str!("dictionaries/en.aff"),
             include_str!("dictionaries/en.dic"),
+            1,
             2000,
         )
     })
@@ -128,14 +185,16 @@ fn speller(lang: Language) -> &'static Speller {
     }
 }
 
+type FastSet = HashSet<String, foldhash::fast::FixedState>;
+
 /// The check's own word lists (`words.toml`), folded like the tweet's words.
 struct Lists {
     /// Tweet shorthand and trade jargon, accepted.
-    accepted: HashSet<String>,
+    accepted: FastSet,
     /// A word after one of these is a name.
-    greetings: HashSet<String>,
+    greetings: FastSet,
     /// A period after one of these does not end the sentence.
-    titles: HashSet<String>,
+    titles: FastSet,
 }
 
 fn lists() -> &'static Lists {
@@ -150,7 +209,7 @@ fn lists() -> &'static Lists {
         }
         let raw: Raw = toml::from_str(include_str!("words.toml"))
             .unwrap_or_else(|e| panic!("built-in review/spelling/words.toml is invalid: {e}"));
-        let set = |v: Vec<String>| v.iter().map(|w| fold(w)).collect::<HashSet<_>>();
+        let set = |v: Vec<String>| v.iter().map(|w| fold(w)).collect::<FastSet>();
         let mut accepted = set(raw.accepted);
         accepted.extend(set(raw.jargon));
         Lists {
@@ -547,3 +606,6 @@ fn finding(ctx: &Context<'_>, start: usize, end: usize, suggest: bool) -> Findin
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod forms_tests;
