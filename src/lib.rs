@@ -14,6 +14,7 @@ pub mod cli;
 pub mod discord;
 pub mod http_server;
 pub mod i18n;
+pub mod media;
 pub mod metrics;
 pub mod ops;
 pub mod publish;

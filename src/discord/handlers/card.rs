@@ -140,11 +140,12 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
             if new_text.trim().is_empty() {
                 return Response::Message(notice("submit.missing-text", lang, &[]));
             }
-            // The text changes; what it answers or quotes stays.
-            let conversation = match store.proposal(ProposalId(p)).await {
-                Ok(Some(found)) if Some(found.guild.0) == inv.guild_id => {
-                    found.current().conversation.clone()
-                }
+            // The text changes; what it answers or quotes, and its images, stay.
+            let (conversation, images) = match store.proposal(ProposalId(p)).await {
+                Ok(Some(found)) if Some(found.guild.0) == inv.guild_id => (
+                    found.current().conversation.clone(),
+                    found.current().images.clone(),
+                ),
                 Ok(_) => return refused(&StoreError::Refused(WorkflowError::NoSuchProposal), inv),
                 Err(e) => return refused(&e, inv),
             };
@@ -164,6 +165,7 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 text: new_text,
                 review: r,
                 conversation,
+                images,
             }
         }
         _ => return Response::Message(notice("error.unknown-command", lang, &[])),

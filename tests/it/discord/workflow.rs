@@ -286,6 +286,7 @@ fn the_card_renders_in_french_and_in_english() {
                 text: text.into(),
                 review: r,
                 conversation: None,
+                images: Vec::new(),
             },
             &policy,
             at("2026-01-01T09:00:00Z"),
@@ -723,6 +724,7 @@ fn posting_proposal(text: &str) -> tweetguard::workflow::Proposal {
             text: text.into(),
             review: review(text, &settings, &History::default()),
             conversation: None,
+            images: Vec::new(),
         },
         Event::Approve {
             by: member(5),
