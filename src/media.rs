@@ -10,6 +10,7 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageFormat, ImageReader};
 
+use crate::review::media::{ImageFacts, BLUESKY_IMAGE_BYTES};
 use crate::review::Language;
 use crate::workflow::media::{sha256_hex, Image, ImageFile};
 
@@ -160,6 +161,30 @@ pub fn fit_under(file: &ImageFile, limit: usize) -> Result<ImageFile, MediaError
 /// Whether [`fit_under`] would succeed (without keeping the result).
 pub fn fits_after_reencoding(file: &ImageFile, limit: usize) -> bool {
     fit_under(file, limit).is_ok()
+}
+
+/// What the review needs to know about an image: its size, its alt text, and (only when it is
+/// over Bluesky's limit, since finding out costs a re-encoding) whether it can be made to fit.
+pub fn facts(file: &ImageFile) -> ImageFacts {
+    let limit = BLUESKY_IMAGE_BYTES as usize;
+    ImageFacts {
+        bytes_len: file.bytes.len() as u64,
+        alt: file.image.alt.clone(),
+        fits_bluesky: file.bytes.len() <= limit || fits_after_reencoding(file, limit),
+    }
+}
+
+/// The facts of a revision's images as stored (the store decoded them once already, so only
+/// the size matters here; an image over Bluesky's limit was checked when proposed).
+pub fn stored_facts(images: &[Image]) -> Vec<ImageFacts> {
+    images
+        .iter()
+        .map(|i| ImageFacts {
+            bytes_len: i.bytes_len,
+            alt: i.alt.clone(),
+            fits_bluesky: true,
+        })
+        .collect()
 }
 
 fn flatten(img: &DynamicImage) -> DynamicImage {
