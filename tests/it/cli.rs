@@ -495,12 +495,8 @@ fn images_are_checked_with_their_alt_texts() {
     let not_image = dir.path().join("notes.jpg");
     std::fs::write(&not_image, b"just some words, not a picture").expect("written");
     let text = "Our workshop opens Monday: come and paint with us! ^SG";
-    let with = |image: String| {
-        tweetguard(
-            &["review", "--format", "json", "--image", &image, text],
-            "",
-        )
-    };
+    let with =
+        |image: String| tweetguard(&["review", "--format", "json", "--image", &image, text], "");
 
     let missing = with(png.display().to_string());
     assert_eq!(missing.status.code(), Some(1), "no alt text blocks");
@@ -531,5 +527,8 @@ fn images_are_checked_with_their_alt_texts() {
     let refused = with(not_image.display().to_string());
     assert_eq!(refused.status.code(), Some(2));
     let err = String::from_utf8_lossy(&refused.stderr).into_owned();
-    assert!(err.contains("notes.jpg") && err.contains("not a PNG, JPEG, GIF or WebP"), "{err}");
+    assert!(
+        err.contains("notes.jpg") && err.contains("not a PNG, JPEG, GIF or WebP"),
+        "{err}"
+    );
 }
