@@ -157,6 +157,7 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 .review_settings(inv, &read, inv.public_language())
                 .await;
             settings.answering = conversation.as_ref().map(|c| c.for_review());
+            settings.images = crate::media::stored_facts(&images);
             server = Some(read);
             let r = review(&new_text, &settings, &History::default());
             router.metrics.review();
