@@ -34,10 +34,6 @@ pub struct Message {
     #[serde(skip_serializing_if = "is_zero")]
     pub flags: u64,
     pub allowed_mentions: NoMentions,
-    /// The files sent with the message (multipart `files[n]`): each one's `id` (its `n`),
-    /// `filename` and `description` (alt text), as Discord's `attachments` wants them.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub attachments: Vec<serde_json::Value>,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -12,7 +12,7 @@ use serenity::model::id::ChannelId;
 use crate::discord::cards::{card, card_content, message_link, with_pause};
 use crate::discord::embeds::{escape_markdown, notice};
 use crate::discord::messages::text;
-use crate::discord::response::{Message, Modal, Response};
+use crate::discord::response::{Modal, Response};
 use crate::discord::router::{Invocation, Router};
 use crate::discord::zone;
 use crate::publish::worker;
@@ -334,11 +334,8 @@ async fn submit(
             &[("id", &id.to_string())],
         ));
     };
-    let files = card_files(&mut msg, &images);
-    match http
-        .send_message(ChannelId::new(channel.max(1)), files, &msg)
-        .await
-    {
+    let files = card_files(&images);
+    match crate::discord::upload::send(http, ChannelId::new(channel.max(1)), &msg, files).await {
         Ok(posted) => {
             let card = CardRef {
                 channel_id: channel,
@@ -370,19 +367,18 @@ async fn submit(
 }
 
 /// The proposal's images, uploaded with its card (their alt texts as the files'
-/// descriptions, so Discord reads them out too).
-fn card_files(msg: &mut Message, images: &[ImageFile]) -> Vec<CreateAttachment> {
+/// descriptions, so Discord reads them out too; it keeps 1,024 characters).
+fn card_files(images: &[ImageFile]) -> Vec<CreateAttachment> {
     images
         .iter()
         .enumerate()
         .map(|(i, f)| {
             let name = crate::discord::cards::image_file_name(i, &f.image);
-            let mut meta = serde_json::json!({ "id": i, "filename": name });
-            if let Some(alt) = f.image.alt_text() {
-                meta["description"] = serde_json::json!(alt.chars().take(1024).collect::<String>());
+            let file = CreateAttachment::bytes(f.bytes.clone(), name);
+            match f.image.alt_text() {
+                Some(alt) => file.description(alt.chars().take(1024).collect::<String>()),
+                None => file,
             }
-            msg.attachments.push(meta);
-            CreateAttachment::bytes(f.bytes.clone(), name)
         })
         .collect()
 }

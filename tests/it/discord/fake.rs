@@ -41,6 +41,18 @@ pub struct Request {
     pub at: Instant,
     /// Discord's `400` body when the fake refused it (a limit broken), else `None`.
     pub refused: Option<Value>,
+    /// The files of a multipart request (`files[n]`), in order.
+    pub files: Vec<SentFile>,
+}
+
+/// A file the bot uploaded with a message.
+#[derive(Debug, Clone)]
+pub struct SentFile {
+    /// `files[n]`.
+    pub field: String,
+    pub filename: String,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
 }
 
 impl Request {
@@ -71,6 +83,8 @@ struct State_ {
     answered: HashSet<u64>,
     /// Refused requests don't fail the test.
     allow_refusals: bool,
+    /// Files members attached, served at `/attachments/{name}` like Discord's CDN.
+    hosted: HashMap<String, Vec<u8>>,
 }
 
 struct Inner {
@@ -131,12 +145,19 @@ impl FakeDiscord {
             .route("/api/v10/gateway", get(gateway_url))
             .route("/api/v10/gateway/bot", get(gateway_url))
             .route("/gateway", get(gateway))
+            .route("/attachments/{name}", get(attachment))
             .fallback(rest)
             .with_state(inner.clone());
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         FakeDiscord { inner, server }
+    }
+
+    /// Hosts a member's attachment on the fake CDN; its URL.
+    pub fn host(&self, name: &str, bytes: Vec<u8>) -> String {
+        self.inner.lock().hosted.insert(name.to_owned(), bytes);
+        format!("http://{}/attachments/{name}", self.inner.addr)
     }
 
     /// What `DISCORD_API_URL` should be.
@@ -390,13 +411,97 @@ pub fn message_object(id: u64, channel_id: u64, content: &str) -> Value {
     })
 }
 
+async fn attachment(
+    State(f): State<Arc<Inner>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    match f.lock().hosted.get(&name) {
+        Some(bytes) => bytes.clone().into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// A multipart message (`payload_json` and `files[n]`), as Discord reads it: the payload as
+/// the body, the files apart; each file must be named by an `attachments` entry (same `id`),
+/// with a description of at most 1,024 characters.
+fn multipart_message(
+    headers: &axum::http::HeaderMap,
+    raw: &[u8],
+) -> (Value, Vec<SentFile>, Option<Value>) {
+    let parts = match crate::publish::fakes::parse_multipart(headers, raw) {
+        Ok(p) => p,
+        Err(why) => {
+            return (
+                Value::Null,
+                Vec::new(),
+                Some(json!({"code": 50109, "message": why})),
+            )
+        }
+    };
+    let payload = parts
+        .iter()
+        .find(|p| p.name == "payload_json")
+        .and_then(|p| serde_json::from_slice::<Value>(&p.data).ok())
+        .unwrap_or(Value::Null);
+    let files: Vec<SentFile> = parts
+        .iter()
+        .filter(|p| p.name.starts_with("files["))
+        .map(|p| SentFile {
+            field: p.name.clone(),
+            filename: p.file_name.clone().unwrap_or_default(),
+            content_type: p.content_type.clone(),
+            bytes: p.data.clone(),
+        })
+        .collect();
+    let attachments = payload["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut refused = None;
+    if files.len() > 10 || attachments.len() != files.len() {
+        refused = Some(json!({"code": 50035, "message": "Invalid Form Body",
+                              "errors": {"attachments": "each file needs its attachment entry"}}));
+    }
+    for a in &attachments {
+        let named = a["id"]
+            .as_u64()
+            .is_some_and(|id| files.iter().any(|f| f.field == format!("files[{id}]")));
+        let desc_ok = a["description"]
+            .as_str()
+            .is_none_or(|d| d.chars().count() <= 1024);
+        if !named || !desc_ok {
+            refused = Some(json!({"code": 50035, "message": "Invalid Form Body",
+                                  "errors": {"attachments": a}}));
+        }
+    }
+    (payload, files, refused)
+}
+
 /// Every REST call: recorded, then answered like Discord would, minimally.
-async fn rest(State(f): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes) -> Response {
+async fn rest(
+    State(f): State<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_string();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let is_multipart = headers
+        .get("content-type")
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|c| c.starts_with("multipart/form-data"));
+    let (body, files, form_refused) = if is_multipart {
+        multipart_message(&headers, &body)
+    } else {
+        (
+            serde_json::from_slice(&body).unwrap_or(Value::Null),
+            Vec::new(),
+            None,
+        )
+    };
     let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let content = body["content"].as_str().unwrap_or("").to_string();
-    let refused = judge(&f, method.as_str(), &segments, &body);
+    let refused = form_refused.or_else(|| judge(&f, method.as_str(), &segments, &body));
     let answer = match (method.as_str(), segments.as_slice()) {
         _ if refused.is_some() => (
             StatusCode::BAD_REQUEST,
@@ -458,6 +563,7 @@ async fn rest(State(f): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes
             body,
             at: Instant::now(),
             refused,
+            files,
         },
         false,
     ));

@@ -9,6 +9,7 @@ mod e2e;
 mod endpoint;
 pub mod fake;
 pub mod fixtures;
+mod images;
 pub mod limits;
 mod load;
 mod manifests;
