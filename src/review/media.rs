@@ -140,7 +140,7 @@ pub fn alt_problem(alt: &str, tweet: &str) -> Option<&'static str> {
     if is_file_name || camera_name {
         return Some("media.alt-quality.file-name");
     }
-    if w.generic.iter().any(|g| *g == folded) {
+    if w.generic.contains(&folded) {
         return Some("media.alt-quality.generic");
     }
     if w.prefixes.iter().any(|p| {

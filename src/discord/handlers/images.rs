@@ -329,7 +329,7 @@ pub async fn modal(
         .field("text")
         .map(str::to_owned)
         .or_else(|| pending.text.clone());
-    if !text.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+    if text.as_deref().is_none_or(|t| t.trim().is_empty()) {
         return Response::Message(notice("submit.missing-text", lang, &[]));
     }
     let options = Options {

@@ -87,7 +87,7 @@ async fn approved_answer(store: &dyn Store, text: &str, conversation: &Conversat
         .proposal
         .id;
     for (i, reviewer) in [2, 3].into_iter().enumerate() {
-        approve(&*store, id, reviewer, 1 + i as i64)
+        approve(store, id, reviewer, 1 + i as i64)
             .await
             .expect("approve");
     }

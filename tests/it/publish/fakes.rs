@@ -961,26 +961,8 @@ fn decoded(data: &[u8], declared: Option<&str>, max: usize) -> Result<(String, u
     Ok((mime.to_owned(), img.width(), img.height()))
 }
 
-fn add_media(
-    state: &State,
-    id: String,
-    mime: String,
-    size: usize,
-    w: u32,
-    h: u32,
-    alt: Option<String>,
-    pending_polls: u32,
-) -> Media {
-    let m = Media {
-        id: id.clone(),
-        mime,
-        size,
-        width: w,
-        height: h,
-        alt,
-        pending_polls,
-    };
-    lock(&state.media).insert(id, m.clone());
+fn add_media(state: &State, m: Media) -> Media {
+    lock(&state.media).insert(m.id.clone(), m.clone());
     m
 }
 
@@ -1040,7 +1022,18 @@ async fn x_media_upload(
     match decoded(&file.data, file.content_type.as_deref(), 5 * 1024 * 1024) {
         Ok((mime, w, h)) => {
             let id = format!("{}", 7_000_000 + lock(&state.media).len());
-            add_media(&state, id.clone(), mime, file.data.len(), w, h, None, 0);
+            add_media(
+                &state,
+                Media {
+                    id: id.clone(),
+                    mime,
+                    size: file.data.len(),
+                    width: w,
+                    height: h,
+                    alt: None,
+                    pending_polls: 0,
+                },
+            );
             axum::Json(json!({"data": {"id": id, "media_key": format!("3_{id}")}})).into_response()
         }
         Err(why) => error(
@@ -1122,13 +1115,15 @@ async fn mastodon_media_upload(
             // Like a real server, the first answer says "still processing" (202, no url).
             add_media(
                 &state,
-                id.clone(),
-                mime,
-                file.data.len(),
-                w,
-                h,
-                alt.clone(),
-                1,
+                Media {
+                    id: id.clone(),
+                    mime,
+                    size: file.data.len(),
+                    width: w,
+                    height: h,
+                    alt: alt.clone(),
+                    pending_polls: 1,
+                },
             );
             (
                 StatusCode::ACCEPTED,
@@ -1177,7 +1172,18 @@ async fn bsky_upload_blob(
     match decoded(&body, declared, 1_000_000) {
         Ok((mime, w, h)) => {
             let cid = format!("bafkreiblob{}", lock(&state.media).len());
-            add_media(&state, cid.clone(), mime.clone(), body.len(), w, h, None, 0);
+            add_media(
+                &state,
+                Media {
+                    id: cid.clone(),
+                    mime: mime.clone(),
+                    size: body.len(),
+                    width: w,
+                    height: h,
+                    alt: None,
+                    pending_polls: 0,
+                },
+            );
             axum::Json(json!({"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": body.len()}}))
                 .into_response()
         }
