@@ -387,6 +387,8 @@ async fn register_overwrites_the_commands_in_bulk() {
                 "review",
                 "Review as tweet",
                 "submit",
+                "Propose as tweet",
+                "relay",
                 "queue",
                 "proposal",
                 "guidelines",
@@ -400,7 +402,7 @@ async fn register_overwrites_the_commands_in_bulk() {
             .expect("a bulk PUT");
         assert_eq!(put.path, path);
         let sent = put.body.as_array().cloned().unwrap_or_default();
-        assert_eq!(sent.len(), 8);
+        assert_eq!(sent.len(), 10);
         assert_eq!(sent[1]["name_localizations"]["fr"], "Examiner comme tweet");
     }
 }
