@@ -92,3 +92,68 @@ pub async fn send(
     }
     channel.send_message(http, builder(msg, files)).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discord::cards::card;
+    use crate::review::{review, History, Language, Settings};
+    use crate::workflow::{apply, Event, GuildId, Member, MemberId, Policy, ProposalId};
+
+    /// The builder says what the card's JSON says: the same embed and buttons, pinging nobody.
+    #[test]
+    fn the_rebuilt_card_matches_the_json_card() {
+        let text = "New opening hours from Monday: what do you think? ^SG";
+        let r = review(text, &Settings::default(), &History::default());
+        let submit = Event::Submit {
+            id: ProposalId(3),
+            guild: GuildId(1),
+            author: Member {
+                id: MemberId(9),
+                roles: vec![],
+                is_admin: false,
+            },
+            text: text.into(),
+            review: r,
+            conversation: None,
+            images: Vec::new(),
+        };
+        let p = apply(None, &submit, &Policy::default(), chrono::Utc::now())
+            .expect("submitted")
+            .proposal;
+        for lang in [Language::Fr, Language::En] {
+            let mut msg = card(&p, 2, lang);
+            msg.content = Some("<@9> **note**".into());
+            let ours = serde_json::to_value(&msg).expect("json");
+            let theirs = serde_json::to_value(builder(&msg, Vec::new())).expect("json");
+            assert_eq!(theirs["content"], ours["content"]);
+            assert_eq!(theirs["allowed_mentions"]["parse"], serde_json::json!([]));
+            let embed = |v: &serde_json::Value, k: &str| v["embeds"][0][k].clone();
+            for k in ["title", "description", "color"] {
+                assert_eq!(embed(&theirs, k), embed(&ours, k), "{k}");
+            }
+            assert_eq!(embed(&theirs, "fields"), embed(&ours, "fields"));
+            assert_eq!(
+                embed(&theirs, "footer")["text"],
+                embed(&ours, "footer")["text"]
+            );
+            let buttons = |v: &serde_json::Value| {
+                v["components"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+                    .map(|b| {
+                        (
+                            b["custom_id"].clone(),
+                            b["label"].clone(),
+                            b["style"].clone(),
+                            b["disabled"].clone(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(buttons(&theirs), buttons(&ours));
+        }
+    }
+}

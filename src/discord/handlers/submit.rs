@@ -294,10 +294,17 @@ async fn submit(
     let card_lang = inv.public_language();
     let mut review_settings = router.review_settings(inv, &settings, card_lang).await;
     review_settings.answering = conversation.as_ref().map(Conversation::for_review);
-    review_settings.images = images.iter().map(crate::media::facts).collect();
+    // Whether an image over Bluesky's limit can be made to fit costs a re-encoding: off the
+    // async threads.
+    review_settings.images = {
+        let files = images.clone();
+        tokio::task::spawn_blocking(move || files.iter().map(crate::media::facts).collect())
+            .await
+            .unwrap_or_else(|_| crate::media::stored_facts(&described_of(&images)))
+    };
     let r = review(text, &review_settings, &History::default());
     router.metrics.review();
-    let described: Vec<Image> = images.iter().map(|f| f.image.clone()).collect();
+    let described = described_of(&images);
     let t = match store
         .submit_with_images(
             GuildId(guild),
@@ -364,6 +371,10 @@ async fn submit(
             ))
         }
     }
+}
+
+fn described_of(images: &[ImageFile]) -> Vec<Image> {
+    images.iter().map(|f| f.image.clone()).collect()
 }
 
 /// The proposal's images, uploaded with its card (their alt texts as the files'
