@@ -270,6 +270,45 @@ async fn a_message_becomes_a_proposal_with_its_images_and_an_english_card_says_w
         tweetguard::workflow::media::sha256_hex(&png)
     );
 
+    // The author's Edit form carries the alt text too: given now, it is a new revision
+    // reviewers approve again, and the review no longer blocks.
+    let edit = bot
+        .ask(fixtures::button(
+            4204,
+            &author,
+            "tg:edit:1:1",
+            fixtures::message(7002, APP_ID, ""),
+        ))
+        .await;
+    assert_eq!(edit.body["type"], 9, "{:#}", edit.body);
+    assert!(
+        inputs(&edit).iter().any(|(id, _)| id == "alt1"),
+        "{:#}",
+        edit.body
+    );
+    bot.ask(fixtures::modal(
+        4205,
+        &author,
+        "tg:text:1:1",
+        &[
+            ("text", "Our stand is ready for the fair! Come by? ^AB"),
+            ("alt1", "Our stand: a blue counter with free paint samples"),
+        ],
+    ))
+    .await;
+    let p = bot.proposal(1).await;
+    assert_eq!(p.current().number, 2);
+    assert_eq!(
+        p.current().images[0].alt.as_deref(),
+        Some("Our stand: a blue counter with free paint samples")
+    );
+    assert!(!p
+        .current()
+        .review
+        .findings
+        .iter()
+        .any(|f| f.rule == "media.alt-text"));
+
     // A form sent twice (or after a restart) is refused plainly.
     let again = bot
         .ask(fixtures::modal(
