@@ -74,6 +74,7 @@ fn bench(c: &mut Criterion) {
                     text: t.to_string(),
                     review: r.clone(),
                     conversation: None,
+                    images: Vec::new(),
                 },
                 &Policy::default(),
                 chrono::Utc::now(),

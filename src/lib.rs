@@ -15,6 +15,7 @@ pub mod discord;
 pub mod events;
 pub mod http_server;
 pub mod i18n;
+pub mod media;
 pub mod metrics;
 pub mod ops;
 pub mod publish;

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 
+use crate::review::media::{AltText, ImageFacts};
+use crate::review::networks::Network;
 use crate::review::{
     own_places, render, review, team_rules, History, Language, Review, Settings, Verdict,
 };
@@ -84,6 +86,16 @@ pub struct ReviewArgs {
     /// Words the spelling check accepts: one per line, `#` comments (product names, jargon).
     #[arg(long, value_name = "FILE")]
     pub words: Option<PathBuf>,
+    /// An image posted with the tweet, with its alt text after `=` (repeatable, at most 4):
+    /// `--image photo.jpg="Two people painting a wall"`. Checked like a proposal's images.
+    #[arg(long = "image", value_name = "FILE[=ALT]")]
+    pub images: Vec<String>,
+    /// How an image without alt text weighs: required (an error), recommended (a warning), off.
+    #[arg(long = "alt-text", value_name = "POLICY", default_value = "required")]
+    pub alt_text: String,
+    /// A network the post goes to (repeatable: x, mastodon, bluesky): its limits are checked.
+    #[arg(long = "network", value_name = "NETWORK", value_delimiter = ',')]
+    pub networks: Vec<String>,
 }
 
 /// What can go wrong before or while reviewing: each a message for the person at the terminal.
@@ -107,6 +119,10 @@ pub enum ReviewError {
     Rules { file: String, reason: String },
     #[error(transparent)]
     OwnPlace(#[from] own_places::OwnPlaceError),
+    #[error("{file}: {reason}")]
+    Image { file: String, reason: String },
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl ReviewArgs {
@@ -141,6 +157,29 @@ impl ReviewArgs {
         if let Some(path) = &self.words {
             load_words(path, &mut s)?;
         }
+        s.alt_text = AltText::parse(&self.alt_text).ok_or_else(|| {
+            ReviewError::Usage(format!(
+                "--alt-text {}: use required, recommended or off",
+                self.alt_text
+            ))
+        })?;
+        for n in &self.networks {
+            let network = Network::parse(n.trim()).ok_or_else(|| {
+                ReviewError::Usage(format!("--network {n}: use x, mastodon or bluesky"))
+            })?;
+            if !s.networks.contains(&network) {
+                s.networks.push(network);
+            }
+        }
+        if self.images.len() > crate::workflow::MAX_IMAGES {
+            return Err(ReviewError::Usage(format!(
+                "at most {} --image",
+                crate::workflow::MAX_IMAGES
+            )));
+        }
+        for spec in &self.images {
+            s.images.push(load_image(spec)?);
+        }
         Ok(s)
     }
 }
@@ -161,6 +200,24 @@ fn load_rules(path: &PathBuf, settings: &mut Settings) -> Result<(), ReviewError
     settings
         .add_team_rules(specs)
         .map_err(|e| refused(e.to_string()))
+}
+
+/// Reads `FILE[=ALT]`: the file is checked as a proposal's image is (type by its bytes,
+/// decoded whole, at most 20 MB).
+fn load_image(spec: &str) -> Result<ImageFacts, ReviewError> {
+    let (path, alt) = match spec.split_once('=') {
+        Some((p, a)) => (p, Some(a)),
+        None => (spec, None),
+    };
+    let bytes = std::fs::read(path).map_err(|source| ReviewError::Read {
+        what: path.to_owned(),
+        source,
+    })?;
+    let file = crate::media::inspect(bytes, alt).map_err(|e| ReviewError::Image {
+        file: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(crate::media::facts(&file))
 }
 
 /// The words of a `--words` file: one per line, `#` starts a comment.

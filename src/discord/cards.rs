@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::review::networks::Network;
 use crate::review::{Language, Verdict};
 use crate::store::{Pause, Publication, PublicationStatus};
-use crate::workflow::{Conversation, Kind, Proposal, Status, VoteKind};
+use crate::workflow::{Conversation, Image, Kind, Proposal, Status, VoteKind};
 
 use super::embeds::{
     escape_markdown, limits, quote, quote_proposal, review_title, severity_icon, truncate,
@@ -147,6 +147,48 @@ fn field(name: String, value: String, lang: Language) -> EmbedField {
         value: truncate(&value, limits::FIELD_VALUE, note),
         inline: false,
     }
+}
+
+/// The name a proposal's image has as a file on its card: `image1.png`...
+pub fn image_file_name(index: usize, image: &Image) -> String {
+    let ext = match image.mime.as_str() {
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        _ => "png",
+    };
+    format!("image{}.{ext}", index + 1)
+}
+
+/// The images reviewers approve with the text (shown as the card's files): each one's type,
+/// size and alt text (escaped: the author's words), or a plain warning when it has none.
+fn images_field(images: &[Image], lang: Language) -> EmbedField {
+    let lines: Vec<String> = images
+        .iter()
+        .enumerate()
+        .map(|(i, image)| {
+            let alt = match image.alt_text() {
+                Some(a) => fill("card.image-alt", lang, &[("alt", &escape_markdown(a))]),
+                None => text("card.image-no-alt", lang).to_owned(),
+            };
+            fill(
+                "card.image-line",
+                lang,
+                &[
+                    ("n", &(i + 1).to_string()),
+                    ("file", &image_file_name(i, image)),
+                    ("width", &image.width.to_string()),
+                    ("height", &image.height.to_string()),
+                    (
+                        "size",
+                        &format!("{:.1}", image.bytes_len as f64 / 1_000_000.0),
+                    ),
+                    ("alt", &alt),
+                ],
+            )
+        })
+        .collect();
+    field(text("card.images", lang).into(), lines.join("\n"), lang)
 }
 
 /// How many findings the card lists (the author sees them all with `/review`).
@@ -419,6 +461,10 @@ pub fn card_with(
     };
     if let Some(c) = &rev.conversation {
         embed.fields.insert(0, conversation_field(c, lang));
+    }
+    if !rev.images.is_empty() {
+        let at = usize::from(rev.conversation.is_some());
+        embed.fields.insert(at, images_field(&rev.images, lang));
     }
     let left = limits::TOTAL.saturating_sub(embed.total_chars());
     embed.description = Some(truncate(

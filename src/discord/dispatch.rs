@@ -169,7 +169,9 @@ impl Dispatcher {
 /// an interaction of its own, claimed.
 pub fn claims_its_id(inv: &Invocation) -> bool {
     match &inv.action {
-        Action::Autocomplete { .. } | Action::MessageMenu { .. } | Action::UserMenu { .. } => false,
+        // "Propose as tweet" stores a proposal when nothing is missing.
+        Action::MessageMenu { name, .. } => name == handlers::images::MESSAGE_MENU,
+        Action::Autocomplete { .. } | Action::UserMenu { .. } => false,
         Action::Slash { name, .. } => match name.as_str() {
             handlers::review::SLASH
             | handlers::stats::SLASH

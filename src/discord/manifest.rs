@@ -20,6 +20,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../commands/review-message.json"),
     ),
     ("submit.json", include_str!("../../commands/submit.json")),
+    (
+        "propose-message.json",
+        include_str!("../../commands/propose-message.json"),
+    ),
     ("relay.json", include_str!("../../commands/relay.json")),
     ("stats.json", include_str!("../../commands/stats.json")),
     ("queue.json", include_str!("../../commands/queue.json")),

@@ -32,6 +32,7 @@ pub mod response;
 pub mod router;
 pub mod server;
 pub mod shards;
+pub mod upload;
 pub mod zone;
 
 use std::fmt;

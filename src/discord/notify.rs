@@ -213,6 +213,7 @@ mod tests {
             text: text.into(),
             review: r,
             conversation: None,
+            images: Vec::new(),
         };
         apply(None, &submit, &Policy::default(), chrono::Utc::now())
             .expect("submitted")

@@ -16,8 +16,8 @@ use chrono::Utc;
 use serenity::http::Http;
 
 use serenity::model::application::{
-    ActionRowComponent, CommandDataOption, CommandDataOptionValue, CommandType,
-    ComponentInteractionDataKind, Interaction, ResolvedTarget,
+    ActionRowComponent, CommandDataOption, CommandDataOptionValue, CommandDataResolved,
+    CommandType, ComponentInteractionDataKind, Interaction, ResolvedTarget,
 };
 use serenity::model::guild::Member;
 use serenity::model::user::User;
@@ -39,6 +39,7 @@ pub const COMMANDS: &[&str] = &[
     handlers::review::MESSAGE_MENU,
     handlers::submit::SLASH,
     handlers::submit::RELAY,
+    handlers::images::MESSAGE_MENU,
     handlers::queue::QUEUE,
     handlers::queue::PROPOSAL,
     handlers::guidelines::SLASH,
@@ -51,6 +52,7 @@ pub const COMMANDS: &[&str] = &[
 pub const COMPONENT_PREFIXES: &[&str] = &[
     handlers::card::PREFIX,
     handlers::submit::MODAL,
+    handlers::images::ALT_MODAL,
     handlers::queue::PAGE_PREFIX,
 ];
 
@@ -61,8 +63,10 @@ pub enum OptionValue {
     Integer(i64),
     Number(f64),
     Boolean(bool),
-    /// A user, role, channel, mentionable or attachment id.
+    /// A user, role, channel or mentionable id.
     Id(u64),
+    /// A file the member attached (`image1`...), as Discord resolved it.
+    Attachment(Attachment),
     /// A subcommand (group) and its own options.
     SubCommand(Vec<CommandOption>),
 }
@@ -81,6 +85,46 @@ pub struct TargetMessage {
     pub channel_id: u64,
     pub author_id: u64,
     pub content: String,
+    /// Its files, in order.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file on Discord's CDN, as an interaction describes it: the bot downloads it at once
+/// (the URL expires) and trusts none of it but the bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: u64,
+    pub filename: String,
+    pub url: String,
+    /// What the uploader's client said; checked against the bytes later.
+    pub content_type: Option<String>,
+    pub size: u64,
+    /// Its alt text on Discord, if the uploader gave one.
+    pub description: Option<String>,
+}
+
+impl Attachment {
+    fn of(a: &serenity::model::channel::Attachment) -> Attachment {
+        Attachment {
+            id: a.id.get(),
+            filename: a.filename.clone(),
+            url: a.url.clone(),
+            content_type: a.content_type.clone(),
+            size: u64::from(a.size),
+            description: a.description.clone(),
+        }
+    }
+
+    /// Whether Discord (or the name) says it is an image: what a message's files are
+    /// filtered by before anything is downloaded.
+    pub fn looks_like_image(&self) -> bool {
+        self.content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("image/"))
+            || [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+                .iter()
+                .any(|ext| self.filename.to_ascii_lowercase().ends_with(ext))
+    }
 }
 
 /// What the member did.
@@ -284,6 +328,14 @@ impl Invocation {
         }
     }
 
+    /// An attachment option, by name.
+    pub fn attachment_option(&self, name: &str) -> Option<&Attachment> {
+        match self.option_value(name)? {
+            OptionValue::Attachment(a) => Some(a),
+            _ => None,
+        }
+    }
+
     /// A user, role or channel option, by name.
     pub fn id_option(&self, name: &str) -> Option<u64> {
         match self.option_value(name)? {
@@ -307,6 +359,7 @@ impl Invocation {
                                 channel_id: m.channel_id.get(),
                                 author_id: m.author.id.get(),
                                 content: m.content.clone(),
+                                attachments: m.attachments.iter().map(Attachment::of).collect(),
                             }),
                             _ => None,
                         },
@@ -317,7 +370,12 @@ impl Invocation {
                     },
                     _ => Action::Slash {
                         name: c.data.name.clone(),
-                        options: c.data.options.iter().map(option).collect(),
+                        options: c
+                            .data
+                            .options
+                            .iter()
+                            .map(|o| option(o, &c.data.resolved))
+                            .collect(),
                     },
                 };
                 invocation!(c, c.member.as_deref(), action)
@@ -425,7 +483,7 @@ fn admin(member: Option<&Member>) -> bool {
         .is_some_and(|p| p.administrator() || p.manage_guild())
 }
 
-fn option(o: &CommandDataOption) -> CommandOption {
+fn option(o: &CommandDataOption, resolved: &CommandDataResolved) -> CommandOption {
     let value = match &o.value {
         CommandDataOptionValue::String(s) => OptionValue::String(s.clone()),
         CommandDataOptionValue::Autocomplete { value, .. } => OptionValue::String(value.clone()),
@@ -433,9 +491,12 @@ fn option(o: &CommandDataOption) -> CommandOption {
         CommandDataOptionValue::Number(n) => OptionValue::Number(*n),
         CommandDataOptionValue::Boolean(b) => OptionValue::Boolean(*b),
         CommandDataOptionValue::SubCommand(v) | CommandDataOptionValue::SubCommandGroup(v) => {
-            OptionValue::SubCommand(v.iter().map(option).collect())
+            OptionValue::SubCommand(v.iter().map(|o| option(o, resolved)).collect())
         }
-        CommandDataOptionValue::Attachment(id) => OptionValue::Id(id.get()),
+        CommandDataOptionValue::Attachment(id) => match resolved.attachments.get(id) {
+            Some(a) => OptionValue::Attachment(Attachment::of(a)),
+            None => OptionValue::Id(id.get()),
+        },
         CommandDataOptionValue::Channel(id) => OptionValue::Id(id.get()),
         CommandDataOptionValue::Mentionable(id) => OptionValue::Id(id.get()),
         CommandDataOptionValue::Role(id) => OptionValue::Id(id.get()),
@@ -488,6 +549,8 @@ pub struct Router {
     pub post_wake: Arc<tokio::sync::Notify>,
     /// The process's counters (`/metrics`): handlers count reviews and votes here.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Proposals with images waiting for their alt-text form, and the downloads' client.
+    pub(crate) pending_forms: handlers::images::PendingForms,
 }
 
 impl std::fmt::Debug for Router {
@@ -510,6 +573,7 @@ impl Router {
             server_reviews: TtlCache::default(),
             signatures: TtlCache::default(),
             histories: TtlCache::default(),
+            pending_forms: Default::default(),
         }
     }
 
@@ -724,6 +788,14 @@ impl Router {
             }
             Action::Slash { name, .. } if name == handlers::stats::SLASH => {
                 handlers::stats::slash(self, inv).await
+            }
+            Action::Modal { custom_id, .. }
+                if custom_id.starts_with(handlers::images::ALT_MODAL) =>
+            {
+                handlers::images::modal(self, inv, http, custom_id).await
+            }
+            Action::MessageMenu { name, target } if name == handlers::images::MESSAGE_MENU => {
+                handlers::images::message_menu(self, inv, http, target.as_ref()).await
             }
             Action::Slash { name, .. } if name == handlers::submit::RELAY => {
                 handlers::submit::relay(self, inv, http).await

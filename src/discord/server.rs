@@ -54,6 +54,10 @@ pub struct ReviewPrefs {
     /// Whether spelling is checked (`/settings spelling on|off`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spelling: Option<bool>,
+    /// How an image without alt text weighs (`/settings alt-text required|recommended|off`);
+    /// unset: required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<crate::review::media::AltText>,
     /// The account's own domains (`acme.com`), normalised
     /// ([`crate::review::own_places::domain`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -192,6 +196,9 @@ impl ServerSettings {
         }
         if let Some(spelling) = r.spelling {
             s.spelling = spelling;
+        }
+        if let Some(alt_text) = r.alt_text {
+            s.alt_text = alt_text;
         }
         for (mine, theirs) in [
             (&mut s.own_domains, &r.own_domains),

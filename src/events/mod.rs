@@ -391,6 +391,7 @@ mod tests {
                 created_at: t(0),
                 overridden: None,
                 conversation,
+                images: Vec::new(),
             }],
             votes: Vec::new(),
             audit: Vec::new(),

@@ -16,10 +16,12 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::facets;
 use super::{
-    answer_str, count_of, missing, send, time_of, Lookup, PostRequest, Posted, PublishError,
-    Publisher, RemotePost, Secret,
+    answer_str, before_post, count_of, missing, send, time_of, Lookup, PostRequest, Posted,
+    PublishError, Publisher, RemotePost, Secret,
 };
+use crate::review::media::BLUESKY_IMAGE_BYTES;
 use crate::store::Counts;
+use crate::workflow::media::ImageFile;
 use crate::workflow::{GuildId, Kind, Link, ProposalId, Target};
 
 /// The public service most accounts live on.
@@ -161,11 +163,56 @@ impl BlueskyPublisher {
         out
     }
 
+    /// `com.atproto.repo.uploadBlob` of each image (re-encoded first when over Bluesky's
+    /// 1,000,000 bytes), as the `app.bsky.embed.images` embed with alt texts and aspect ratios.
+    async fn upload_images(
+        &self,
+        session: &Session,
+        images: &[ImageFile],
+    ) -> Result<Option<Value>, PublishError> {
+        if images.is_empty() {
+            return Ok(None);
+        }
+        let mut out = Vec::with_capacity(images.len());
+        for (i, original) in images.iter().enumerate() {
+            let what = format!("image {} upload", i + 1);
+            let owned = original.clone();
+            // Re-encoding is CPU work: off the async threads.
+            let file = tokio::task::spawn_blocking(move || {
+                crate::media::fit_under(&owned, BLUESKY_IMAGE_BYTES as usize)
+            })
+            .await
+            .map_err(|e| PublishError::refused(format!("{what}: {e}")))?
+            .map_err(|e| PublishError::refused(format!("{what}: {e}")))?;
+            let answer = send(
+                self.http
+                    .post(self.xrpc("com.atproto.repo.uploadBlob"))
+                    .bearer_auth(session.access.expose())
+                    .header(reqwest::header::CONTENT_TYPE, file.image.mime.clone())
+                    .body(file.bytes.clone()),
+            )
+            .await
+            .map_err(|e| before_post(&what, e))?;
+            let blob = answer.get("blob").cloned().ok_or_else(|| {
+                before_post(&what, PublishError::unknown("no blob in the answer"))
+            })?;
+            out.push(json!({
+                "image": blob,
+                "alt": file.image.alt_text().unwrap_or(""),
+                "aspectRatio": { "width": file.image.width, "height": file.image.height },
+            }));
+        }
+        Ok(Some(
+            json!({ "$type": "app.bsky.embed.images", "images": out }),
+        ))
+    }
+
     async fn create(
         &self,
         session: &Session,
         req: &PostRequest,
         facets: &[Value],
+        media: Option<&Value>,
     ) -> Result<Value, PublishError> {
         let mut record = json!({
             "$type": COLLECTION,
@@ -190,12 +237,24 @@ impl BlueskyPublisher {
                 record["reply"] = json!({ "root": root, "parent": parent });
             }
             Some(c) if c.kind == Kind::Quote => {
-                record["embed"] = json!({
+                let quoted = json!({
                     "$type": "app.bsky.embed.record",
                     "record": target_ref(&c.target)?,
                 });
+                record["embed"] = match media {
+                    Some(images) => json!({
+                        "$type": "app.bsky.embed.recordWithMedia",
+                        "record": quoted,
+                        "media": images,
+                    }),
+                    None => quoted,
+                };
             }
-            _ => {}
+            _ => {
+                if let Some(images) = media {
+                    record["embed"] = images.clone();
+                }
+            }
         }
         let (collection, record) = match &req.conversation {
             Some(c) if c.kind == Kind::Repost => (
@@ -351,10 +410,22 @@ impl Publisher for BlueskyPublisher {
         self.check(&req.text)?;
         let facets = self.facets(&req.text).await;
         let mut session = self.session(false).await?;
-        let answer = match self.create(&session, req, &facets).await {
+        let reposting = req
+            .conversation
+            .as_ref()
+            .is_some_and(|c| c.kind == Kind::Repost);
+        let images: &[ImageFile] = if reposting { &[] } else { &req.images };
+        let media = match self.upload_images(&session, images).await {
             Err(e) if expired(&e) => {
                 session = self.session(true).await?;
-                self.create(&session, req, &facets).await?
+                self.upload_images(&session, images).await?
+            }
+            other => other?,
+        };
+        let answer = match self.create(&session, req, &facets, media.as_ref()).await {
+            Err(e) if expired(&e) => {
+                session = self.session(true).await?;
+                self.create(&session, req, &facets, media.as_ref()).await?
             }
             other => other?,
         };

@@ -14,10 +14,11 @@ use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
 use super::{
-    answer_str, count_of, html_text, missing, send, time_of, Lookup, PostRequest, Posted,
-    PublishError, Publisher, RemotePost, Secret,
+    answer_str, before_post, count_of, file_part, html_text, missing, send, time_of, Lookup,
+    PostRequest, Posted, PublishError, Publisher, RemotePost, Secret,
 };
 use crate::store::Counts;
+use crate::workflow::media::ImageFile;
 use crate::workflow::{Kind, Link, Target};
 
 /// Mastodon's default limit, in characters.
@@ -25,6 +26,10 @@ pub const MAX_CHARS: usize = 500;
 
 /// How many pages (of 40) of the account's statuses a timeline read takes at most.
 const TIMELINE_PAGES: usize = 5;
+/// How many times a media attachment still being processed is asked about, and how long
+/// between two asks.
+const MEDIA_POLLS: u32 = 30;
+const MEDIA_POLL_EVERY: Duration = Duration::from_millis(500);
 
 /// How long after the first send a repeat with the same key is still safe (the server keeps
 /// keys for about an hour).
@@ -62,6 +67,48 @@ impl MastodonPublisher {
         )
         .await?;
         posted(&answer)
+    }
+
+    /// `POST /api/v2/media` (multipart `file` and `description`, the alt text), then, while the
+    /// server is still processing it (202, no `url` yet), `GET /api/v1/media/{id}` until it
+    /// has a `url`. Returns the attachment's id for the status's `media_ids`.
+    async fn upload(&self, file: &ImageFile, index: usize) -> Result<String, PublishError> {
+        let what = format!("image {} upload", index + 1);
+        let mut form = reqwest::multipart::Form::new().part("file", file_part(file, index)?);
+        if let Some(alt) = file.image.alt_text() {
+            form = form.text("description", alt.to_owned());
+        }
+        let answer = send(
+            self.http
+                .post(format!("{}/api/v2/media", self.base_url))
+                .bearer_auth(self.token.expose())
+                .multipart(form),
+        )
+        .await
+        .map_err(|e| before_post(&what, e))?;
+        let id = answer_str(&answer, "/id", "Mastodon answered without a media id")
+            .map_err(|e| before_post(&what, e))?
+            .to_owned();
+        let mut ready = answer.get("url").is_some_and(|u| u.is_string());
+        for _ in 0..MEDIA_POLLS {
+            if ready {
+                return Ok(id);
+            }
+            tokio::time::sleep(MEDIA_POLL_EVERY).await;
+            let state = send(
+                self.http
+                    .get(format!("{}/api/v1/media/{id}", self.base_url))
+                    .bearer_auth(self.token.expose()),
+            )
+            .await
+            .map_err(|e| before_post(&what, e))?;
+            ready = state.get("url").is_some_and(|u| u.is_string());
+        }
+        Err(PublishError::NotPosted {
+            reason: format!("{what}: Mastodon is still processing the image"),
+            retry_after: Some(Duration::from_secs(60)),
+            retryable: true,
+        })
     }
 
     /// `POST /api/v1/statuses/{id}/reblog`: a boost. Boosting what is already boosted answers
@@ -158,11 +205,24 @@ impl Publisher for MastodonPublisher {
         if let Some(to) = &req.reply_to {
             body["in_reply_to_id"] = json!(to.parent.id);
         }
+        if !req.images.is_empty()
+            && !req
+                .conversation
+                .as_ref()
+                .is_some_and(|c| c.kind == Kind::Repost)
+        {
+            let mut ids = Vec::with_capacity(req.images.len());
+            for (i, file) in req.images.iter().enumerate() {
+                ids.push(self.upload(file, i).await?);
+            }
+            body["media_ids"] = json!(ids);
+        }
         match &req.conversation {
             Some(c) if c.kind == Kind::Repost => return self.reblog(&c.target).await,
             Some(c) if c.kind == Kind::Reply => body["in_reply_to_id"] = json!(c.target.id),
             Some(c) => {
                 body["quoted_status_id"] = json!(c.target.id);
+                let media = body.get("media_ids").cloned();
                 match self.status(&req.key, &body).await {
                     // A server without quote posts refuses the parameter: the post names and
                     // links the quoted one instead (another key: the refusal made nothing).
@@ -173,7 +233,10 @@ impl Publisher for MastodonPublisher {
                             "{}\n\nvia @{} {}",
                             req.text, c.target.author, c.target.link.url
                         );
-                        let body = json!({ "status": linked, "visibility": "public" });
+                        let mut body = json!({ "status": linked, "visibility": "public" });
+                        if let Some(ids) = &media {
+                            body["media_ids"] = ids.clone();
+                        }
                         return self.status(&format!("{}-link", req.key), &body).await;
                     }
                     other => return other,

@@ -30,6 +30,7 @@ pub use worker::{
     Worker, WorkerOptions, TARGETS,
 };
 
+use crate::workflow::media::ImageFile;
 use crate::workflow::{Conversation, GuildId, Link, ProposalId, Target};
 
 /// A post as a reply has to name it: its id (an `at://` URI on Bluesky) and, on Bluesky, its
@@ -62,6 +63,10 @@ pub struct PostRequest {
     pub reply_to: Option<ReplyTo>,
     /// For the first part: what it answers, quotes or reposts (`None`: a post of its own).
     pub conversation: Option<Conversation>,
+    /// For the first part: the approved images with their bytes and alt texts, in order.
+    /// Uploaded before the post, on every attempt: an upload is not the fenced step (a repeat
+    /// after a crash costs an orphan upload on the network, never a second post).
+    pub images: Vec<ImageFile>,
     /// What [`Publisher::key`] gave when the publication was prepared: Bluesky's record key,
     /// Mastodon's Idempotency-Key.
     pub key: String,
@@ -314,6 +319,44 @@ pub(crate) async fn send(req: reqwest::RequestBuilder) -> Result<serde_json::Val
     } else {
         Err(PublishError::unknown(reason))
     }
+}
+
+/// An upload made before the post: whatever happens to it, the post itself was not sent, so
+/// every failure is "certainly not posted" (an upload that did land is an orphan, harmless).
+pub(crate) fn before_post(what: &str, e: PublishError) -> PublishError {
+    match e {
+        PublishError::Unknown { reason } => PublishError::NotPosted {
+            reason: format!("{what}: {reason}"),
+            retry_after: None,
+            retryable: true,
+        },
+        PublishError::NotPosted {
+            reason,
+            retry_after,
+            retryable,
+        } => PublishError::NotPosted {
+            reason: format!("{what}: {reason}"),
+            retry_after,
+            retryable,
+        },
+    }
+}
+
+/// A file part of a multipart upload, typed with the image's MIME type.
+pub(crate) fn file_part(
+    file: &ImageFile,
+    index: usize,
+) -> Result<reqwest::multipart::Part, PublishError> {
+    let ext = file
+        .image
+        .mime
+        .strip_prefix("image/")
+        .unwrap_or("bin")
+        .replace("jpeg", "jpg");
+    reqwest::multipart::Part::bytes(file.bytes.clone())
+        .file_name(format!("image{}.{ext}", index + 1))
+        .mime_str(&file.image.mime)
+        .map_err(|e| PublishError::refused(format!("image {}: {e}", index + 1)))
 }
 
 /// The string at `pointer` (as in [`serde_json::Value::pointer`]) in a 2xx answer. Without

@@ -11,7 +11,10 @@ use tracing::instrument;
 use crate::discord::embeds::escape_markdown;
 use crate::workflow::{Conversation, Kind};
 
-use super::{answer_str, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret};
+use super::{
+    answer_str, file_part, send, Lookup, PostRequest, Posted, PublishError, Publisher, Secret,
+};
+use crate::workflow::media::ImageFile;
 
 /// Posts to one webhook. The URL holds the webhook's token: it is a [`Secret`].
 #[derive(Debug)]
@@ -62,6 +65,36 @@ fn with_target(text: &str, c: &Conversation) -> String {
     }
 }
 
+/// The message with its images: multipart, `payload_json` naming each file in `attachments`
+/// with its alt text as `description`, and the files as `files[n]`.
+fn with_files(
+    mut body: serde_json::Value,
+    images: &[ImageFile],
+) -> Result<reqwest::multipart::Form, PublishError> {
+    let mut form = reqwest::multipart::Form::new();
+    let mut attachments = Vec::with_capacity(images.len());
+    for (i, file) in images.iter().enumerate() {
+        let part = file_part(file, i)?;
+        let mut a = json!({ "id": i, "filename": format!("image{}.{}", i + 1, ext(file)) });
+        if let Some(alt) = file.image.alt_text() {
+            // Discord keeps at most 1,024 characters of a description.
+            a["description"] = json!(alt.chars().take(1024).collect::<String>());
+        }
+        attachments.push(a);
+        form = form.part(format!("files[{i}]"), part);
+    }
+    body["attachments"] = json!(attachments);
+    Ok(form.text("payload_json", body.to_string()))
+}
+
+fn ext(file: &ImageFile) -> String {
+    file.image
+        .mime
+        .strip_prefix("image/")
+        .unwrap_or("bin")
+        .replace("jpeg", "jpg")
+}
+
 #[async_trait]
 impl Publisher for WebhookPublisher {
     fn network(&self) -> &'static str {
@@ -84,7 +117,15 @@ impl Publisher for WebhookPublisher {
             Some(c) => with_target(&req.text, c),
             None => escape_markdown(&req.text),
         };
-        let answer = send(self.http.post(self.url()).json(&body_of(content))).await?;
+        let body = body_of(content);
+        let request = if req.images.is_empty() {
+            self.http.post(self.url()).json(&body)
+        } else {
+            self.http
+                .post(self.url())
+                .multipart(with_files(body, &req.images)?)
+        };
+        let answer = send(request).await?;
         let id = answer_str(&answer, "/id", "Discord answered without a message id")?;
         let url = match (
             answer.get("guild_id").and_then(|v| v.as_str()),

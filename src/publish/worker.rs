@@ -518,6 +518,7 @@ impl Worker {
             text: text.to_owned(),
             reply_to: None,
             conversation: entry.conversation.clone().filter(|_| row.part == 0),
+            images: Vec::new(),
             key: row.key.clone(),
             sent_at: Some(row.updated_at),
             now,
@@ -551,6 +552,12 @@ impl Worker {
             .store
             .prepare_publication(entry, network, part, &key, now)
             .await?;
+        // A thread's images go with its first post.
+        let images = if part == 0 {
+            self.store.images(entry.proposal, entry.revision).await?
+        } else {
+            Vec::new()
+        };
         let mut req = PostRequest {
             guild: entry.guild,
             proposal: entry.proposal,
@@ -559,6 +566,7 @@ impl Worker {
             text: text.to_owned(),
             reply_to,
             conversation: entry.conversation.clone().filter(|_| part == 0),
+            images,
             key: row.key.clone(),
             sent_at: None,
             now,

@@ -13,10 +13,11 @@ use tracing::instrument;
 
 use super::oauth1::{self, Credentials};
 use super::{
-    answer_str, count_of, missing, send, time_of, Lookup, PostRequest, Posted, PublishError,
-    Publisher, RemotePost,
+    answer_str, before_post, count_of, file_part, missing, send, time_of, Lookup, PostRequest,
+    Posted, PublishError, Publisher, RemotePost,
 };
 use crate::store::Counts;
+use crate::workflow::media::ImageFile;
 use crate::workflow::{Kind, Link, Target};
 
 /// How many pages of the account's posts a timeline read takes at most.
@@ -78,6 +79,35 @@ impl XPublisher {
 }
 
 impl XPublisher {
+    /// `POST /2/media/upload` (multipart `media`, `media_category=tweet_image`, signed with
+    /// OAuth 1.0a: a multipart body is not part of the signature), then the alt text with
+    /// `POST /2/media/metadata`. Returns the media id for the post's `media.media_ids`.
+    async fn upload(&self, file: &ImageFile, index: usize) -> Result<String, PublishError> {
+        let what = format!("image {} upload", index + 1);
+        let form = reqwest::multipart::Form::new()
+            .part("media", file_part(file, index)?)
+            .text("media_category", "tweet_image")
+            .text("media_type", file.image.mime.clone());
+        let answer = send(
+            self.request(reqwest::Method::POST, "/2/media/upload", &[])
+                .multipart(form),
+        )
+        .await
+        .map_err(|e| before_post(&what, e))?;
+        let id = answer_str(&answer, "/data/id", "X answered without a media id")
+            .map_err(|e| before_post(&what, e))?
+            .to_owned();
+        if let Some(alt) = file.image.alt_text() {
+            send(
+                self.request(reqwest::Method::POST, "/2/media/metadata", &[])
+                    .json(&json!({ "id": id, "metadata": { "alt_text": { "text": alt } } })),
+            )
+            .await
+            .map_err(|e| before_post(&format!("image {} alt text", index + 1), e))?;
+        }
+        Ok(id)
+    }
+
     /// `POST /2/users/{id}/retweets`: the account reposts the target as is.
     async fn retweet(&self, target: &Target) -> Result<Posted, PublishError> {
         let user = self.user_id().await?.clone();
@@ -154,6 +184,13 @@ impl Publisher for XPublisher {
             }
             Some(c) => body["quote_tweet_id"] = json!(c.target.id),
             None => {}
+        }
+        if !req.images.is_empty() {
+            let mut ids = Vec::with_capacity(req.images.len());
+            for (i, file) in req.images.iter().enumerate() {
+                ids.push(self.upload(file, i).await?);
+            }
+            body["media"] = json!({ "media_ids": ids });
         }
         let answer = send(
             self.request(reqwest::Method::POST, "/2/tweets", &[])

@@ -12,6 +12,7 @@ mod identity;
 mod language;
 pub mod length;
 pub mod lexicon;
+pub mod media;
 pub mod messages;
 mod names;
 pub mod networks;
@@ -71,6 +72,13 @@ pub const RULES: &[&str] = &[
     "network.x-cashtags",
     "network.mastodon-length",
     "network.bluesky-length",
+    "network.too-many-images",
+    "network.image-size",
+    "network.bluesky-reencoded",
+    "network.bluesky-image-size",
+    "network.alt-length",
+    "media.alt-text",
+    "media.alt-quality",
     "thread.too-many-parts",
     "thread.empty-part",
     "spelling.unknown-word",
@@ -268,6 +276,12 @@ pub struct Settings {
     /// What the proposal answers, quotes or reposts, and whose post that is: a reply is
     /// dialogue whatever its first word, a quote or a repost credits its author.
     pub answering: Option<(conversation::Kind, conversation::Original)>,
+    /// The proposal's images, as facts (never bytes): alt text and the networks' media limits.
+    pub images: Vec<media::ImageFacts>,
+    /// How an image without alt text weighs (`/settings alt-text`).
+    pub alt_text: media::AltText,
+    /// The Mastodon server's media limits (its defaults until read from the instance).
+    pub mastodon_media: media::MastodonMedia,
     team_words: Option<Arc<Lexicon>>,
     /// The team's own words that spelling accepts (product names, jargon), folded to lower case.
     known_words: Option<Arc<std::collections::HashSet<Box<str>>>>,
@@ -290,6 +304,9 @@ impl Default for Settings {
             own_handles: Vec::new(),
             spelling: true,
             answering: None,
+            images: Vec::new(),
+            alt_text: media::AltText::default(),
+            mastodon_media: media::MastodonMedia::default(),
             team_words: None,
             known_words: None,
             team_rules: None,
@@ -567,6 +584,7 @@ pub fn review(text: &str, settings: &Settings, history: &History) -> Review {
         }
         team_rules::check(&ctx, &mut findings);
     }
+    media::check(&ctx, &mut findings);
     findings.sort_by(|a, b| {
         (a.guideline, a.severity, a.spans.first().map(|s| s.start)).cmp(&(
             b.guideline,

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::review::PostClass;
 use crate::review::{Language, Review};
+use crate::workflow::media::{Image, ImageFile};
 pub use crate::workflow::Proposal;
 use crate::workflow::{
     AuditEntry, Conversation, Event, GuildId, Member, MemberId, Policy, PolicyError, ProposalId,
@@ -61,6 +62,28 @@ pub trait Store: Send + Sync {
         review: &Review,
         now: DateTime<Utc>,
     ) -> Result<Transition, StoreError>;
+
+    /// [`Store::submit`] with images: their bytes must have been staged first
+    /// ([`Store::stage_image`]), and are copied to the revision in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn submit_with_images(
+        &self,
+        guild: GuildId,
+        author: &Member,
+        text: &str,
+        conversation: Option<&Conversation>,
+        images: &[Image],
+        review: &Review,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, StoreError>;
+
+    /// Keeps an image's bytes (keyed by their SHA-256) until a revision takes them: an
+    /// attachment is downloaded at once, before the author has finished the proposal. Bytes
+    /// no revision took are forgotten after a day.
+    async fn stage_image(&self, file: &ImageFile, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// The images of one revision of a proposal, with their bytes, in posting order.
+    async fn images(&self, id: ProposalId, revision: u32) -> Result<Vec<ImageFile>, StoreError>;
 
     /// Applies one event to a proposal of `guild` (a proposal of another server is "no such
     /// proposal": ids must not leak across servers).

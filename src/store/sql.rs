@@ -23,6 +23,7 @@ use super::{
     StoreError, INTERACTION_RETENTION,
 };
 use crate::review::{PostClass, Review};
+use crate::workflow::media::{Image, ImageFile};
 use crate::workflow::{
     apply, Action, AuditEntry, Conversation, Event, GuildId, Member, MemberId, Override, Policy,
     Proposal, ProposalId, Revision, RoleId, Status, Transition, Vote, VoteKind, WorkflowError,
@@ -122,6 +123,7 @@ impl Backend {
                     "thread parts",
                     include_str!("migrations/sqlite/0006_thread_parts.sql"),
                 ),
+                (7, "media", include_str!("migrations/sqlite/0007_media.sql")),
                 (
                     8,
                     "events",
@@ -159,6 +161,11 @@ impl Backend {
                     6,
                     "thread parts",
                     include_str!("migrations/postgres/0006_thread_parts.sql"),
+                ),
+                (
+                    7,
+                    "media",
+                    include_str!("migrations/postgres/0007_media.sql"),
                 ),
                 (
                     8,
@@ -363,6 +370,10 @@ macro_rules! write_tx {
 #[path = "publications.rs"]
 mod publications;
 
+// Images of proposals: staged uploads and each revision's media.
+#[path = "media.rs"]
+mod media;
+
 // A server's pause and its server-level audit trail.
 #[path = "pauses.rs"]
 mod pauses;
@@ -505,8 +516,10 @@ async fn load(
             created_at: from_micros(get(&r, "created_at")?)?,
             overridden,
             conversation: conversation_of(get(&r, "conversation")?)?,
+            images: Vec::new(),
         });
     }
+    media::attach(conn, id, &mut revisions).await?;
     if revisions.is_empty() {
         return Err(StoreError::Corrupt(format!(
             "proposal {id} has no revision"
@@ -674,6 +687,7 @@ async fn write(
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
+                media::insert_revision(conn, p.id, r).await?;
             }
             Some(old) if old.overridden != r.overridden => {
                 sqlx::query(
@@ -863,6 +877,21 @@ impl Store for SqlStore {
         review: &Review,
         now: DateTime<Utc>,
     ) -> Result<Transition, StoreError> {
+        self.submit_with_images(guild, author, text, conversation, &[], review, now)
+            .await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(guild = %guild, author = %author.id))]
+    async fn submit_with_images(
+        &self,
+        guild: GuildId,
+        author: &Member,
+        text: &str,
+        conversation: Option<&Conversation>,
+        images: &[Image],
+        review: &Review,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, StoreError> {
         let now = micros_now(now);
         write_tx!(self, |conn| async {
             let row = sqlx::query(self.backend.next_id())
@@ -877,6 +906,7 @@ impl Store for SqlStore {
                 text: text.to_owned(),
                 review: review.clone(),
                 conversation: conversation.cloned(),
+                images: images.to_vec(),
             };
             let policy = policy_of(conn, guild).await?;
             let t = apply(None, &event, &policy, now)?;
@@ -902,6 +932,14 @@ impl Store for SqlStore {
             event,
             now
         ))
+    }
+
+    async fn stage_image(&self, file: &ImageFile, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.stage_image_in(file, now).await
+    }
+
+    async fn images(&self, id: ProposalId, revision: u32) -> Result<Vec<ImageFile>, StoreError> {
+        self.images_of(id, revision).await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(proposal = %id))]

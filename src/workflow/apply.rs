@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::conversation::Conversation;
 use super::error::WorkflowError;
 use super::event::{Event, Notice, ReconcileOutcome, Transition};
+use super::media::{Image, MAX_IMAGES};
 use super::policy::Policy;
 use super::proposal::{
     payload_hash, Action, AuditEntry, Member, Override, Proposal, Revision, Status, Vote, VoteKind,
@@ -32,11 +33,21 @@ pub fn apply(
                 text,
                 review,
                 conversation,
+                images,
+            } if images.len() > MAX_IMAGES => Err(WorkflowError::TooManyImages { max: MAX_IMAGES }),
+            Event::Submit {
+                id,
+                guild,
+                author,
+                text,
+                review,
+                conversation,
+                images,
             } => Ok(submit(
                 *id,
                 *guild,
                 author,
-                revision(1, text, conversation.as_ref(), review, now),
+                revision(1, text, conversation.as_ref(), images, review, now),
                 now,
             )),
             _ => Err(WorkflowError::NoSuchProposal),
@@ -77,9 +88,20 @@ pub fn apply(
             text,
             review,
             conversation,
+            images,
         } => {
             author_only(current, by)?;
-            let new = revision(rev.number + 1, text, conversation.as_ref(), review, now);
+            if images.len() > MAX_IMAGES {
+                return Err(WorkflowError::TooManyImages { max: MAX_IMAGES });
+            }
+            let new = revision(
+                rev.number + 1,
+                text,
+                conversation.as_ref(),
+                images,
+                review,
+                now,
+            );
             if new.hash == rev.hash {
                 return Err(WorkflowError::UnchangedText {
                     revision: rev.number,
@@ -288,17 +310,19 @@ fn revision(
     number: u32,
     text: &str,
     conversation: Option<&Conversation>,
+    images: &[Image],
     review: &Review,
     now: DateTime<Utc>,
 ) -> Revision {
     Revision {
         number,
         text: text.to_owned(),
-        hash: payload_hash(text, conversation),
+        hash: payload_hash(text, conversation, images),
         review: review.clone(),
         created_at: now,
         overridden: None,
         conversation: conversation.cloned(),
+        images: images.to_vec(),
     }
 }
 

@@ -45,6 +45,8 @@ pub enum WorkflowError {
     Expired { at: DateTime<Utc> },
     #[error("this proposal doesn't expire before {}", fmt_time(*due))]
     NotYetDue { due: DateTime<Utc> },
+    #[error("a post carries at most {max} images")]
+    TooManyImages { max: usize },
 }
 
 fn fmt_time(t: DateTime<Utc>) -> String {
@@ -100,6 +102,9 @@ impl WorkflowError {
             ),
             WorkflowError::NotYetDue { due } => {
                 format!("cette proposition n'expire pas avant le {}", fmt_time(*due))
+            }
+            WorkflowError::TooManyImages { max } => {
+                format!("une publication porte au plus {max} images")
             }
         }
     }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::conversation::Conversation;
+use super::media::Image;
 use super::proposal::{Action, AuditEntry, GuildId, Member, MemberId, Proposal, ProposalId};
 use crate::review::{Language, Review};
 
@@ -21,6 +22,9 @@ pub enum Event {
         /// What it answers, quotes or reposts.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         conversation: Option<Conversation>,
+        /// Its images (their bytes already in the store).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        images: Vec<Image>,
     },
     /// A new revision by the author: earlier approvals no longer count.
     Edit {
@@ -30,6 +34,9 @@ pub enum Event {
         /// The revision's conversation (the same as before unless the author changed it).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         conversation: Option<Conversation>,
+        /// The revision's images: replaced, added or removed, any change is a new revision.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        images: Vec<Image>,
     },
     Approve {
         by: Member,

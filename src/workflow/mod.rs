@@ -10,6 +10,7 @@ mod apply;
 pub mod conversation;
 mod error;
 mod event;
+pub mod media;
 mod policy;
 mod proposal;
 
@@ -17,6 +18,7 @@ pub use apply::apply;
 pub use conversation::{parse_link, Conversation, Kind, Link, LinkError, Target};
 pub use error::WorkflowError;
 pub use event::{Event, Notice, ReconcileOutcome, Transition};
+pub use media::{Image, MAX_IMAGES};
 pub use policy::{Policy, PolicyError, Quorum};
 pub use proposal::{
     content_hash, payload_hash, Action, AuditEntry, GuildId, Member, MemberId, Override, Proposal,

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 use super::conversation::Conversation;
+use super::media::{self, Image};
 use crate::review::{Language, Review};
 
 macro_rules! snowflake {
@@ -160,7 +161,7 @@ pub struct Revision {
     /// 1, 2, 3...: what reviewers see ("revision 3") and name when they vote.
     pub number: u32,
     pub text: String,
-    /// [`payload_hash`] of the text and the conversation.
+    /// [`payload_hash`] of the text, the conversation and the images.
     pub hash: String,
     pub review: Review,
     pub created_at: DateTime<Utc>,
@@ -169,15 +170,25 @@ pub struct Revision {
     /// What it answers, quotes or reposts (`None`: a post of its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<Conversation>,
+    /// Its images, in the order they are posted (at most [`media::MAX_IMAGES`]); the bytes are
+    /// in the store.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Image>,
 }
 
-/// What an approval is for: the text, and what it answers, quotes or reposts. A post of its
-/// own hashes as its text alone, as it always did.
-pub fn payload_hash(text: &str, conversation: Option<&Conversation>) -> String {
-    match conversation {
-        None => content_hash(text),
-        Some(c) => content_hash(&format!("{text}\u{0}{}", c.fingerprint())),
+/// What an approval is for: the text, what it answers, quotes or reposts, and its images with
+/// their alt texts. A post of its own without images hashes as its text alone, as it always
+/// did, so approvals stored before images existed keep their meaning.
+pub fn payload_hash(text: &str, conversation: Option<&Conversation>, images: &[Image]) -> String {
+    let mut payload = match conversation {
+        None => text.to_owned(),
+        Some(c) => format!("{text}\u{0}{}", c.fingerprint()),
+    };
+    if !images.is_empty() {
+        payload.push_str("\u{0}images\u{0}");
+        payload.push_str(&media::fingerprint(images));
     }
+    content_hash(&payload)
 }
 
 /// SHA-256 (hex) of the text in Unicode NFC: the same words typed on two keyboards (precomposed

@@ -72,6 +72,7 @@ fn submitted_by(author: &Member, verdict: Verdict) -> Proposal {
         text: "Hello from the team! What do you think? ^SG".into(),
         review: review(verdict),
         conversation: None,
+        images: Vec::new(),
     };
     apply(None, &event, &policy(), t0())
         .expect("a submission is always accepted")
@@ -113,6 +114,7 @@ fn edit(text: &str) -> Event {
         text: text.into(),
         review: review(Verdict::Ready),
         conversation: None,
+        images: Vec::new(),
     }
 }
 
@@ -297,6 +299,7 @@ fn an_event_for_a_missing_proposal_or_a_second_submission_is_refused() {
         text: "x".into(),
         review: review(Verdict::Ready),
         conversation: None,
+        images: Vec::new(),
     };
     assert_eq!(refusal(&p, &again), WorkflowError::AlreadySubmitted);
 }
@@ -551,6 +554,7 @@ fn only_the_author_edits_or_withdraws_and_the_text_must_change() {
         text: "mine now".into(),
         review: review(Verdict::Ready),
         conversation: None,
+        images: Vec::new(),
     };
     assert_eq!(refusal(&p, &by_other), WorkflowError::NotAuthor);
     assert_eq!(

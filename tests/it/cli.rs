@@ -477,3 +477,58 @@ fn the_accounts_own_domain_needs_no_source_and_a_foreign_one_does() {
         rules(&[&with_domain[..], &[foreign]].concat()).contains(&"relay.link-source".to_string())
     );
 }
+
+fn rules_of(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule").to_owned())
+        .collect()
+}
+
+#[test]
+fn images_are_checked_with_their_alt_texts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("door.png");
+    std::fs::write(&png, tweetguard::media::samples::png(32, 24)).expect("written");
+    let not_image = dir.path().join("notes.jpg");
+    std::fs::write(&not_image, b"just some words, not a picture").expect("written");
+    let text = "Our workshop opens Monday: come and paint with us! ^SG";
+    let with =
+        |image: String| tweetguard(&["review", "--format", "json", "--image", &image, text], "");
+
+    let missing = with(png.display().to_string());
+    assert_eq!(missing.status.code(), Some(1), "no alt text blocks");
+    assert!(rules_of(&json(&missing)).contains(&"media.alt-text".to_owned()));
+
+    let described = with(format!("{}=A red door half painted blue", png.display()));
+    let rules = rules_of(&json(&described));
+    assert!(!rules.iter().any(|r| r.starts_with("media.")), "{rules:?}");
+
+    let file_name = with(format!("{}=IMG_2041.jpg", png.display()));
+    assert!(rules_of(&json(&file_name)).contains(&"media.alt-quality".to_owned()));
+
+    let recommended = tweetguard(
+        &[
+            "review",
+            "--format",
+            "json",
+            "--alt-text",
+            "recommended",
+            "--image",
+            &png.display().to_string(),
+            text,
+        ],
+        "",
+    );
+    assert_eq!(recommended.status.code(), Some(0), "only a warning");
+
+    let refused = with(not_image.display().to_string());
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(
+        err.contains("notes.jpg") && err.contains("not a PNG, JPEG, GIF or WebP"),
+        "{err}"
+    );
+}

@@ -317,6 +317,7 @@ async fn every_change_is_a_signed_event_with_the_proposals_summary() {
                     text: "Our Lyon shop opens at nine from Monday. Drop by? ^SG".into(),
                     review: review(Verdict::Ready),
                     conversation: None,
+                    images: Vec::new(),
                 },
                 at(2),
             )

@@ -154,6 +154,7 @@ async fn an_edit_is_a_new_revision_and_old_clicks_are_stale(store: &dyn Store) {
         text: "Hello again, what do you think? ^SG".into(),
         review: review(Verdict::NeedsWork),
         conversation: None,
+        images: Vec::new(),
     };
     let t = store.apply(GUILD, p.id, &edit, at(2)).await.expect("edit");
     assert_eq!(t.proposal.current().number, 2);

@@ -11,7 +11,7 @@ use serenity::http::Http;
 
 use crate::discord::cards::Button;
 use crate::discord::embeds::notice;
-use crate::discord::messages::text;
+use crate::discord::messages::{fill, text};
 use crate::discord::notify;
 use crate::discord::response::{Modal, Response};
 use crate::discord::router::{Action, Invocation, Router};
@@ -138,10 +138,17 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
             if new_text.trim().is_empty() {
                 return Response::Message(notice("submit.missing-text", lang, &[]));
             }
-            // The text changes; what it answers or quotes stays.
-            let conversation = match store.proposal(ProposalId(p)).await {
+            // The text changes; what it answers or quotes, and its images, stay.
+            let (conversation, images) = match store.proposal(ProposalId(p)).await {
                 Ok(Some(found)) if Some(found.guild.0) == inv.guild_id => {
-                    found.current().conversation.clone()
+                    let mut images = found.current().images.clone();
+                    for (i, image) in images.iter_mut().enumerate() {
+                        if let Some(alt) = inv.field(&format!("alt{}", i + 1)) {
+                            let alt = alt.trim();
+                            image.alt = (!alt.is_empty()).then(|| alt.to_owned());
+                        }
+                    }
+                    (found.current().conversation.clone(), images)
                 }
                 Ok(_) => return refused(&StoreError::Refused(WorkflowError::NoSuchProposal), inv),
                 Err(e) => return refused(&e, inv),
@@ -154,6 +161,7 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 .review_settings(inv, &read, inv.public_language())
                 .await;
             settings.answering = conversation.as_ref().map(|c| c.for_review());
+            settings.images = crate::media::stored_facts(&images);
             server = Some(read);
             let r = review(&new_text, &settings, &router.history(inv).await);
             router.metrics.review();
@@ -162,6 +170,7 @@ pub async fn handle(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>)
                 text: new_text,
                 review: r,
                 conversation,
+                images,
             }
         }
         _ => return Response::Message(notice("error.unknown-command", lang, &[])),
@@ -276,12 +285,23 @@ async fn edit_modal(store: &dyn Store, inv: &Invocation, id: i64, revision: u32)
             "edit from an older card"
         );
     }
-    Response::Modal(edit_form(
-        lang,
-        id,
-        current.number,
-        Some(current.text.as_str()),
-    ))
+    let mut form = edit_form(lang, id, current.number, Some(current.text.as_str()));
+    // Each image's alt text, editable with the text (left out of the form, it stays).
+    for (i, image) in current.images.iter().enumerate() {
+        let n = (i + 1).to_string();
+        let name = crate::discord::cards::image_file_name(i, image);
+        form = form.optional(
+            &format!("alt{n}"),
+            &fill(
+                "submit.alt-modal.label",
+                lang,
+                &[("n", n.as_str()), ("file", name.as_str())],
+            ),
+            image.alt.as_deref(),
+            super::images::MAX_ALT,
+        );
+    }
+    Response::Modal(form)
 }
 
 /// The edit form of revision `revision` of proposal `id`, prefilled with `text` when known.

@@ -4,6 +4,7 @@
 
 pub mod card;
 pub mod guidelines;
+pub mod images;
 pub mod queue;
 pub mod review;
 pub mod settings;

@@ -141,6 +141,13 @@ fn change(s: &mut ServerSettings, inv: &Invocation, base: &Settings) -> Result<b
             s.timezone = Some(zone);
         }
         Some("spelling") => s.review.spelling = Some(inv.string_option("state") != Some("off")),
+        Some("alt-text") => {
+            s.review.alt_text = Some(
+                inv.string_option("state")
+                    .and_then(crate::review::media::AltText::parse)
+                    .unwrap_or_default(),
+            )
+        }
         Some("publish-to") => {
             let names: Vec<String> = inv
                 .string_option("networks")

@@ -18,7 +18,9 @@ use crate::discord::zone;
 use crate::publish::worker;
 use crate::review::review;
 use crate::store::CardRef;
+use crate::workflow::media::{Image, ImageFile};
 use crate::workflow::{parse_link, Conversation, GuildId, Kind};
+use serenity::builder::CreateAttachment;
 
 /// The slash command's name (`commands/submit.json`).
 pub const SLASH: &str = "submit";
@@ -39,6 +41,21 @@ pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) 
     let when = inv.string_option("when");
     let reply_to = inv.string_option(REPLY_TO);
     let quote = inv.string_option(QUOTE);
+    let images = super::images::proposed_of(inv);
+    if !images.is_empty() {
+        let answering = match answering(reply_to, quote) {
+            Ok(a) => a.map(|(k, u)| (k, u.to_owned())),
+            Err(key) => return Response::Message(notice(key, lang, &[])),
+        };
+        let options = super::images::Options {
+            text: inv.string_option("text").map(str::to_owned),
+            note: note.map(str::to_owned),
+            when: when.map(str::to_owned),
+            answering,
+            show_text: false,
+        };
+        return super::images::start(router, inv, http, options, images).await;
+    }
     match inv.string_option("text") {
         Some(t) if !t.trim().is_empty() => {
             let answering = match answering(reply_to, quote) {
@@ -50,6 +67,7 @@ pub async fn slash(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) 
                 note,
                 when,
                 answering,
+                images: Vec::new(),
             };
             submit(router, inv, http, form).await
         }
@@ -88,6 +106,27 @@ struct Form<'a> {
     when: Option<&'a str>,
     /// How the proposal takes part in a conversation, and the other post's address.
     answering: Option<(Kind, &'a str)>,
+    /// Its images, checked and staged in the store.
+    images: Vec<ImageFile>,
+}
+
+/// Submits a proposal whose images are downloaded, checked and staged
+/// ([`super::images`]).
+pub(crate) async fn finish(
+    router: &Router,
+    inv: &Invocation,
+    http: Option<&Arc<Http>>,
+    options: &super::images::Options,
+    images: Vec<ImageFile>,
+) -> Response {
+    let form = Form {
+        text: options.text.as_deref().unwrap_or(""),
+        note: options.note.as_deref(),
+        when: options.when.as_deref(),
+        answering: options.answering.as_ref().map(|(k, u)| (*k, u.as_str())),
+        images,
+    };
+    submit(router, inv, http, form).await
 }
 
 /// `reply-to` or `quote`, not both; blank means not given.
@@ -164,6 +203,7 @@ pub async fn modal(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) 
                 note: inv.field("note"),
                 when: inv.field("when"),
                 answering,
+                images: Vec::new(),
             };
             submit(router, inv, http, form).await
         }
@@ -185,6 +225,7 @@ pub async fn relay(router: &Router, inv: &Invocation, http: Option<&Arc<Http>>) 
         note: inv.string_option("note"),
         when: None,
         answering: Some((Kind::Repost, url.trim())),
+        images: Vec::new(),
     };
     submit(router, inv, http, form).await
 }
@@ -203,6 +244,7 @@ async fn submit(
         note,
         when,
         answering,
+        images,
     } = form;
     let lang = inv.language();
     let now = Utc::now();
@@ -250,14 +292,24 @@ async fn submit(
     let card_lang = inv.public_language();
     let mut review_settings = router.review_settings(inv, &settings, card_lang).await;
     review_settings.answering = conversation.as_ref().map(Conversation::for_review);
+    // Whether an image over Bluesky's limit can be made to fit costs a re-encoding: off the
+    // async threads.
+    review_settings.images = {
+        let files = images.clone();
+        tokio::task::spawn_blocking(move || files.iter().map(crate::media::facts).collect())
+            .await
+            .unwrap_or_else(|_| crate::media::stored_facts(&described_of(&images)))
+    };
     let r = review(text, &review_settings, &router.history(inv).await);
     router.metrics.review();
+    let described = described_of(&images);
     let t = match store
-        .submit(
+        .submit_with_images(
             GuildId(guild),
             &inv.member(),
             text,
             conversation.as_ref(),
+            &described,
             &r,
             Utc::now(),
         )
@@ -287,10 +339,8 @@ async fn submit(
             &[("id", &id.to_string())],
         ));
     };
-    match http
-        .send_message(ChannelId::new(channel.max(1)), vec![], &msg)
-        .await
-    {
+    let files = card_files(&images);
+    match crate::discord::upload::send(http, ChannelId::new(channel.max(1)), &msg, files).await {
         Ok(posted) => {
             let card = CardRef {
                 channel_id: channel,
@@ -319,6 +369,27 @@ async fn submit(
             ))
         }
     }
+}
+
+fn described_of(images: &[ImageFile]) -> Vec<Image> {
+    images.iter().map(|f| f.image.clone()).collect()
+}
+
+/// The proposal's images, uploaded with its card (their alt texts as the files'
+/// descriptions, so Discord reads them out too; it keeps 1,024 characters).
+fn card_files(images: &[ImageFile]) -> Vec<CreateAttachment> {
+    images
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = crate::discord::cards::image_file_name(i, &f.image);
+            let file = CreateAttachment::bytes(f.bytes.clone(), name);
+            match f.image.alt_text() {
+                Some(alt) => file.description(alt.chars().take(1024).collect::<String>()),
+                None => file,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -459,6 +459,7 @@ fn the_blocked_card_renders_two_rows() {
             text,
             review: r,
             conversation: None,
+            images: Vec::new(),
         },
         &policy,
         "2026-01-01T09:00:00Z".parse().expect("a time"),

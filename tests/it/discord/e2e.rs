@@ -396,6 +396,7 @@ async fn register_overwrites_the_commands_in_bulk() {
                 "review",
                 "Review as tweet",
                 "submit",
+                "Propose as tweet",
                 "relay",
                 "stats",
                 "queue",
@@ -411,7 +412,7 @@ async fn register_overwrites_the_commands_in_bulk() {
             .expect("a bulk PUT");
         assert_eq!(put.path, path);
         let sent = put.body.as_array().cloned().unwrap_or_default();
-        assert_eq!(sent.len(), 10);
+        assert_eq!(sent.len(), 11);
         assert_eq!(sent[1]["name_localizations"]["fr"], "Examiner comme tweet");
     }
 }

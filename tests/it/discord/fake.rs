@@ -41,8 +41,18 @@ pub struct Request {
     pub at: Instant,
     /// Discord's `400` body when the fake refused it (a limit broken), else `None`.
     pub refused: Option<Value>,
-    /// The files of a multipart request.
-    pub files: Vec<Upload>,
+    /// The files of a multipart request (`files[n]`), in order.
+    pub files: Vec<SentFile>,
+}
+
+/// A file the bot uploaded with a message.
+#[derive(Debug, Clone)]
+pub struct SentFile {
+    /// `files[n]`.
+    pub field: String,
+    pub filename: String,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
 }
 
 impl Request {
@@ -78,6 +88,8 @@ struct State_ {
     answered: HashSet<u64>,
     /// Refused requests don't fail the test.
     allow_refusals: bool,
+    /// Files members attached, served at `/attachments/{name}` like Discord's CDN.
+    hosted: HashMap<String, Vec<u8>>,
 }
 
 struct Inner {
@@ -138,12 +150,19 @@ impl FakeDiscord {
             .route("/api/v10/gateway", get(gateway_url))
             .route("/api/v10/gateway/bot", get(gateway_url))
             .route("/gateway", get(gateway))
+            .route("/attachments/{name}", get(attachment))
             .fallback(rest)
             .with_state(inner.clone());
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         FakeDiscord { inner, server }
+    }
+
+    /// Hosts a member's attachment on the fake CDN; its URL.
+    pub fn host(&self, name: &str, bytes: Vec<u8>) -> String {
+        self.inner.lock().hosted.insert(name.to_owned(), bytes);
+        format!("http://{}/attachments/{name}", self.inner.addr)
     }
 
     /// What `DISCORD_API_URL` should be.
@@ -397,34 +416,99 @@ pub fn message_object(id: u64, channel_id: u64, content: &str) -> Value {
     })
 }
 
+async fn attachment(
+    State(f): State<Arc<Inner>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    match f.lock().hosted.get(&name) {
+        Some(bytes) => bytes.clone().into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// A multipart message (`payload_json` and `files[n]`), as Discord reads it: the payload as
+/// the body, the files apart; each file must be named by an `attachments` entry (same `id`),
+/// with a description of at most 1,024 characters.
+fn multipart_message(
+    headers: &axum::http::HeaderMap,
+    raw: &[u8],
+) -> (Value, Vec<SentFile>, Option<Value>) {
+    let parts = match crate::publish::fakes::parse_multipart(headers, raw) {
+        Ok(p) => p,
+        Err(why) => {
+            return (
+                Value::Null,
+                Vec::new(),
+                Some(json!({"code": 50109, "message": why})),
+            )
+        }
+    };
+    let payload = parts
+        .iter()
+        .find(|p| p.name == "payload_json")
+        .and_then(|p| serde_json::from_slice::<Value>(&p.data).ok())
+        .unwrap_or(Value::Null);
+    let files: Vec<SentFile> = parts
+        .iter()
+        .filter(|p| p.name.starts_with("files["))
+        .map(|p| SentFile {
+            field: p.name.clone(),
+            filename: p.file_name.clone().unwrap_or_default(),
+            content_type: p.content_type.clone(),
+            bytes: p.data.clone(),
+        })
+        .collect();
+    let attachments = payload["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut refused = None;
+    if files.len() > 10 || attachments.len() != files.len() {
+        refused = Some(json!({"code": 50035, "message": "Invalid Form Body",
+                              "errors": {"attachments": "each file needs its attachment entry"}}));
+    }
+    for a in &attachments {
+        let named = a["id"]
+            .as_u64()
+            .is_some_and(|id| files.iter().any(|f| f.field == format!("files[{id}]")));
+        let desc_ok = a["description"]
+            .as_str()
+            .is_none_or(|d| d.chars().count() <= 1024);
+        if !named || !desc_ok {
+            refused = Some(json!({"code": 50035, "message": "Invalid Form Body",
+                                  "errors": {"attachments": a}}));
+        }
+    }
+    (payload, files, refused)
+}
+
 /// Every REST call: recorded, then answered like Discord would, minimally.
 async fn rest(
     State(f): State<Arc<Inner>>,
     method: Method,
     uri: Uri,
     headers: axum::http::HeaderMap,
-    raw: Bytes,
+    body: Bytes,
 ) -> Response {
     let path = uri.path().to_string();
-    // A message with files comes as multipart/form-data: its JSON in `payload_json`, each file
-    // in `files[n]`.
-    let boundary = headers
+    let is_multipart = headers
         .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .filter(|t| t.starts_with("multipart/form-data"))
-        .and_then(|t| t.split("boundary=").nth(1))
-        .map(|b| b.trim_matches('"').to_string());
-    let (body, files) = match &boundary {
-        Some(b) => multipart(&raw, b),
-        None => (
-            serde_json::from_slice(&raw).unwrap_or(Value::Null),
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|c| c.starts_with("multipart/form-data"));
+    let (body, files, form_refused) = if is_multipart {
+        multipart_message(&headers, &body)
+    } else {
+        (
+            serde_json::from_slice(&body).unwrap_or(Value::Null),
             Vec::new(),
-        ),
+            None,
+        )
     };
     let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let content = body["content"].as_str().unwrap_or("").to_string();
-    let refused =
-        judge(&f, method.as_str(), &segments, &body).or_else(|| limits::files(&files, &body).err());
+    let refused = form_refused
+        .or_else(|| judge(&f, method.as_str(), &segments, &body))
+        .or_else(|| limits::files(&files, &body).err());
     let answer = match (method.as_str(), segments.as_slice()) {
         _ if refused.is_some() => (
             StatusCode::BAD_REQUEST,
@@ -484,75 +568,14 @@ async fn rest(
             method: method.to_string(),
             path,
             body,
-            files,
             at: Instant::now(),
             refused,
+            files,
         },
         false,
     ));
     f.bump();
     answer
-}
-
-/// One file of a multipart request.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    /// The form field (`files[0]`).
-    pub field: String,
-    pub filename: String,
-    pub bytes: Vec<u8>,
-}
-
-/// The parts of a multipart/form-data body: `payload_json` as JSON, and the files.
-fn multipart(raw: &[u8], boundary: &str) -> (Value, Vec<Upload>) {
-    let delimiter = format!("--{boundary}");
-    let mut json = Value::Null;
-    let mut files = Vec::new();
-    let d = delimiter.as_bytes();
-    let mut starts = Vec::new();
-    let mut i = 0;
-    while i + d.len() <= raw.len() {
-        if &raw[i..i + d.len()] == d {
-            starts.push(i);
-            i += d.len();
-        } else {
-            i += 1;
-        }
-    }
-    for w in starts.windows(2) {
-        let part = &raw[w[0] + d.len()..w[1]];
-        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
-        let part = part.strip_suffix(b"\r\n").unwrap_or(part);
-        let Some(split) = part.windows(4).position(|x| x == b"\r\n\r\n") else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&part[..split]).to_string();
-        let data = part[split + 4..].to_vec();
-        let attr = |name: &str| {
-            head.split(';')
-                .map(str::trim)
-                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-                .map(|v| {
-                    v.trim_matches('"')
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .trim_matches('"')
-                        .to_string()
-                })
-        };
-        let field = attr("name").unwrap_or_default();
-        if field == "payload_json" {
-            json = serde_json::from_slice(&data).unwrap_or(Value::Null);
-        } else {
-            files.push(Upload {
-                field,
-                filename: attr("filename").unwrap_or_default(),
-                bytes: data,
-            });
-        }
-    }
-    (json, files)
 }
 
 /// What real Discord would say of this request: `None` when it takes it, else its `400` body.

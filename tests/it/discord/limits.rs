@@ -129,7 +129,7 @@ pub const ATTACHMENT_DESCRIPTION: usize = 1024;
 
 /// The files of a multipart message against Discord's limits, and its `attachments`
 /// descriptions against the files sent (each `id` names a `files[id]` part).
-pub fn files(files: &[super::fake::Upload], body: &Value) -> Result<(), Value> {
+pub fn files(files: &[super::fake::SentFile], body: &Value) -> Result<(), Value> {
     let mut e = Errors::default();
     if files.len() > FILES {
         e.add(

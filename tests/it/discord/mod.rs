@@ -10,6 +10,7 @@ mod endpoint;
 mod events;
 pub mod fake;
 pub mod fixtures;
+mod images;
 pub mod limits;
 mod load;
 mod manifests;

@@ -286,6 +286,7 @@ fn the_card_renders_in_french_and_in_english() {
                 text: text.into(),
                 review: r,
                 conversation: None,
+                images: Vec::new(),
             },
             &policy,
             at("2026-01-01T09:00:00Z"),
@@ -708,6 +709,7 @@ fn posting_proposal(text: &str) -> tweetguard::workflow::Proposal {
             text: text.into(),
             review: review(text, &settings, &History::default()),
             conversation: None,
+            images: Vec::new(),
         },
         Event::Approve {
             by: member(5),
@@ -901,6 +903,7 @@ fn conversation_cards_render_in_french_and_in_english() {
                 text: text.clone(),
                 review: review(&text, &settings, &History::default()),
                 conversation: Some(conversation),
+                images: Vec::new(),
             },
             &Policy::default(),
             at("2026-12-01T09:00:00Z"),

@@ -69,6 +69,22 @@ struct State {
     shown: Mutex<HashMap<String, (String, [u64; 4])>>,
     /// What the next timeline read meets.
     read_failure: Mutex<Option<Fail>>,
+    /// Media uploaded (X media ids, Mastodon attachment ids, Bluesky blob refs), checked
+    /// as the real services check them; each named once at most in a post.
+    media: Mutex<HashMap<String, Media>>,
+}
+
+/// One uploaded image, as the fake understood it by decoding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    pub id: String,
+    pub mime: String,
+    pub size: usize,
+    pub width: u32,
+    pub height: u32,
+    pub alt: Option<String>,
+    /// Mastodon: GETs left before processing is done.
+    pending_polls: u32,
 }
 
 /// Someone else's post on a fake network.
@@ -170,6 +186,11 @@ impl Fake {
         *lock(&self.state.read_failure) = Some(failure);
     }
 
+    /// Every image uploaded so far (orphans included), by id.
+    pub fn media(&self) -> HashMap<String, Media> {
+        lock(&self.state.media).clone()
+    }
+
     pub fn auth_failures(&self) -> u32 {
         *lock(&self.state.auth_failures)
     }
@@ -178,6 +199,8 @@ impl Fake {
         Fake::start(
             Router::new()
                 .route("/2/tweets", post(x_post))
+                .route("/2/media/upload", post(x_media_upload))
+                .route("/2/media/metadata", post(x_media_metadata))
                 .route("/2/users/me", get(x_me))
                 .route("/2/users/{id}/tweets", get(x_timeline))
                 .route("/2/users/{id}/retweets", post(x_retweet))
@@ -190,6 +213,8 @@ impl Fake {
         Fake::start(
             Router::new()
                 .route("/api/v1/statuses", post(mastodon_post))
+                .route("/api/v2/media", post(mastodon_media_upload))
+                .route("/api/v1/media/{id}", get(mastodon_media_get))
                 .route("/api/v1/statuses/{id}/reblog", post(mastodon_reblog))
                 .route("/api/v2/search", get(mastodon_search))
                 .route("/api/v2/instance", get(mastodon_instance))
@@ -204,6 +229,7 @@ impl Fake {
             Router::new()
                 .route("/xrpc/com.atproto.server.createSession", post(bsky_session))
                 .route("/xrpc/com.atproto.repo.createRecord", post(bsky_create))
+                .route("/xrpc/com.atproto.repo.uploadBlob", post(bsky_upload_blob))
                 .route("/xrpc/com.atproto.repo.getRecord", get(bsky_get))
                 .route("/xrpc/app.bsky.feed.getPosts", get(bsky_posts))
                 .route("/xrpc/app.bsky.feed.getAuthorFeed", get(bsky_feed))
@@ -382,6 +408,14 @@ async fn x_post(
             return error(
                 StatusCode::BAD_REQUEST,
                 json!({"title": "Invalid Request", "detail": "quote_tweet_id: not a Tweet"}),
+            );
+        }
+    }
+    if let Some(ids) = body.pointer("/media/media_ids") {
+        if let Err(why) = media_ids_ok(&state, ids, 4) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                json!({"title": "Invalid Request", "detail": why}),
             );
         }
     }
@@ -665,6 +699,11 @@ async fn mastodon_post(
             return error(StatusCode::NOT_FOUND, json!({"error": "Record not found"}));
         }
     }
+    if let Some(ids) = body.get("media_ids") {
+        if let Err(why) = media_ids_ok(&state, ids, 4) {
+            return error(StatusCode::UNPROCESSABLE_ENTITY, json!({"error": why}));
+        }
+    }
     let limit = lock(&state.max_characters).unwrap_or(500);
     let length = body["status"]
         .as_str()
@@ -815,8 +854,24 @@ async fn bsky_create(
         if record["embed"]["$type"] == "app.bsky.embed.record" {
             refs.push(&record["embed"]["record"]);
         }
+        if record["embed"]["$type"] == "app.bsky.embed.recordWithMedia" {
+            refs.push(&record["embed"]["record"]["record"]);
+        }
         refs.iter().all(|r| bsky_known(&state, r))
     };
+    let images = match record_images(&body["record"]["embed"]) {
+        Some(images) => bsky_images_ok(&state, images),
+        None if body["record"]["embed"]["$type"] == "app.bsky.embed.recordWithMedia" => {
+            Err("recordWithMedia without media".to_owned())
+        }
+        None => Ok(()),
+    };
+    if let Err(why) = images {
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "InvalidRequest", "message": format!("Invalid record: {why}")}),
+        );
+    }
     if !refs_ok {
         return error(
             StatusCode::BAD_REQUEST,
@@ -925,6 +980,7 @@ async fn webhook_post(
     axum::extract::State(state): S,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     if method != Method::POST || !query(&uri).iter().any(|(k, v)| k == "wait" && v == "true") {
@@ -933,8 +989,16 @@ async fn webhook_post(
             json!({"message": "expected POST ?wait=true"}),
         );
     }
-    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
-        return error(StatusCode::BAD_REQUEST, json!({"message": "bad body"}));
+    let body = if is_multipart(&headers) {
+        match webhook_multipart(&headers, &body) {
+            Ok(b) => b,
+            Err(why) => return error(StatusCode::BAD_REQUEST, json!({"message": why})),
+        }
+    } else {
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(b) => b,
+            Err(_) => return error(StatusCode::BAD_REQUEST, json!({"message": "bad body"})),
+        }
     };
     with_failure(&state, move |st| {
         let text = body["content"].as_str().unwrap_or_default().to_owned();
@@ -942,4 +1006,444 @@ async fn webhook_post(
         axum::Json(json!({"id": p.id, "channel_id": "77", "guild_id": "66"})).into_response()
     })
     .await
+}
+
+// ---- Media: multipart bodies, decoded images -------------------------------------------------
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone)]
+pub struct FormPart {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get("content-type")
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|c| c.starts_with("multipart/form-data"))
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (from..=hay.len() - needle.len()).find(|&i| &hay[i..i + needle.len()] == needle)
+}
+
+/// Parses a `multipart/form-data` body as RFC 7578 says, strictly: a missing boundary, a part
+/// without `Content-Disposition: form-data; name=...` or an unterminated body is an error.
+pub fn parse_multipart(headers: &HeaderMap, body: &[u8]) -> Result<Vec<FormPart>, String> {
+    let ct = headers
+        .get("content-type")
+        .and_then(|h| h.to_str().ok())
+        .ok_or("no content type")?;
+    if !ct.starts_with("multipart/form-data") {
+        return Err(format!("expected multipart/form-data, got {ct}"));
+    }
+    let boundary = ct
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))
+        .ok_or("no boundary")?
+        .trim_matches('"');
+    let delim = format!("--{boundary}");
+    let mut parts = Vec::new();
+    let mut pos = find(body, delim.as_bytes(), 0).ok_or("no first boundary")? + delim.len();
+    loop {
+        if body[pos..].starts_with(b"--") {
+            return Ok(parts);
+        }
+        if !body[pos..].starts_with(b"\r\n") {
+            return Err("no CRLF after a boundary".into());
+        }
+        pos += 2;
+        let head_end = find(body, b"\r\n\r\n", pos).ok_or("unterminated part headers")?;
+        let head = std::str::from_utf8(&body[pos..head_end]).map_err(|_| "headers not UTF-8")?;
+        let next = find(body, format!("\r\n{delim}").as_bytes(), head_end + 4)
+            .ok_or("unterminated part")?;
+        let data = body[head_end + 4..next].to_vec();
+        let mut name = None;
+        let mut file_name = None;
+        let mut content_type = None;
+        for line in head.split("\r\n") {
+            let (k, v) = line.split_once(':').ok_or("bad part header")?;
+            match k.trim().to_ascii_lowercase().as_str() {
+                "content-disposition" => {
+                    if !v.trim().starts_with("form-data") {
+                        return Err("part is not form-data".into());
+                    }
+                    for attr in v.split(';').skip(1) {
+                        if let Some((ak, av)) = attr.trim().split_once('=') {
+                            let av = av.trim_matches('"').to_owned();
+                            match ak {
+                                "name" => name = Some(av),
+                                "filename" => file_name = Some(av),
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                "content-type" => content_type = Some(v.trim().to_owned()),
+                _ => {}
+            }
+        }
+        parts.push(FormPart {
+            name: name.ok_or("part without a name")?,
+            file_name,
+            content_type,
+            data,
+        });
+        pos = next + 2 + delim.len();
+    }
+}
+
+fn text_field(parts: &[FormPart], name: &str) -> Option<String> {
+    parts
+        .iter()
+        .find(|p| p.name == name && p.file_name.is_none())
+        .and_then(|p| String::from_utf8(p.data.clone()).ok())
+}
+
+/// Decodes an image as the services do: the declared type must be what the bytes are.
+fn decoded(data: &[u8], declared: Option<&str>, max: usize) -> Result<(String, u32, u32), String> {
+    if data.len() > max {
+        return Err(format!(
+            "file too large: {} bytes, at most {max}",
+            data.len()
+        ));
+    }
+    let format = image::guess_format(data).map_err(|e| format!("unsupported file: {e}"))?;
+    let mime = match format {
+        image::ImageFormat::Png => "image/png",
+        image::ImageFormat::Jpeg => "image/jpeg",
+        image::ImageFormat::Gif => "image/gif",
+        image::ImageFormat::WebP => "image/webp",
+        other => return Err(format!("unsupported type {other:?}")),
+    };
+    if declared.is_some_and(|d| d != mime) {
+        return Err(format!("declared {declared:?} but the bytes are {mime}"));
+    }
+    let img = image::load_from_memory(data).map_err(|e| format!("undecodable image: {e}"))?;
+    Ok((mime.to_owned(), img.width(), img.height()))
+}
+
+fn add_media(state: &State, m: Media) -> Media {
+    lock(&state.media).insert(m.id.clone(), m.clone());
+    m
+}
+
+/// Media ids named by a post: each uploaded (and processed), none twice, at most `max`.
+fn media_ids_ok(state: &State, ids: &Value, max: usize) -> Result<(), String> {
+    let ids = ids.as_array().ok_or("media ids must be a list")?;
+    if ids.len() > max {
+        return Err(format!("at most {max} media"));
+    }
+    let media = lock(&state.media);
+    let mut seen = Vec::new();
+    for id in ids {
+        let id = id.as_str().ok_or("a media id must be a string")?;
+        let m = media.get(id).ok_or(format!("unknown media id {id}"))?;
+        if m.pending_polls > 0 {
+            return Err("Cannot attach files that have not finished processing".into());
+        }
+        if seen.contains(&id) {
+            return Err(format!("media id {id} given twice"));
+        }
+        seen.push(id);
+    }
+    Ok(())
+}
+
+async fn x_media_upload(
+    axum::extract::State(state): S,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !x_signed(&state, &method, &uri, &headers) {
+        return unauthorized(&state);
+    }
+    let parts = match parse_multipart(&headers, &body) {
+        Ok(p) => p,
+        Err(why) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                json!({"title": "Invalid Request", "detail": why}),
+            )
+        }
+    };
+    let Some(file) = parts.iter().find(|p| p.name == "media") else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!({"title": "Invalid Request", "detail": "media is required"}),
+        );
+    };
+    if text_field(&parts, "media_category").as_deref() != Some("tweet_image") {
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!({"title": "Invalid Request", "detail": "media_category"}),
+        );
+    }
+    match decoded(&file.data, file.content_type.as_deref(), 5 * 1024 * 1024) {
+        Ok((mime, w, h)) => {
+            let id = format!("{}", 7_000_000 + lock(&state.media).len());
+            add_media(
+                &state,
+                Media {
+                    id: id.clone(),
+                    mime,
+                    size: file.data.len(),
+                    width: w,
+                    height: h,
+                    alt: None,
+                    pending_polls: 0,
+                },
+            );
+            axum::Json(json!({"data": {"id": id, "media_key": format!("3_{id}")}})).into_response()
+        }
+        Err(why) => error(
+            StatusCode::BAD_REQUEST,
+            json!({"title": "Invalid Request", "detail": why}),
+        ),
+    }
+}
+
+async fn x_media_metadata(
+    axum::extract::State(state): S,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<Value>,
+) -> Response {
+    if !x_signed(&state, &method, &uri, &headers) {
+        return unauthorized(&state);
+    }
+    let id = body["id"].as_str().unwrap_or_default();
+    let Some(alt) = body
+        .pointer("/metadata/alt_text/text")
+        .and_then(Value::as_str)
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!({"detail": "metadata.alt_text.text"}),
+        );
+    };
+    if alt.chars().count() > 1000 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!({"detail": "alt text over 1000 characters"}),
+        );
+    }
+    match lock(&state.media).get_mut(id) {
+        Some(m) => {
+            m.alt = Some(alt.to_owned());
+            axum::Json(json!({"data": {"id": id, "associated_metadata": true}})).into_response()
+        }
+        None => error(
+            StatusCode::BAD_REQUEST,
+            json!({"detail": "unknown media id"}),
+        ),
+    }
+}
+
+async fn mastodon_media_upload(
+    axum::extract::State(state): S,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if bearer(&headers) != Some(MASTODON_TOKEN) {
+        return unauthorized(&state);
+    }
+    let parts = match parse_multipart(&headers, &body) {
+        Ok(p) => p,
+        Err(why) => return error(StatusCode::UNPROCESSABLE_ENTITY, json!({"error": why})),
+    };
+    let Some(file) = parts
+        .iter()
+        .find(|p| p.name == "file" && p.file_name.is_some())
+    else {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": "file is missing"}),
+        );
+    };
+    let alt = text_field(&parts, "description");
+    if alt.as_ref().is_some_and(|a| a.chars().count() > 1500) {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": "Description is too long"}),
+        );
+    }
+    match decoded(&file.data, file.content_type.as_deref(), 16 * 1024 * 1024) {
+        Ok((mime, w, h)) => {
+            let id = format!("{}", 9000 + lock(&state.media).len());
+            // Like a real server, the first answer says "still processing" (202, no url).
+            add_media(
+                &state,
+                Media {
+                    id: id.clone(),
+                    mime,
+                    size: file.data.len(),
+                    width: w,
+                    height: h,
+                    alt: alt.clone(),
+                    pending_polls: 1,
+                },
+            );
+            (
+                StatusCode::ACCEPTED,
+                axum::Json(json!({"id": id, "type": "image", "url": null, "description": alt})),
+            )
+                .into_response()
+        }
+        Err(why) => error(StatusCode::UNPROCESSABLE_ENTITY, json!({"error": why})),
+    }
+}
+
+async fn mastodon_media_get(
+    axum::extract::State(state): S,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    if bearer(&headers) != Some(MASTODON_TOKEN) {
+        return unauthorized(&state);
+    }
+    let base = lock(&state.base).clone();
+    let mut media = lock(&state.media);
+    let Some(m) = media.get_mut(&id) else {
+        return error(StatusCode::NOT_FOUND, json!({"error": "Record not found"}));
+    };
+    if m.pending_polls > 0 {
+        m.pending_polls -= 1;
+        return (
+            StatusCode::PARTIAL_CONTENT,
+            axum::Json(json!({"id": id, "type": "image", "url": null})),
+        )
+            .into_response();
+    }
+    axum::Json(json!({"id": id, "type": "image", "url": format!("{base}/media/{id}"), "description": m.alt}))
+        .into_response()
+}
+
+async fn bsky_upload_blob(
+    axum::extract::State(state): S,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !bsky_authed(&state, &headers) {
+        return unauthorized(&state);
+    }
+    let declared = headers.get("content-type").and_then(|h| h.to_str().ok());
+    match decoded(&body, declared, 1_000_000) {
+        Ok((mime, w, h)) => {
+            let cid = format!("bafkreiblob{}", lock(&state.media).len());
+            add_media(
+                &state,
+                Media {
+                    id: cid.clone(),
+                    mime: mime.clone(),
+                    size: body.len(),
+                    width: w,
+                    height: h,
+                    alt: None,
+                    pending_polls: 0,
+                },
+            );
+            axum::Json(json!({"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": body.len()}}))
+                .into_response()
+        }
+        Err(why) => error(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "BlobTooLarge", "message": why}),
+        ),
+    }
+}
+
+/// The images of a post's embed (`app.bsky.embed.images`, alone or as a recordWithMedia's
+/// media).
+fn record_images(embed: &Value) -> Option<&Vec<Value>> {
+    let images = match embed["$type"].as_str() {
+        Some("app.bsky.embed.images") => embed,
+        Some("app.bsky.embed.recordWithMedia") => &embed["media"],
+        _ => return None,
+    };
+    if images["$type"] != "app.bsky.embed.images" {
+        return None;
+    }
+    images["images"].as_array()
+}
+
+fn bsky_images_ok(state: &State, images: &[Value]) -> Result<(), String> {
+    if images.is_empty() || images.len() > 4 {
+        return Err("1 to 4 images".into());
+    }
+    let media = lock(&state.media);
+    for i in images {
+        let link = i
+            .pointer("/image/ref/$link")
+            .and_then(Value::as_str)
+            .ok_or("image blob ref")?;
+        let m = media.get(link).ok_or(format!("unknown blob {link}"))?;
+        if i.pointer("/image/mimeType").and_then(Value::as_str) != Some(m.mime.as_str()) {
+            return Err("blob mimeType".into());
+        }
+        if !i["alt"].is_string() {
+            return Err("alt is required (may be empty)".into());
+        }
+        let (w, h) = (
+            i.pointer("/aspectRatio/width"),
+            i.pointer("/aspectRatio/height"),
+        );
+        if w.and_then(Value::as_u64) != Some(u64::from(m.width))
+            || h.and_then(Value::as_u64) != Some(u64::from(m.height))
+        {
+            return Err("aspectRatio differs from the image".into());
+        }
+    }
+    Ok(())
+}
+
+/// A webhook message with files: `payload_json` plus `files[n]`, each named in
+/// `attachments` by its `id`; what is stored is the payload with each attachment's decoded
+/// type, size and dimensions.
+fn webhook_multipart(headers: &HeaderMap, body: &[u8]) -> Result<Value, String> {
+    let parts = parse_multipart(headers, body)?;
+    let mut payload: Value =
+        serde_json::from_str(&text_field(&parts, "payload_json").ok_or("payload_json missing")?)
+            .map_err(|e| format!("payload_json: {e}"))?;
+    let files: Vec<&FormPart> = parts
+        .iter()
+        .filter(|p| p.name.starts_with("files["))
+        .collect();
+    if files.len() > 10 {
+        return Err("at most 10 files".into());
+    }
+    let attachments = payload["attachments"]
+        .as_array_mut()
+        .ok_or("attachments missing")?;
+    if attachments.len() != files.len() {
+        return Err("each file needs its attachment".into());
+    }
+    for a in attachments.iter_mut() {
+        let id = a["id"].as_u64().ok_or("attachment id")?;
+        let file = files
+            .iter()
+            .find(|f| f.name == format!("files[{id}]"))
+            .ok_or(format!("no files[{id}]"))?;
+        if a["description"]
+            .as_str()
+            .is_some_and(|d| d.chars().count() > 1024)
+        {
+            return Err("description over 1024".into());
+        }
+        let (mime, w, h) = decoded(&file.data, file.content_type.as_deref(), 25 * 1024 * 1024)?;
+        a["content_type"] = json!(mime);
+        a["size"] = json!(file.data.len());
+        a["width"] = json!(w);
+        a["height"] = json!(h);
+    }
+    Ok(payload)
 }

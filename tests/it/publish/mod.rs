@@ -4,6 +4,7 @@
 
 pub mod conversations;
 pub mod fakes;
+mod media;
 mod pause;
 mod scenarios;
 mod threads;

@@ -159,6 +159,7 @@ async fn a_worker_killed_between_send_and_record_resumes_without_posting_twice()
                     part: 0,
                     reply_to: None,
                     conversation: None,
+                    images: Vec::new(),
                     guild: GUILD,
                     proposal: id,
                     revision: 1,
