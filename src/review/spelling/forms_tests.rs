@@ -122,23 +122,3 @@ fn forms_agree_with_hunspell() {
         );
     }
 }
-
-/// The same over a word list (one word a line) named by `TWEETGUARD_FORMS_WORDS`.
-#[test]
-#[ignore = "needs a word list"]
-fn forms_agree_with_hunspell_on_a_list() {
-    let Ok(path) = std::env::var("TWEETGUARD_FORMS_WORDS") else {
-        return;
-    };
-    let text = std::fs::read_to_string(path).expect("the word list");
-    let words: Vec<String> = text.lines().map(str::to_string).collect();
-    for s in [french(), english()] {
-        let (decided, wrong) = compare(s, &words);
-        eprintln!(
-            "{decided} of {} decided, {} wrong",
-            words.len(),
-            wrong.len()
-        );
-        assert!(wrong.is_empty(), "{:#?}", &wrong[..wrong.len().min(60)]);
-    }
-}
