@@ -3,70 +3,24 @@
 //! (escaped), a bad address is a private refusal that stores nothing, and once approved the
 //! payload goes out once, to the post's network only.
 
-use std::time::Duration;
-
 use serde_json::json;
 use tweetguard::workflow::{Kind, Status};
 
 use super::e2e::Bot;
-use super::fixtures::{self, Member, APP_ID};
+use super::fixtures::{self, Member};
 use crate::publish::conversations::seed;
-use crate::publish::fakes::{Fake, BSKY_IDENTIFIER, BSKY_PASSWORD};
+use crate::publish::fakes::Fake;
 
 const REVIEW_CHANNEL: u64 = 930_000_000_000_000_031;
 const REVIEWER: u64 = 31;
-const WAIT: Duration = Duration::from_secs(15);
 
 async fn start(bluesky: &Fake) -> Bot {
-    let channel = REVIEW_CHANNEL.to_string();
-    let roles = REVIEWER.to_string();
-    Bot::start(&[
-        "--review-channel-id",
-        &channel,
-        "--reviewer-role-ids",
-        &roles,
-        "--required-approvals",
-        "2",
-        "--bluesky-service",
-        &bluesky.url,
-        "--bluesky-identifier",
-        BSKY_IDENTIFIER,
-        "--bluesky-app-password",
-        BSKY_PASSWORD,
-    ])
-    .await
-}
-
-/// Waits for the card's title to say the proposal is posted (in French: the server's language).
-async fn wait_posted(bot: &Bot) {
-    bot.fake
-        .next_request(
-            |r| {
-                r.method == "PATCH"
-                    && r.body["embeds"][0]["title"]
-                        .as_str()
-                        .unwrap_or("")
-                        .contains("publiée")
-            },
-            WAIT,
-        )
-        .await
-        .expect("posted");
+    Bot::posting_to_bluesky(bluesky, REVIEW_CHANNEL, REVIEWER).await
 }
 
 async fn approve_twice(bot: &Bot, proposal: i64) {
-    for (id, who) in [(3904, 5), (3905, 6)] {
-        let m = Member::new(who, "fr").with_roles(&[REVIEWER]);
-        let r = bot
-            .ask(fixtures::button(
-                id + proposal as u64 * 10,
-                &m,
-                &format!("tg:approve:{proposal}:1"),
-                fixtures::message(7002, APP_ID, ""),
-            ))
-            .await;
-        assert_eq!(r.body["type"], 7, "{:#}", r.body);
-    }
+    bot.approve_twice(proposal, REVIEWER, 3904 + proposal as u64 * 10)
+        .await;
 }
 
 #[tokio::test]
@@ -117,7 +71,7 @@ async fn a_reply_shows_its_post_on_the_card_and_goes_to_that_network_once() {
         .any(|f| f.rule == "dialogue.broadcast"));
 
     approve_twice(&bot, 1).await;
-    wait_posted(&bot).await;
+    bot.wait_posted().await;
     assert_eq!(bot.proposal(1).await.status, Status::Posted);
     let sent = bluesky.posts();
     let reply: Vec<_> = sent.iter().filter(|p| p.text == text).collect();
@@ -215,7 +169,7 @@ async fn relay_proposes_a_repost_reviewed_and_posted_once() {
         tweetguard::review::Verdict::Ready
     );
     approve_twice(&bot, 1).await;
-    wait_posted(&bot).await;
+    bot.wait_posted().await;
     let reposts: Vec<_> = bluesky
         .posts()
         .into_iter()
@@ -251,7 +205,7 @@ async fn a_thread_is_proposed_from_the_form_and_its_card_numbers_the_parts() {
         "{description}"
     );
     approve_twice(&bot, 1).await;
-    wait_posted(&bot).await;
+    bot.wait_posted().await;
     let posts = bluesky.posts();
     assert_eq!(posts.len(), 2);
     assert_eq!(

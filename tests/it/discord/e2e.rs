@@ -29,6 +29,67 @@ pub(super) struct Bot {
 }
 
 impl Bot {
+    /// The bot with a review channel, a reviewer role, two approvals needed, and the fake
+    /// Bluesky `bluesky` to post to.
+    pub(super) async fn posting_to_bluesky(
+        bluesky: &crate::publish::fakes::Fake,
+        channel: u64,
+        reviewer_role: u64,
+    ) -> Bot {
+        use crate::publish::fakes::{BSKY_IDENTIFIER, BSKY_PASSWORD};
+        let (channel, roles) = (channel.to_string(), reviewer_role.to_string());
+        Bot::start(&[
+            "--review-channel-id",
+            &channel,
+            "--reviewer-role-ids",
+            &roles,
+            "--required-approvals",
+            "2",
+            "--bluesky-service",
+            &bluesky.url,
+            "--bluesky-identifier",
+            BSKY_IDENTIFIER,
+            "--bluesky-app-password",
+            BSKY_PASSWORD,
+        ])
+        .await
+    }
+
+    /// Members 5 and 6, with `reviewer_role`, approve revision 1 of `proposal` from its card
+    /// (interactions `first_id` and the next).
+    pub(super) async fn approve_twice(&self, proposal: i64, reviewer_role: u64, first_id: u64) {
+        for (id, who) in [(first_id, 5), (first_id + 1, 6)] {
+            let m = super::fixtures::Member::new(who, "fr").with_roles(&[reviewer_role]);
+            let r = self
+                .ask(super::fixtures::button(
+                    id,
+                    &m,
+                    &format!("tg:approve:{proposal}:1"),
+                    super::fixtures::message(7002, super::fixtures::APP_ID, ""),
+                ))
+                .await;
+            assert_eq!(r.body["type"], 7, "{:#}", r.body);
+        }
+    }
+
+    /// Waits for a card's title to say its proposal is posted (the cards speak the server's
+    /// language: French by default).
+    pub(super) async fn wait_posted(&self) {
+        self.fake
+            .next_request(
+                |r| {
+                    r.method == "PATCH"
+                        && r.body["embeds"][0]["title"]
+                            .as_str()
+                            .unwrap_or("")
+                            .contains("publiée")
+                },
+                WAIT,
+            )
+            .await
+            .expect("posted");
+    }
+
     /// The next message the bot posts in `channel` (a review card), as real Discord took it.
     pub(super) async fn card_in(&self, channel: u64) -> Value {
         self.fake

@@ -14,34 +14,14 @@ use tweetguard::workflow::Status;
 use super::e2e::Bot;
 use super::fake::Request;
 use super::fixtures::{self, Member, APP_ID};
-use crate::publish::fakes::{Fake, BSKY_IDENTIFIER, BSKY_PASSWORD};
+use crate::publish::fakes::Fake;
 
 const REVIEW_CHANNEL: u64 = 930_000_000_000_000_041;
 const REVIEWER: u64 = 41;
 const WAIT: Duration = Duration::from_secs(15);
 
 async fn start(bluesky: &Fake) -> Bot {
-    let channel = REVIEW_CHANNEL.to_string();
-    let roles = REVIEWER.to_string();
-    Bot::start(&[
-        "--review-channel-id",
-        &channel,
-        "--reviewer-role-ids",
-        &roles,
-        "--required-approvals",
-        "2",
-        "--bluesky-service",
-        &bluesky.url,
-        "--bluesky-identifier",
-        BSKY_IDENTIFIER,
-        "--bluesky-app-password",
-        BSKY_PASSWORD,
-    ])
-    .await
-}
-
-fn content(r: &Request) -> String {
-    r.body["data"]["content"].as_str().unwrap_or("").to_string()
+    Bot::posting_to_bluesky(bluesky, REVIEW_CHANNEL, REVIEWER).await
 }
 
 /// An attachment as Discord resolves it, its bytes hosted on the fake CDN.
@@ -149,7 +129,7 @@ async fn images_from_submit_get_their_alt_texts_from_a_form_show_on_the_card_and
             ],
         ))
         .await;
-    assert!(content(&done).contains("n°1"), "{:#}", done.body);
+    assert!(done.content().contains("n°1"), "{:#}", done.body);
 
     let card = posted_card(&bot).await;
     assert_eq!(card.files.len(), 2, "the images are uploaded with the card");
@@ -177,31 +157,8 @@ async fn images_from_submit_get_their_alt_texts_from_a_form_show_on_the_card_and
         .iter()
         .any(|f| f.rule == "media.alt-text"));
 
-    for (id, who) in [(4103, 5), (4104, 6)] {
-        let m = Member::new(who, "fr").with_roles(&[REVIEWER]);
-        let r = bot
-            .ask(fixtures::button(
-                id,
-                &m,
-                "tg:approve:1:1",
-                fixtures::message(7002, APP_ID, ""),
-            ))
-            .await;
-        assert_eq!(r.body["type"], 7, "{:#}", r.body);
-    }
-    bot.fake
-        .next_request(
-            |r| {
-                r.method == "PATCH"
-                    && r.body["embeds"][0]["title"]
-                        .as_str()
-                        .unwrap_or("")
-                        .contains("publiée")
-            },
-            WAIT,
-        )
-        .await
-        .expect("posted");
+    bot.approve_twice(1, REVIEWER, 4103).await;
+    bot.wait_posted().await;
     assert_eq!(bot.proposal(1).await.status, Status::Posted);
     let sent: Vec<_> = bluesky
         .posts()
@@ -251,7 +208,7 @@ async fn a_message_becomes_a_proposal_with_its_images_and_an_english_card_says_w
     let mut sent = fixtures::modal(4202, &author, &custom_id, &[("alt1", "")]);
     sent["guild_locale"] = json!("en-US");
     let done = bot.ask(sent).await;
-    assert!(content(&done).contains("#1"), "{:#}", done.body);
+    assert!(done.content().contains("#1"), "{:#}", done.body);
     let card = posted_card(&bot).await;
     assert_eq!(card.files.len(), 1);
     let fields = card.body["embeds"][0]["fields"].to_string();
@@ -319,7 +276,7 @@ async fn a_message_becomes_a_proposal_with_its_images_and_an_english_card_says_w
         ))
         .await;
     assert!(
-        content(&again).contains("no longer valid"),
+        again.content().contains("no longer valid"),
         "{:#}",
         again.body
     );
@@ -348,7 +305,7 @@ async fn a_file_that_is_no_image_is_refused_privately_and_nothing_is_stored() {
         ))
         .await;
     assert_eq!(r.body["data"]["flags"], 64, "private: {:#}", r.body);
-    let said = content(&r);
+    let said = r.content();
     assert!(
         said.contains("photo.png")
             && said.contains("not a PNG, JPEG, GIF or WebP")
