@@ -92,3 +92,55 @@ async fn stats_answers_privately_with_the_figures_and_the_chart_attached() {
     }
     bot.stop().await;
 }
+
+/// The history rules fire in a Discord review from the account's synced timeline: eight
+/// announcements read back from Bluesky make the next broadcast "a news wire", with the numbers.
+#[tokio::test]
+async fn history_rules_fire_in_discord_reviews_from_a_synced_timeline() {
+    use tweetguard::publish::timeline::TimelineSync;
+    use tweetguard::review::Verdict;
+
+    let bluesky = crate::publish::fakes::Fake::bluesky().await;
+    for i in 0..8 {
+        bluesky.add_own(
+            &format!("at://did:plc:team/app.bsky.feed.post/3khist0000{i:03}"),
+            &format!("Our new timetable starts on Monday {i}. Details on our site."),
+            "2026-11-30T08:00:00.000Z",
+            [0; 4],
+        );
+    }
+    let bot = Bot::posting_to_bluesky(&bluesky, 930_000_000_000_000_051, 51).await;
+    let store = tweetguard::store::open(&bot.db_url).await.expect("store");
+    // The server is known (it has a proposal); a sync reads its account back.
+    store
+        .submit(
+            GuildId(GUILD_ID),
+            &crate::common::member(1),
+            "Hello? ^SG",
+            None,
+            &crate::common::review(Verdict::Ready),
+            Utc::now(),
+        )
+        .await
+        .expect("submit");
+    let publisher =
+        crate::publish::bluesky_publisher(&bluesky, crate::publish::fakes::BSKY_PASSWORD);
+    let report = TimelineSync::new(store.clone(), vec![publisher], Duration::from_secs(900))
+        .sync_once(Utc::now())
+        .await
+        .expect("sync");
+    assert_eq!(report.added, 8, "{report:?}");
+    let r = bot
+        .ask(fixtures::review(
+            5201,
+            &Member::new(3, "en-US"),
+            "Our offices close at 5 pm on Friday. ^SG",
+        ))
+        .await;
+    let embed = r.body["data"]["embeds"].to_string();
+    assert!(
+        embed.contains("8 of your last 8 tweets were broadcasts"),
+        "{embed}"
+    );
+    bot.stop().await;
+}

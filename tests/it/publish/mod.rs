@@ -67,7 +67,7 @@ fn mastodon_publisher(fake: &Fake, token: &str) -> Arc<dyn Publisher> {
 }
 
 /// The Bluesky publisher for `fake`, logging in with `password`.
-fn bluesky_publisher(fake: &Fake, password: &str) -> Arc<dyn Publisher> {
+pub fn bluesky_publisher(fake: &Fake, password: &str) -> Arc<dyn Publisher> {
     only(PublishArgs {
         bluesky_service: fake.url.clone(),
         bluesky_identifier: Some(fakes::BSKY_IDENTIFIER.into()),
