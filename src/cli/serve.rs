@@ -248,6 +248,21 @@ impl ServeArgs {
                 },
             },
             publishers: Vec::new(),
+            // A REST proxy (or the tests' fake Discord) serves attachments too.
+            attachment_hosts: self
+                .discord
+                .discord_api_url
+                .as_deref()
+                .and_then(|u| reqwest::Url::parse(u).ok())
+                .and_then(|u| {
+                    let host = u.host_str()?.to_owned();
+                    Some(match u.port() {
+                        Some(p) => format!("{host}:{p}"),
+                        None => host,
+                    })
+                })
+                .into_iter()
+                .collect(),
         }
     }
 }

@@ -184,6 +184,7 @@ pub const KEYS: &[&str] = &[
     "card.conversation.reply",
     "card.conversation.quote",
     "card.conversation.repost",
+    "submit.image-foreign",
 ];
 
 #[cfg(test)]

@@ -521,6 +521,35 @@ pub struct RouterConfig {
     /// The networks configured for posting: their limits join a server's reviews when it
     /// posts there.
     pub publishers: Vec<Arc<dyn crate::publish::Publisher>>,
+    /// Where members' attachments may be downloaded from (`host` or `host:port`): Discord's
+    /// CDN, and the REST proxy when `DISCORD_API_URL` names one. Empty: Discord's CDN only.
+    /// An interaction is signed, but the URL inside it is not the bot's to trust blindly.
+    pub attachment_hosts: Vec<String>,
+}
+
+/// Discord's own attachment hosts.
+pub const DISCORD_CDN: [&str; 2] = ["cdn.discordapp.com", "media.discordapp.net"];
+
+impl RouterConfig {
+    /// Whether an attachment at `url` may be downloaded: https on Discord's CDN, or a host
+    /// listed in [`RouterConfig::attachment_hosts`].
+    pub fn attachment_allowed(&self, url: &str) -> bool {
+        let Ok(u) = reqwest::Url::parse(url) else {
+            return false;
+        };
+        let Some(host) = u.host_str() else {
+            return false;
+        };
+        let authority = match u.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_owned(),
+        };
+        (u.scheme() == "https" && DISCORD_CDN.contains(&host))
+            || self
+                .attachment_hosts
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(&authority))
+    }
 }
 
 /// The approval workflow's settings from the command line (`REVIEW_CHANNEL_ID`, ...): a

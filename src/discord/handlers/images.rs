@@ -222,6 +222,25 @@ pub(crate) async fn start(
     let Some(store) = router.store.clone() else {
         return Response::Message(notice("submit.no-store", lang, &[]));
     };
+    // Only from Discord's own addresses: the URL travels in the interaction's body.
+    if let Some(p) = proposed
+        .iter()
+        .find(|p| !router.config.attachment_allowed(&p.attachment.url))
+    {
+        let n = proposed
+            .iter()
+            .position(|q| std::ptr::eq(q, p))
+            .map_or(1, |i| i + 1);
+        tracing::warn!("an attachment's address is not Discord's; refused");
+        return Refused {
+            key: "submit.image-foreign",
+            args: vec![
+                ("n", n.to_string()),
+                ("file", escape_markdown(&p.attachment.filename)),
+            ],
+        }
+        .response(lang);
+    }
     let has_text = options
         .text
         .as_deref()

@@ -319,3 +319,38 @@ async fn a_file_that_is_no_image_is_refused_privately_and_nothing_is_stored() {
         .expect("read")
         .is_none());
 }
+
+#[tokio::test]
+async fn an_attachment_at_an_address_that_is_not_discords_is_never_fetched() {
+    let bluesky = Fake::bluesky().await;
+    let bot = start(&bluesky).await;
+    // A server that would answer: the bot must not even ask it.
+    let elsewhere = Fake::webhook().await;
+    let png = samples::encoded(ImageFormat::Png, 20, 20, 3);
+    let mut a = attachment(&bot, 5401, "chart.png", png, "image/png");
+    a["url"] = json!(format!("{}/internal/admin.png", elsewhere.url));
+    let r = bot
+        .ask(submit_with(
+            4401,
+            &Member::new(3, "fr"),
+            json!([{"name": "text", "type": 3, "value": "Regardez ^AB"},
+                   {"name": "image1", "type": 11, "value": "5401"},
+                   {"name": "alt1", "type": 3, "value": "Un graphique des ventes"}]),
+            &[a],
+        ))
+        .await;
+    assert_eq!(r.body["data"]["flags"], 64, "private: {:#}", r.body);
+    let said = r.content();
+    assert!(
+        said.contains("chart.png")
+            && said.contains("adresses de Discord")
+            && said.contains("Rien n'a été enregistré"),
+        "{said}"
+    );
+    let store = tweetguard::store::open(&bot.db_url).await.expect("store");
+    assert!(store
+        .proposal(tweetguard::workflow::ProposalId(1))
+        .await
+        .expect("read")
+        .is_none());
+}
