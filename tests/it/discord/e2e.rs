@@ -99,6 +99,17 @@ impl Bot {
             .body
     }
 
+    /// Whether the bot's store holds any proposal at all (a refusal must store nothing).
+    pub(super) async fn has_proposals(&self) -> bool {
+        tweetguard::store::open(&self.db_url)
+            .await
+            .expect("the bot's store")
+            .proposal(tweetguard::workflow::ProposalId(1))
+            .await
+            .expect("readable")
+            .is_some()
+    }
+
     /// Proposal `id` as the bot's store holds it.
     pub(super) async fn proposal(&self, id: i64) -> tweetguard::workflow::Proposal {
         tweetguard::store::open(&self.db_url)

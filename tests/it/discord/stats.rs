@@ -42,6 +42,28 @@ async fn stats_answers_privately_with_the_figures_and_the_chart_attached() {
         .save_timeline(guild, &posts, now)
         .await
         .expect("saved");
+    // The longest reasons a reviewer can type, all Markdown (they double when escaped), five
+    // different ones: the reasons field must still fit what Discord takes.
+    for i in 0..5u8 {
+        let text = format!("Proposal {i} ^AB");
+        let ready = crate::common::review(tweetguard::review::Verdict::Ready);
+        let id = store
+            .submit(guild, &crate::common::member(1), &text, None, &ready, now)
+            .await
+            .expect("submit")
+            .proposal
+            .id;
+        let reason: String = format!("{i}*_[]").chars().cycle().take(1000).collect();
+        let vote = tweetguard::workflow::Event::RequestChanges {
+            by: crate::common::member(2),
+            revision: 1,
+            reason,
+        };
+        store
+            .apply(guild, id, &vote, now)
+            .await
+            .expect("changes requested");
+    }
     for p in &posts {
         let counts = Counts {
             likes: if p.class.reply { 9 } else { 2 },

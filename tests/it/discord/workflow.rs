@@ -926,3 +926,66 @@ fn conversation_cards_render_in_french_and_in_english() {
         insta::assert_json_snapshot!("conversation_cards", all);
     });
 }
+
+/// The longest things a conversation card can carry (someone's 5,000-character post all in
+/// Markdown, a 253-character handle, a 300-character address, a 25-part thread filling the
+/// form's 4,000) still make a card real Discord takes.
+#[test]
+fn the_longest_conversation_and_thread_cards_fit_discord() {
+    use tweetguard::discord::cards::card;
+    use tweetguard::workflow::{parse_link, Conversation, Kind, Target};
+
+    let address = format!("https://{}.example/@{}/1", "s".repeat(60), "a".repeat(220));
+    let target = Target {
+        link: parse_link(&address).expect("address"),
+        id: "1".into(),
+        author: "_".repeat(253),
+        text: "*_[]".repeat(1250),
+        posted_at: Some(at("2026-11-30T08:00:00Z")),
+        cid: None,
+        root: None,
+    };
+    let thread = vec!["*_[] ".repeat(30).trim().to_string(); 25].join("\n---\n");
+    assert!(thread.chars().count() <= 4000);
+    for (text, conversation) in [
+        (thread.clone(), None),
+        (
+            thread,
+            Some(Conversation {
+                kind: Kind::Quote,
+                target: target.clone(),
+            }),
+        ),
+        (
+            String::new(),
+            Some(Conversation {
+                kind: Kind::Repost,
+                target,
+            }),
+        ),
+    ] {
+        let t = apply(
+            None,
+            &Event::Submit {
+                id: ProposalId(9),
+                guild: GuildId(GUILD_ID),
+                author: WMember {
+                    id: MemberId(1),
+                    roles: vec![],
+                    is_admin: false,
+                },
+                text: text.clone(),
+                review: review(&text, &Settings::default(), &History::default()),
+                conversation,
+                images: Vec::new(),
+            },
+            &Policy::default(),
+            at("2026-12-01T09:00:00Z"),
+        )
+        .expect("submitted");
+        for lang in [Language::Fr, Language::En] {
+            let body = serde_json::to_value(card(&t.proposal, 2, lang)).expect("json");
+            assert_eq!(super::limits::check_message(&body), Ok(()), "{body:#}");
+        }
+    }
+}

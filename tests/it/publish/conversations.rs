@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use tweetguard::publish::Publisher;
+use tweetguard::publish::{PublishError, Publisher};
 use tweetguard::review::Verdict;
 use tweetguard::store::Store;
 use tweetguard::workflow::{parse_link, Conversation, Kind, ProposalId, Status};
@@ -118,8 +118,16 @@ async fn the_post_a_proposal_answers_is_read_from_its_network() {
             .replace("/99", "/98")
             .replace("0a2", "0b2");
         let link = parse_link(&gone).expect("address");
-        let err = net.publisher.fetch(&link).await.expect_err("no such post");
-        assert!(!err.to_string().is_empty(), "{network}");
+        // Certainly no such post (a refusal, not an unknown outcome), and the member is told why.
+        match net.publisher.fetch(&link).await {
+            Err(PublishError::NotPosted { reason, .. }) => {
+                assert!(
+                    reason.contains("no post") || reason.contains("HTTP 4"),
+                    "{network}: {reason}"
+                )
+            }
+            other => panic!("{network}: {other:?}"),
+        }
         assert_eq!(net.fake.auth_failures(), 0, "{network}");
     }
 }
