@@ -2,6 +2,7 @@
 //! would set it once) and the commands behind them. `main.rs` only parses and dispatches.
 
 pub mod healthcheck;
+mod jsonl;
 pub mod review;
 pub mod serve;
 pub mod stats;

@@ -6,14 +6,14 @@
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 
+use super::jsonl;
 use crate::review::media::{AltText, ImageFacts};
 use crate::review::networks::Network;
-use crate::review::{
-    own_places, render, review, team_rules, History, Language, Review, Settings, Verdict,
-};
+use crate::review::{own_places, render, review, team_rules, History, Language, Settings, Verdict};
 
 /// How `review` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,6 +96,11 @@ pub struct ReviewArgs {
     /// A network the post goes to (repeatable: x, mastodon, bluesky): its limits are checked.
     #[arg(long = "network", value_name = "NETWORK", value_delimiter = ',')]
     pub networks: Vec<String>,
+    /// With `--format jsonl`: how many tweets are reviewed at once (default: one per core).
+    /// Output stays in input order whatever the number.
+    #[arg(long, value_name = "N", env = "TWEETGUARD_JOBS",
+          value_parser = clap::value_parser!(u16).range(1..=256).map(usize::from))]
+    pub jobs: Option<usize>,
 }
 
 /// What can go wrong before or while reviewing: each a message for the person at the terminal.
@@ -238,7 +243,7 @@ enum Line {
     Object { text: String },
 }
 
-fn parse_line(line: &str) -> Result<String, String> {
+pub(super) fn parse_line(line: &str) -> Result<String, String> {
     match serde_json::from_str::<Line>(line) {
         Ok(Line::Text(t) | Line::Object { text: t }) => Ok(t),
         Err(_) if line.trim().is_empty() => {
@@ -317,53 +322,18 @@ fn run_jsonl(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> Result<bool, ReviewError> {
-    let mut blocked = false;
-    // Each line is serialised into one reused buffer, then written at once: many small writes
-    // through `dyn Write` cost more than the review itself.
-    let mut line_buf: Vec<u8> = Vec::with_capacity(4096);
-    let mut emit = |out: &mut dyn Write, r: Result<Review, String>| -> Result<(), ReviewError> {
-        line_buf.clear();
-        let written = match r {
-            Ok(r) => {
-                blocked |= r.verdict == Verdict::Blocked;
-                serde_json::to_writer(&mut line_buf, &r)
-            }
-            Err(e) => serde_json::to_writer(&mut line_buf, &serde_json::json!({ "error": e })),
-        };
-        written.map_err(|e| ReviewError::Write(e.into()))?;
-        line_buf.push(b'\n');
-        out.write_all(&line_buf).map_err(ReviewError::Write)
-    };
     if let Some(t) = &args.text {
+        let mut blocked = false;
+        let mut buf = Vec::new();
         for line in t.lines() {
-            emit(out, parse_line(line).map(|t| review(&t, settings, history)))?;
+            buf.clear();
+            blocked |= jsonl::review_line(Ok(line), settings, history, &mut buf)?;
+            out.write_all(&buf).map_err(ReviewError::Write)?;
         }
         return Ok(blocked);
     }
-    let mut buf = Vec::new();
-    let mut line_no = 0usize;
-    loop {
-        buf.clear();
-        let n = input
-            .read_until(b'\n', &mut buf)
-            .map_err(|source| ReviewError::Read {
-                what: "standard input".into(),
-                source,
-            })?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let line = match std::str::from_utf8(&buf) {
-            Ok(s) => Ok(s.trim_end_matches(['\n', '\r'])),
-            Err(_) => Err(format!("line {line_no} is not valid UTF-8")),
-        };
-        let r = line
-            .and_then(parse_line)
-            .map(|t| review(&t, settings, history));
-        emit(out, r)?;
-    }
-    Ok(blocked)
+    let jobs = args.jobs.unwrap_or_else(jsonl::default_jobs);
+    jsonl::run(settings, history, input, out, jobs)
 }
 
 fn trim_final_newline(s: &mut String) {

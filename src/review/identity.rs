@@ -57,21 +57,23 @@ pub(crate) fn is_signed(ctx: &Context<'_>) -> bool {
     marked_signature(&words) || closing_name(ctx, &words) || introduces_someone(ctx)
 }
 
-/// The tweet's words up to its last one that can sign: links, hashtags, emoji and thread
-/// counters (`2/2`, `(1/3)`) after a signature don't unsign it.
+/// The tweet's last three words up to its last one that can sign: links, hashtags, emoji and
+/// thread counters (`2/2`, `(1/3)`) after a signature don't unsign it. Only the end of the
+/// tweet can sign, so the words are read from the end and the rest is never visited.
 fn closing_words<'t>(ctx: &Context<'t>) -> Vec<&'t str> {
     let text = ctx.tweet.text;
     let mut words: Vec<&str> = text
         .split_whitespace()
+        .rev()
         .filter(|w| {
             !w.starts_with('#')
                 && !ctx.tweet.in_url(offset_in(text, w))
                 && (w.chars().any(char::is_alphanumeric) || w.chars().all(|c| MARKS.contains(&c)))
         })
+        .skip_while(|w| is_counter(w))
+        .take(3)
         .collect();
-    while words.last().is_some_and(|w| is_counter(w)) {
-        words.pop();
-    }
+    words.reverse();
     words
 }
 

@@ -98,6 +98,10 @@ pub struct Lexicon {
     families: Vec<Family>,
     patterns: Vec<Pattern>,
     exact: HashMap<Box<str>, Vec<u32>, FxBuild>,
+    /// Terms of two plain words or more, by their first two words ([`pair_key`]): common
+    /// openings (`vous`, `our`) start dozens of terms, and the next word turns most of them
+    /// away before any is tried. A hash collision only adds candidates, which are checked.
+    pairs: HashMap<u64, Vec<u32>, FxBuild>,
     /// Terms whose first word is a `*` stem, by the stem's first three bytes: one lookup per
     /// word, then a `starts_with` on the few candidates.
     prefix: HashMap<[u8; 3], Vec<u32>, FxBuild>,
@@ -255,10 +259,18 @@ impl Lexicon {
             self.prefix.entry(key).or_default().push(index);
             self.openings.insert(&first.text);
         } else {
-            self.exact
-                .entry(first.text.clone())
-                .or_default()
-                .push(index);
+            match words.get(1).filter(|w| !w.gap && !w.prefix) {
+                Some(second) => self
+                    .pairs
+                    .entry(pair_key(&first.text, &second.text))
+                    .or_default()
+                    .push(index),
+                None => self
+                    .exact
+                    .entry(first.text.clone())
+                    .or_default()
+                    .push(index),
+            }
             self.openings.insert(&first.text);
         }
         self.patterns.push(Pattern {
@@ -290,11 +302,20 @@ impl Lexicon {
             if !self.openings.may_start(word) {
                 continue;
             }
-            if let Some(ids) = self.exact.get(word) {
-                self.try_patterns(tweet, i, here, ids, out);
+            let alone = self.exact.get(word).map_or(&[][..], Vec::as_slice);
+            let paired = match tweet.tokens.get(i + 1) {
+                Some(_) if !self.pairs.is_empty() => self
+                    .pairs
+                    .get(&pair_key(word, tweet.word(i + 1)))
+                    .map_or(&[][..], Vec::as_slice),
+                _ => &[],
+            };
+            if !alone.is_empty() || !paired.is_empty() {
+                // In the order the terms were written, as if in one list.
+                self.try_patterns(tweet, i, here, merged(alone, paired), out);
             }
             if let Some(ids) = stem_key(word).and_then(|k| self.prefix.get(&k)) {
-                self.try_patterns(tweet, i, here, ids, out);
+                self.try_patterns(tweet, i, here, ids.iter().copied(), out);
             }
         }
         if out[before..].iter().any(|m| m.except) {
@@ -326,10 +347,10 @@ impl Lexicon {
         tweet: &Tweet<'_>,
         at: usize,
         here: usize,
-        ids: &[u32],
+        ids: impl Iterator<Item = u32>,
         out: &mut Vec<Match<'l>>,
     ) {
-        for &id in ids {
+        for id in ids {
             let p = &self.patterns[id as usize];
             let last = if p.gaps {
                 match fit_with_gaps(tweet, &p.words, at) {
@@ -458,6 +479,39 @@ impl Openings {
         let k = Self::key(word);
         self.0[k / 64] & (1 << (k % 64)) != 0
     }
+}
+
+/// The key of the two-word index: both words hashed, with a byte no UTF-8 text holds between.
+fn pair_key(first: &str, second: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = FxBuild.build_hasher();
+    h.write(first.as_bytes());
+    h.write(&[0xFF]);
+    h.write(second.as_bytes());
+    h.finish()
+}
+
+/// Two ascending lists of term ids as one ascending list (an id is in one list only).
+fn merged<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) if x < y => {
+                i += 1;
+                x
+            }
+            (_, Some(&y)) => {
+                j += 1;
+                y
+            }
+            (Some(&x), None) => {
+                i += 1;
+                x
+            }
+            (None, None) => return None,
+        };
+        Some(next)
+    })
 }
 
 /// The first three bytes of a word, the key of the stem index.

@@ -18,19 +18,23 @@ fn tweetguard_with(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
         .env_remove("TWEETGUARD_LIMIT")
         .env_remove("TWEETGUARD_OWN_DOMAINS")
         .env_remove("TWEETGUARD_OWN_HANDLES")
+        .env_remove("TWEETGUARD_JOBS")
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the tweetguard binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
+    // Written from another thread: a long input's output fills the pipe before the input ends.
+    let mut input = child.stdin.take().expect("stdin is piped");
+    let stdin = stdin.to_owned();
+    let writer = std::thread::spawn(move || input.write_all(stdin.as_bytes()));
+    let out = child.wait_with_output().expect("tweetguard finishes");
+    writer
+        .join()
+        .expect("the input writer finishes")
         .expect("stdin accepts the input");
-    child.wait_with_output().expect("tweetguard finishes")
+    out
 }
 
 fn stdout(o: &Output) -> String {
@@ -158,6 +162,50 @@ fn flags_change_the_review() {
         .unwrap()
         .iter()
         .any(|f| f["rule"] == "tone.third-person"));
+}
+
+#[test]
+fn jsonl_on_many_cores_writes_what_one_core_writes_in_the_same_order() {
+    // Several batches' worth of lines, with a blocked tweet, bad lines and blank ones among
+    // them: each answer must land on its own line whatever worker reviewed it.
+    let shapes = [
+        "\"On a hâte de vous voir samedi ! ^SG\"",
+        "{\"text\": \"RT: no credit\"}",
+        "not json",
+        "",
+        "\"Only 2 days left!!! BUY NOW\"",
+        "\"@marie Merci, on regarde ça tout de suite. Bonne journée, Margo\"",
+    ];
+    let input: String = (0..1_500)
+        .map(|i| match shapes[i % shapes.len()] {
+            // Every line different, so a line written in another's place cannot go unseen.
+            s if s.starts_with('"') => format!("{}{i}\"\n", &s[..s.len() - 1]),
+            s => format!("{s}\n"),
+        })
+        .collect();
+    let one = tweetguard(&["review", "--format", "jsonl", "--jobs", "1"], &input);
+    let many = tweetguard(&["review", "--format", "jsonl", "--jobs", "3"], &input);
+    assert_eq!(
+        one.status.code(),
+        Some(1),
+        "a blocked line makes the status 1"
+    );
+    assert_eq!(many.status.code(), one.status.code());
+    assert_eq!(stdout(&one).lines().count(), 1_500);
+    assert!(
+        stdout(&one) == stdout(&many),
+        "the same lines, in the same order"
+    );
+    assert!(stdout(&one)
+        .lines()
+        .nth(3)
+        .is_some_and(|l| l.contains("\"error\"")));
+    let refused = tweetguard(&["review", "--format", "jsonl", "--jobs", "0"], "\"x\"\n");
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "no workers is a usage error"
+    );
 }
 
 #[test]
