@@ -19,6 +19,7 @@
 #[allow(dead_code)]
 mod expand;
 mod forms;
+mod phrases;
 mod suggest;
 
 use std::cell::RefCell;
@@ -264,6 +265,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (n, (start, end)) in unknown.into_iter().enumerate() {
         out.push(finding(ctx, start, end, n < MAX_SUGGESTED));
     }
+    // Typos made of real words, in a text we do spell.
+    phrases::check(ctx, out);
 }
 
 /// Suggestions are searched for this many unknown words of a text at most: the search is the
