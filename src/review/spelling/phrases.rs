@@ -330,9 +330,11 @@ mod tests {
             let c = &pat.rule;
             let found = rules(&c.flag);
             assert!(
-                found.iter().any(|(rule, words, fix)| rule == "spelling.confusion"
-                    && words.to_lowercase().replace('’', "'") == c.wrong
-                    && fix.as_deref().is_some_and(|f| f.contains(&c.right))),
+                found
+                    .iter()
+                    .any(|(rule, words, fix)| rule == "spelling.confusion"
+                        && words.to_lowercase().replace('’', "'") == c.wrong
+                        && fix.as_deref().is_some_and(|f| f.contains(&c.right))),
                 "{}: {found:?}",
                 c.flag
             );
@@ -346,7 +348,9 @@ mod tests {
         for text in &phrases().repeated.flag_examples {
             let found = rules(text);
             assert!(
-                found.iter().any(|(rule, _, _)| rule == "spelling.repeated-word"),
+                found
+                    .iter()
+                    .any(|(rule, _, _)| rule == "spelling.repeated-word"),
                 "{text}: {found:?}"
             );
         }
