@@ -412,7 +412,7 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
         return misspelt_name(ctx, k).is_none();
     }
     let composed;
-    let word = if word.chars().any(|c| matches!(c, '\u{0300}'..='\u{036F}')) {
+    let word = if !word.is_ascii() && word.chars().any(|c| matches!(c, '\u{0300}'..='\u{036F}')) {
         composed = word.nfc().collect::<String>();
         composed.as_str()
     } else {
@@ -519,19 +519,20 @@ fn misspelt_name<'t>(ctx: &Context<'t>, k: usize) -> Option<&'t str> {
         return None;
     }
     let known = |w: &str| known_anywhere(ctx, w);
+    let initial = word.as_bytes()[0];
     let name = tweet
         .tokens
         .iter()
         .take(MAX_NAMES)
+        // The token's own counts and first byte first: most words fail there.
+        .filter(|o| {
+            o.letters >= 5
+                && o.letters.abs_diff(t.letters) <= 1
+                && !o.all_caps
+                && tweet.text.as_bytes()[o.start] == initial
+        })
         .map(|o| &tweet.text[o.start..o.end])
-        .find(|&o| {
-            o.len().abs_diff(word.len()) <= 2
-                && o.chars().count() >= 5
-                && o.chars().next() == word.chars().next()
-                && o.chars().skip(1).all(char::is_lowercase)
-                && one_edit(word, o)
-                && known(o)
-        })?;
+        .find(|&o| o.chars().skip(1).all(char::is_lowercase) && one_edit(word, o) && known(o))?;
     let folded = &tweet.folded[t.fstart..t.fend];
     (!known(word)
         && !lists().accepted.contains(folded)
@@ -664,22 +665,26 @@ fn signs_off(tweet: &super::text::Tweet<'_>, k: usize) -> bool {
 /// What is never a spelling matter: one letter, numbers and codes (any digit), acronyms and
 /// codes in capitals, brand casing with a capital inside (`iPhone`, `PayPal`), other scripts.
 fn skipped(word: &str, t: &Token) -> bool {
-    if t.letters < 2 || usize::from(t.letters) != word.chars().filter(|c| c.is_alphabetic()).count()
-    {
+    if t.letters < 2 || t.all_caps {
         return true;
     }
-    if t.all_caps {
-        return true;
-    }
-    let mut chars = word.chars();
-    chars.next();
-    if chars.any(char::is_uppercase) {
-        return true;
-    }
-    if word
-        .chars()
-        .any(|c| c.is_numeric() || (c.is_alphabetic() && !is_latin(c)))
-    {
+    // One pass over the word (bytes when it is ASCII, as most are): its letters, a capital
+    // after the first character, a digit or a letter of another script.
+    let (alphabetic, odd) = if word.is_ascii() {
+        let b = word.as_bytes();
+        let alphabetic = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+        let odd = b.iter().any(u8::is_ascii_digit) || b[1..].iter().any(u8::is_ascii_uppercase);
+        (alphabetic, odd)
+    } else {
+        let (mut alphabetic, mut odd) = (0, false);
+        for (i, c) in word.chars().enumerate() {
+            let letter = c.is_alphabetic();
+            alphabetic += usize::from(letter);
+            odd |= (i > 0 && c.is_uppercase()) || c.is_numeric() || (letter && !is_latin(c));
+        }
+        (alphabetic, odd)
+    };
+    if odd || usize::from(t.letters) != alphabetic {
         return true;
     }
     // Expressive spelling: `Goooood`, `noooon`.

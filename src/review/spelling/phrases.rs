@@ -39,6 +39,8 @@ enum Joint {
 /// A confusion ready to match: its words and the joints between them.
 struct Pattern {
     words: Vec<String>,
+    /// The words folded like the tweet's: compared first, as bytes.
+    folded: Vec<String>,
     joints: Vec<Joint>,
     rule: Confusion,
 }
@@ -62,9 +64,11 @@ struct Raw {
 
 struct Phrases {
     repeated: Repeated,
+    /// The longest repeated word's letters: a longer word needs no look.
+    repeated_letters: u16,
     /// The patterns, and their indices by the folded first word: one hash lookup per word.
     patterns: Vec<Pattern>,
-    by_first: HashMap<String, Vec<usize>>,
+    by_first: HashMap<String, Vec<usize>, foldhash::fast::FixedState>,
 }
 
 fn phrases() -> &'static Phrases {
@@ -72,14 +76,16 @@ fn phrases() -> &'static Phrases {
     PHRASES.get_or_init(|| {
         let raw: Raw = toml::from_str(include_str!("phrases.toml"))
             .unwrap_or_else(|e| panic!("built-in review/spelling/phrases.toml is invalid: {e}"));
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<usize>, _> = HashMap::default();
         let patterns: Vec<Pattern> = raw
             .confusion
             .into_iter()
             .map(|rule| {
                 let (words, joints) = split(&rule.wrong);
+                let folded = words.iter().map(|w| super::fold(w)).collect();
                 Pattern {
                     words,
+                    folded,
                     joints,
                     rule,
                 }
@@ -89,7 +95,16 @@ fn phrases() -> &'static Phrases {
             let first = p.words.first().map(|w| super::fold(w)).unwrap_or_default();
             by_first.entry(first).or_default().push(i);
         }
+        let repeated_letters = raw
+            .repeated
+            .fr
+            .iter()
+            .chain(&raw.repeated.en)
+            .map(|w| u16::try_from(w.chars().count()).unwrap_or(u16::MAX))
+            .max()
+            .unwrap_or(0);
         Phrases {
+            repeated_letters,
             repeated: raw.repeated,
             patterns,
             by_first,
@@ -170,7 +185,10 @@ fn repeated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let tokens = &tweet.tokens;
     for k in 1..tokens.len() {
         let (a, b) = (&tokens[k - 1], &tokens[k]);
+        // The folded words first: a byte comparison rules out almost every pair.
         if b.end - b.start != a.end - a.start
+            || b.letters > p.repeated_letters
+            || tweet.word(k - 1) != tweet.word(k)
             || joint(text, a, b) != Some(Joint::Space)
             || !plain(ctx, a)
             || !plain(ctx, b)
@@ -263,6 +281,10 @@ fn matches(ctx: &Context<'_>, k: usize, pat: &Pattern) -> Option<usize> {
     let tokens = &tweet.tokens;
     let last = k + pat.words.len() - 1;
     let run = tokens.get(k..=last)?;
+    // The folded words first: a byte comparison, where most candidates stop.
+    if !(k..=last).zip(&pat.folded).all(|(j, f)| tweet.word(j) == f) {
+        return None;
+    }
     for (j, (t, w)) in run.iter().zip(&pat.words).enumerate() {
         if !plain(ctx, t) || !is(text, t, w) {
             return None;
