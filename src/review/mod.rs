@@ -83,6 +83,8 @@ pub const RULES: &[&str] = &[
     "thread.empty-part",
     "spelling.unknown-word",
     "spelling.missing-space",
+    "spelling.repeated-word",
+    "spelling.confusion",
 ];
 
 /// One of the guidelines of the article the product comes from, then the ones of our own

@@ -14,11 +14,16 @@
 //! company's name, the signature, the team's known words, tweet shorthand and trade jargon (`words.toml`),
 //! and a word the other language knows (tweets mix French and English freely). Elisions
 //! (`l'`, `qu'`) are taken off, hyphenated compounds are checked whole, then part by part.
+//! Two skips have their exception: words in capitals joined by an apostrophe are words, checked
+//! in lower case (`AUJOURDH'HUI`), and a name one letter from a known name written in the same
+//! tweet is that name misspelt (`Cercy` beside `Cergy`). Typos made of real words, which no
+//! word-by-word check sees, are `phrases.rs`'s (`la la ligne`, `dés que`).
 
 // Shared with build.rs, which uses the expansion; the lookup only needs its conditions.
 #[allow(dead_code)]
 mod expand;
 mod forms;
+mod phrases;
 mod suggest;
 
 use std::cell::RefCell;
@@ -178,6 +183,12 @@ pub(crate) fn is_common_word(lang: Language, lowercase: &str) -> bool {
     speller(lang).knows(lowercase)
 }
 
+/// Whether a word is the name part of a name with a number (`covid19`, `windows10`,
+/// `words.toml`): glued to its number on purpose.
+pub(crate) fn is_numbered_name(lowercase: &str) -> bool {
+    lists().numbered_names.contains(lowercase)
+}
+
 fn speller(lang: Language) -> &'static Speller {
     match lang {
         Language::Fr => french(),
@@ -195,6 +206,8 @@ struct Lists {
     greetings: FastSet,
     /// A period after one of these does not end the sentence.
     titles: FastSet,
+    /// Names that take their number without a space (`covid19`).
+    numbered_names: FastSet,
 }
 
 fn lists() -> &'static Lists {
@@ -206,6 +219,7 @@ fn lists() -> &'static Lists {
             jargon: Vec<String>,
             greetings: Vec<String>,
             titles: Vec<String>,
+            numbered_names: Vec<String>,
         }
         let raw: Raw = toml::from_str(include_str!("words.toml"))
             .unwrap_or_else(|e| panic!("built-in review/spelling/words.toml is invalid: {e}"));
@@ -216,6 +230,7 @@ fn lists() -> &'static Lists {
             accepted,
             greetings: set(raw.greetings),
             titles: set(raw.titles),
+            numbered_names: set(raw.numbered_names),
         }
     })
 }
@@ -264,6 +279,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (n, (start, end)) in unknown.into_iter().enumerate() {
         out.push(finding(ctx, start, end, n < MAX_SUGGESTED));
     }
+    // Typos made of real words, in a text we do spell.
+    phrases::check(ctx, out);
 }
 
 /// Suggestions are searched for this many unknown words of a text at most: the search is the
@@ -321,6 +338,17 @@ fn unknown_words(ctx: &Context<'_>, g: &Group) -> Vec<(usize, usize)> {
     let normalised = whole.replace('’', "'").replace(['‐', '‑'], "-");
     if known_anywhere(ctx, &normalised) {
         return Vec::new();
+    }
+    // In capitals every word is skipped as a code, but an apostrophe makes it words
+    // (`AUJOURD'HUI`, `L'ÉQUIPE`): checked in lower case as a whole.
+    if g.apostrophe
+        && tokens[g.first..=g.last].iter().all(|t| t.all_caps)
+        && !acronym_elided(tweet, g)
+    {
+        return match caps_typo(ctx, &normalised) {
+            true => vec![(first.start, tokens[g.last].end)],
+            false => Vec::new(),
+        };
     }
     let mut unknown = Vec::new();
     for k in g.first..=g.last {
@@ -381,10 +409,10 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
     if capitalised
         && (!sentence_start(tweet.text, t.start) || signs_off(tweet, k) || full_name(tweet, k))
     {
-        return true;
+        return misspelt_name(ctx, k).is_none();
     }
     let composed;
-    let word = if word.chars().any(|c| matches!(c, '\u{0300}'..='\u{036F}')) {
+    let word = if !word.is_ascii() && word.chars().any(|c| matches!(c, '\u{0300}'..='\u{036F}')) {
         composed = word.nfc().collect::<String>();
         composed.as_str()
     } else {
@@ -399,6 +427,145 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
     }
     // Only now the other language (loaded on first need) and keyboard spellings.
     known_anywhere(ctx, word) || known_respelled(ctx, word)
+}
+
+/// Whether words in capitals joined by an apostrophe are a typo: unknown in lower case, and
+/// one edit (not an accent: capitals often go without) from a known word (`AUJOURDH'HUI`).
+/// A name or a code in capitals is rarely one edit from a word, and never flagged otherwise.
+fn caps_typo(ctx: &Context<'_>, normalised: &str) -> bool {
+    let lower = normalised.to_lowercase();
+    if known_anywhere(ctx, &lower) || known_unaccented(ctx.lang, &lower) {
+        return false;
+    }
+    let folded = fold(&lower);
+    let found = speller(ctx.lang).suggest(&lower);
+    !found.is_empty() && found.iter().all(|w| fold(w) != folded)
+}
+
+/// An acronym with an elision or a clitic (`L'OVAL`, `D'URSSAF`, `NASA'S`): one word of six
+/// letters or fewer once they are taken off, a code more often than a word.
+fn acronym_elided(tweet: &super::text::Tweet<'_>, g: &Group) -> bool {
+    let mut first = g.first;
+    let mut last = g.last;
+    if ELISIONS.contains(&tweet.word(first)) && first < last {
+        first += 1;
+    }
+    if CLITICS.contains(&tweet.word(last)) && first < last {
+        last -= 1;
+    }
+    first == last && tweet.tokens[first].letters <= 6
+}
+
+/// How many accented spellings [`known_unaccented`] may check.
+const ACCENT_BUDGET: usize = 300;
+
+/// Whether the word is known with up to two accents added (`l'ete` for `l'été`): capitals
+/// drop them, so the lower case of a word in capitals may lack them.
+fn known_unaccented(lang: Language, lower: &str) -> bool {
+    const ACCENTED: &[(char, &[char])] = &[
+        ('e', &['é', 'è', 'ê', 'ë']),
+        ('a', &['à', 'â']),
+        ('i', &['î', 'ï']),
+        ('o', &['ô']),
+        ('u', &['ù', 'û']),
+        ('c', &['ç']),
+    ];
+    let chars: Vec<char> = lower.chars().collect();
+    let variants = |c: char| {
+        ACCENTED
+            .iter()
+            .find(|(plain, _)| *plain == c)
+            .map_or(&[][..], |(_, v)| *v)
+    };
+    let places: Vec<usize> = (0..chars.len())
+        .filter(|&i| !variants(chars[i]).is_empty())
+        .collect();
+    let mut budget = ACCENT_BUDGET;
+    let mut word = chars.clone();
+    let mut knows = |w: &[char]| {
+        budget = budget.saturating_sub(1);
+        budget > 0 && speller(lang).knows(&w.iter().collect::<String>())
+    };
+    for (n, &i) in places.iter().enumerate() {
+        for &a in variants(chars[i]) {
+            word[i] = a;
+            if knows(&word) {
+                return true;
+            }
+            for &j in &places[n + 1..] {
+                for &b in variants(chars[j]) {
+                    word[j] = b;
+                    if knows(&word) {
+                        return true;
+                    }
+                }
+                word[j] = chars[j];
+            }
+        }
+        word[i] = chars[i];
+    }
+    false
+}
+
+/// A capitalised word one edit from a name the dictionary knows, written right in the same
+/// tweet (`gare de Cercy … entre Paris et Cergy`): the name misspelt once. The edit is never
+/// the first letter (`Massy` and `Passy` are two towns), and both are five letters or more.
+/// The name known, to propose as the fix.
+fn misspelt_name<'t>(ctx: &Context<'t>, k: usize) -> Option<&'t str> {
+    let tweet = ctx.tweet;
+    let t = &tweet.tokens[k];
+    let word = &tweet.text[t.start..t.end];
+    if t.letters < 5 || t.all_caps {
+        return None;
+    }
+    let known = |w: &str| known_anywhere(ctx, w);
+    let initial = word.as_bytes()[0];
+    let name = tweet
+        .tokens
+        .iter()
+        .take(MAX_NAMES)
+        // The token's own counts and first byte first: most words fail there.
+        .filter(|o| {
+            o.letters >= 5
+                && o.letters.abs_diff(t.letters) <= 1
+                && !o.all_caps
+                && tweet.text.as_bytes()[o.start] == initial
+        })
+        .map(|o| &tweet.text[o.start..o.end])
+        .find(|&o| o.chars().skip(1).all(char::is_lowercase) && one_edit(word, o) && known(o))?;
+    let folded = &tweet.folded[t.fstart..t.fend];
+    (!known(word)
+        && !lists().accepted.contains(folded)
+        && !ctx.settings.is_known_word(word)
+        && !in_setting(ctx.settings.company.as_deref(), folded)
+        && !in_setting(ctx.settings.signature.as_deref(), folded))
+    .then_some(name)
+}
+
+/// Words of a tweet compared with a name: bounds the work on a long text.
+const MAX_NAMES: usize = 200;
+
+/// Whether `a` and `b` differ by exactly one edit after their first letter: one letter
+/// replaced, added, removed, or two neighbours swapped.
+fn one_edit(a: &str, b: &str) -> bool {
+    if a == b {
+        return false;
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if head == 0 {
+        return false;
+    }
+    let (ra, rb) = (&a[head..], &b[head..]);
+    match (ra.len(), rb.len()) {
+        (x, y) if x == y => {
+            ra[1..] == rb[1..] || (x >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        (x, y) if x == y + 1 => ra[1..] == *rb,
+        (x, y) if y == x + 1 => rb[1..] == *ra,
+        _ => false,
+    }
 }
 
 /// Keyboard spellings of a known word: `oe` for `œ` (`coeur`), an unaccented capital
@@ -498,22 +665,26 @@ fn signs_off(tweet: &super::text::Tweet<'_>, k: usize) -> bool {
 /// What is never a spelling matter: one letter, numbers and codes (any digit), acronyms and
 /// codes in capitals, brand casing with a capital inside (`iPhone`, `PayPal`), other scripts.
 fn skipped(word: &str, t: &Token) -> bool {
-    if t.letters < 2 || usize::from(t.letters) != word.chars().filter(|c| c.is_alphabetic()).count()
-    {
+    if t.letters < 2 || t.all_caps {
         return true;
     }
-    if t.all_caps {
-        return true;
-    }
-    let mut chars = word.chars();
-    chars.next();
-    if chars.any(char::is_uppercase) {
-        return true;
-    }
-    if word
-        .chars()
-        .any(|c| c.is_numeric() || (c.is_alphabetic() && !is_latin(c)))
-    {
+    // One pass over the word (bytes when it is ASCII, as most are): its letters, a capital
+    // after the first character, a digit or a letter of another script.
+    let (alphabetic, odd) = if word.is_ascii() {
+        let b = word.as_bytes();
+        let alphabetic = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+        let odd = b.iter().any(u8::is_ascii_digit) || b[1..].iter().any(u8::is_ascii_uppercase);
+        (alphabetic, odd)
+    } else {
+        let (mut alphabetic, mut odd) = (0, false);
+        for (i, c) in word.chars().enumerate() {
+            let letter = c.is_alphabetic();
+            alphabetic += usize::from(letter);
+            odd |= (i > 0 && c.is_uppercase()) || c.is_numeric() || (letter && !is_latin(c));
+        }
+        (alphabetic, odd)
+    };
+    if odd || usize::from(t.letters) != alphabetic {
         return true;
     }
     // Expressive spelling: `Goooood`, `noooon`.
@@ -582,9 +753,26 @@ fn fold(word: &str) -> String {
 /// as the fix.
 fn finding(ctx: &Context<'_>, start: usize, end: usize, suggest: bool) -> Finding {
     let word = ctx.tweet.slice(start, end);
+    let tokens = &ctx.tweet.tokens;
+    let k = tokens.partition_point(|t| t.start < start);
+    let caps = !word.chars().any(char::is_lowercase);
     // Long runs of letters are noise more often than words: no search for them.
-    let suggestions: Arc<[String]> = if suggest && word.chars().count() <= MAX_SUGGESTED_LEN {
-        speller(ctx.lang).suggest(word)
+    let suggestions: Arc<[String]> = if let Some(name) = tokens
+        .get(k)
+        .filter(|t| t.end == end && !caps)
+        .and_then(|_| misspelt_name(ctx, k))
+    {
+        // The name as the tweet writes it elsewhere.
+        Arc::from(vec![name.to_string()])
+    } else if suggest && word.chars().count() <= MAX_SUGGESTED_LEN {
+        if caps {
+            // In capitals, the words of the lower case, in capitals.
+            let lower = word.replace('’', "'").to_lowercase();
+            let found = speller(ctx.lang).suggest(&lower);
+            found.iter().map(|w| w.to_uppercase()).collect()
+        } else {
+            speller(ctx.lang).suggest(word)
+        }
     } else {
         Arc::from(Vec::new())
     };

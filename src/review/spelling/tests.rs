@@ -200,3 +200,50 @@ fn a_text_in_another_language_gets_no_spelling_review() {
         ["languge", "percetion"]
     );
 }
+
+#[test]
+fn words_in_capitals_with_an_apostrophe_are_checked_in_lower_case() {
+    // One letter too many in capitals: still a typo, the fix in capitals.
+    let text = "AUJOURDH'HUI À 11H : notre webinaire !";
+    let r = review(text, &settings(), &History::default());
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "spelling.unknown-word")
+        .expect("the typo is found");
+    assert_eq!(&text[f.spans[0].start..f.spans[0].end], "AUJOURDH'HUI");
+    assert!(f.fix.as_deref().unwrap_or("").contains("AUJOURD'HUI"));
+    assert_eq!(unknown("TODAY'SS OFFER: free delivery!"), ["TODAY'SS"]);
+    // Right words, accents dropped in capitals as they often are, names and codes.
+    for fine in [
+        "AUJOURD'HUI À 11H : notre webinaire !",
+        "L'EQUIPE ET L'ELEVE SONT LÀ, C'EST L'ÉTÉ !",
+        "ON N'OUBLIE PAS : QU'IMPORTE LE FLACON.",
+        "MCDONALD'S IS OPEN, DON'T MISS IT!",
+        "RDV À L'ACCOR ARENA CE SOIR",
+        "Le train L'OVAL est supprimé, merci de l'URSSAF et de la NASA'S team.",
+    ] {
+        assert!(unknown(fine).is_empty(), "{fine}: {:?}", unknown(fine));
+    }
+}
+
+#[test]
+fn a_name_misspelt_beside_its_right_spelling_is_found() {
+    let text = "Incident en gare de Cercy Préfecture : trafic perturbé entre Paris et Cergy.";
+    let r = review(text, &settings(), &History::default());
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "spelling.unknown-word")
+        .expect("the misspelt name is found");
+    assert_eq!(&text[f.spans[0].start..f.spans[0].end], "Cercy");
+    assert_eq!(f.fix.as_deref(), Some("peut-être : Cergy"));
+    assert_eq!(
+        unknown("Delays between Bostom and Boston this morning."),
+        ["Bostom"]
+    );
+    // Two names, not one misspelt: the first letter differs, or neither is a known name.
+    assert!(unknown("Trafic perturbé entre Massy et Passy.").is_empty());
+    assert!(unknown("Our hosts Zyplobox and Zyplobix welcome you.").is_empty());
+    assert!(unknown("Trafic perturbé entre Paris et Cergy.").is_empty());
+}
