@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 use std::sync::{mpsc, Mutex};
 
 use super::review::{parse_line, ReviewError};
-use crate::review::{review, History, Settings, Verdict};
+use crate::review::{render, review, History, Settings, Verdict};
 
 /// Lines per batch: large enough that handing a batch over costs nothing next to reviewing
 /// it, small enough that the first results are written at once.
@@ -50,17 +50,17 @@ pub(super) fn review_line(
     let r = line
         .and_then(parse_line)
         .map(|t| review(&t, settings, history));
-    let (written, blocked) = match r {
-        Ok(r) => (
-            serde_json::to_writer(&mut *out, &r),
-            r.verdict == Verdict::Blocked,
-        ),
-        Err(e) => (
-            serde_json::to_writer(&mut *out, &serde_json::json!({ "error": e })),
-            false,
-        ),
+    let blocked = match r {
+        Ok(r) => {
+            render::json_into(&r, out);
+            r.verdict == Verdict::Blocked
+        }
+        Err(e) => {
+            serde_json::to_writer(&mut *out, &serde_json::json!({ "error": e }))
+                .map_err(|e| ReviewError::Write(e.into()))?;
+            false
+        }
     };
-    written.map_err(|e| ReviewError::Write(e.into()))?;
     out.push(b'\n');
     Ok(blocked)
 }

@@ -277,6 +277,11 @@ fn to_utf16<const CHECK_NFC: bool>(text: &str, buf: &mut [u16]) -> (usize, bool)
 /// This is `extractUrlsWithIndices(text)` on the text as given (not normalised), so the ranges
 /// index `text` itself; they are always on char boundaries.
 pub fn find_urls(text: &str) -> Vec<Range<usize>> {
+    // Every URL has a dot between two domain characters (before its TLD). Most tweets have
+    // none (a sentence's full stop is followed by a space), and need no UTF-16 copy.
+    if !has_candidate_dot(text.as_bytes()) {
+        return Vec::new();
+    }
     if text.is_ascii() {
         return UrlScanner::new(text.as_bytes())
             .map(|u| u.start..u.end)
@@ -295,6 +300,19 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
     offsets.push(text.len());
     let at = |i: usize| offsets.get(i).copied().unwrap_or(text.len());
     entities.iter().map(|u| at(u.start)..at(u.end)).collect()
+}
+
+/// Whether some `.` sits between two bytes that may belong to domain characters
+/// (`validDomainChars`): an ASCII one of that class (`data/url_classes.txt`), or any byte of a
+/// non-ASCII character, which is decided later, by the scanner.
+fn has_candidate_dot(bytes: &[u8]) -> bool {
+    let domain = |b: u8| {
+        b >= 0x80
+            || b.is_ascii_alphanumeric()
+            || matches!(b, 0x00..=0x08 | 0x0E..=0x1F | b'"' | b'`' | 0x7F)
+    };
+    memchr::memchr_iter(b'.', bytes)
+        .any(|i| i > 0 && bytes.get(i + 1).is_some_and(|&b| domain(b)) && domain(bytes[i - 1]))
 }
 
 /// `text.normalize()` (NFC), borrowing when the text already is NFC.

@@ -9,6 +9,7 @@ mod dialogue;
 mod generosity;
 mod history;
 mod identity;
+mod json;
 mod language;
 pub mod length;
 pub mod lexicon;
@@ -701,24 +702,21 @@ fn score(verdict: Verdict, findings: &[Finding]) -> u8 {
     let mut penalty = 0i32;
     let mut bonus = 0i32;
     for g in Guideline::ALL {
-        let mut costs: Vec<i32> = findings
-            .iter()
-            .filter(|f| f.guideline == g)
-            .map(|f| match f.severity {
+        // The worst finding costs in full, each other one half.
+        let (mut worst, mut sum, mut praised) = (0i32, 0i32, false);
+        for f in findings.iter().filter(|f| f.guideline == g) {
+            let cost = match f.severity {
                 Severity::Error => 45,
                 Severity::Warning => 18,
                 Severity::Suggestion => 6,
                 Severity::Praise => 0,
-            })
-            .collect();
-        costs.sort_unstable_by(|a, b| b.cmp(a));
-        for (i, c) in costs.iter().enumerate() {
-            penalty += if i == 0 { *c } else { c / 2 };
+            };
+            praised |= f.severity == Severity::Praise;
+            sum += cost / 2;
+            worst = worst.max(cost);
         }
-        if findings
-            .iter()
-            .any(|f| f.guideline == g && f.severity == Severity::Praise)
-        {
+        penalty += sum - worst / 2 + worst;
+        if praised {
             bonus += 3;
         }
     }

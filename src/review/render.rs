@@ -9,7 +9,15 @@ use super::{Guideline, Review, Severity, Verdict};
 /// The review as one JSON object (the documented shape: verdict, score, language, length,
 /// findings).
 pub fn json(review: &Review) -> String {
-    serde_json::to_string(review).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    let mut out = Vec::with_capacity(512);
+    json_into(review, &mut out);
+    // Only `str`s and ASCII go in, so the bytes are UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`json`], appended to a buffer: what `--format jsonl` writes per line.
+pub fn json_into(review: &Review, out: &mut Vec<u8>) {
+    super::json::write(review, out);
 }
 
 /// The review as a readable report. `colour` adds ANSI colours (the caller decides, from

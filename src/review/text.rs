@@ -139,12 +139,8 @@ fn entities(
     let mut found = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !(b == b'@' || b == b'#' || b == 0xEF) {
-            i += 1;
-            continue;
-        }
+    while let Some(at) = memchr::memchr3(b'@', b'#', 0xEF, &bytes[i..]) {
+        i += at;
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -221,7 +217,48 @@ fn tokenize(
     };
     let next_skip = |k: usize| skipped.get(k).map_or(usize::MAX, |r| r.start);
     let mut skip_from = next_skip(0);
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most of a tweet is runs of ASCII letters and digits: a run before the next link or
+        // mention is a word (or the rest of one), taken in one step.
+        let limit = skip_from.clamp(i, bytes.len());
+        let run = bytes[i..limit]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(limit - i);
+        if run > 0 {
+            if bangs.is_some() {
+                close_run(&mut marks, &mut bangs);
+            }
+            let token = current.get_or_insert_with(|| Token {
+                start: i,
+                end: i,
+                fstart: folded.len(),
+                fend: folded.len(),
+                letters: 0,
+                all_caps: true,
+                in_hashtag: in_tag.contains(i),
+            });
+            let word = &bytes[i..i + run];
+            let letters = word.iter().filter(|b| b.is_ascii_alphabetic()).count();
+            token.letters = token
+                .letters
+                .saturating_add(u16::try_from(letters).unwrap_or(u16::MAX));
+            token.all_caps &= !word.iter().any(u8::is_ascii_lowercase);
+            let from = folded.len();
+            folded.push_str(&text[i..i + run]);
+            if let Some(added) = folded.get_mut(from..) {
+                added.make_ascii_lowercase();
+            }
+            i += run;
+            token.end = i;
+            token.fend = folded.len();
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let wordy = if c.is_ascii() {
             c.is_ascii_alphanumeric()
         } else {
@@ -248,6 +285,7 @@ fn tokenize(
             if let Some(t) = current.take() {
                 tokens.push(t);
             }
+            i += c.len_utf8();
             continue;
         }
         let token = current.get_or_insert_with(|| Token {
@@ -280,7 +318,8 @@ fn tokenize(
             }
             fold_char(c, &mut folded);
         }
-        token.end = i + c.len_utf8();
+        i += c.len_utf8();
+        token.end = i;
         token.fend = folded.len();
     }
     if let Some(t) = current {
