@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::review::lexicon::FxBuild;
+use crate::review::lexicon::FastHash;
 use crate::review::Language;
 
 #[derive(Debug, Deserialize)]
@@ -60,7 +60,7 @@ impl Template {
 /// A catalog of messages, each in French and English, with its placeholders parsed once.
 #[derive(Debug)]
 pub struct Catalog {
-    entries: HashMap<String, Entry, FxBuild>,
+    entries: HashMap<String, Entry, FastHash>,
 }
 
 impl Catalog {

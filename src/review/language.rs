@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::lexicon::{FxBuild, Lexicon};
+use super::lexicon::{FastHash, Lexicon};
 use super::text::Tweet;
 use super::Language;
 
@@ -55,10 +55,10 @@ const MIN_CLUES: u32 = 2;
 
 /// Each marker word with whether it is French, English, or both (`a`, `on`): one lookup
 /// per word of the tweet.
-fn markers() -> &'static HashMap<Box<str>, (bool, bool), FxBuild> {
-    static MARKERS: OnceLock<HashMap<Box<str>, (bool, bool), FxBuild>> = OnceLock::new();
+fn markers() -> &'static HashMap<Box<str>, (bool, bool), FastHash> {
+    static MARKERS: OnceLock<HashMap<Box<str>, (bool, bool), FastHash>> = OnceLock::new();
     MARKERS.get_or_init(|| {
-        let mut map: HashMap<Box<str>, (bool, bool), FxBuild> = HashMap::default();
+        let mut map: HashMap<Box<str>, (bool, bool), FastHash> = HashMap::default();
         for m in Lexicon::builtin(Language::Fr).markers() {
             map.entry(m.into()).or_default().0 = true;
         }

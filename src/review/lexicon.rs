@@ -97,19 +97,19 @@ struct Pattern {
 pub struct Lexicon {
     families: Vec<Family>,
     patterns: Vec<Pattern>,
-    exact: HashMap<Box<str>, Vec<u32>, FxBuild>,
+    exact: HashMap<Box<str>, Vec<u32>, FastHash>,
     /// Terms of two plain words or more, by their first two words ([`pair_key`]): common
     /// openings (`vous`, `our`) start dozens of terms, and the next word turns most of them
     /// away before any is tried. A hash collision only adds candidates, which are checked.
-    pairs: HashMap<u64, Vec<u32>, FxBuild>,
+    pairs: HashMap<u64, Vec<u32>, FastHash>,
     /// Terms whose first word is a `*` stem, by the stem's first three bytes: one lookup per
     /// word, then a `starts_with` on the few candidates.
-    prefix: HashMap<[u8; 3], Vec<u32>, FxBuild>,
+    prefix: HashMap<[u8; 3], Vec<u32>, FastHash>,
     /// Which two-byte word openings any exact term or stem has: most words of a tweet start
     /// like no term, and this bitset turns them away before any hashing.
     openings: Openings,
     markers: Vec<Box<str>>,
-    acronyms: HashMap<Box<str>, (), FxBuild>,
+    acronyms: HashMap<Box<str>, (), FastHash>,
 }
 
 /// A term found in the tweet: words `first..=last` (token indices).
@@ -484,7 +484,7 @@ impl Openings {
 /// The key of the two-word index: both words hashed, with a byte no UTF-8 text holds between.
 fn pair_key(first: &str, second: &str) -> u64 {
     use std::hash::{BuildHasher, Hasher};
-    let mut h = FxBuild.build_hasher();
+    let mut h = FastHash.build_hasher();
     h.write(first.as_bytes());
     h.write(&[0xFF]);
     h.write(second.as_bytes());
@@ -519,35 +519,16 @@ fn stem_key(word: &str) -> Option<[u8; 3]> {
     word.as_bytes().get(..3).and_then(|b| b.try_into().ok())
 }
 
-/// A small fast hasher for short folded words (FxHash): lexicon lookups are the review's hot
-/// path, and SipHash's flood resistance buys nothing for a fixed, trusted key set.
+/// A fast hasher for short folded words (foldhash, fixed seed): lexicon lookups are the
+/// review's hot path, words are a few bytes, and SipHash's flood resistance buys nothing for a
+/// fixed, trusted key set. A fixed seed keeps every run the same.
 #[derive(Default, Clone, Copy, Debug)]
-pub(crate) struct FxBuild;
+pub(crate) struct FastHash;
 
-impl std::hash::BuildHasher for FxBuild {
-    type Hasher = FxHasher;
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-
-pub(crate) struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = foldhash::fast::FoldHasher;
+    fn build_hasher(&self) -> Self::Hasher {
+        foldhash::fast::FixedState::with_seed(0x7765_6574_6775_6172).build_hasher()
     }
 }
 

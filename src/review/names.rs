@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use super::lexicon::FxBuild;
+use super::lexicon::FastHash;
 use super::text::fold;
 
 /// Whether a folded word (`ines`, `fred`) is a known first name.
@@ -13,15 +13,21 @@ pub(crate) fn is_first_name(folded: &str) -> bool {
     names().contains(folded)
 }
 
-fn names() -> &'static HashSet<Box<str>, FxBuild> {
-    static NAMES: OnceLock<HashSet<Box<str>, FxBuild>> = OnceLock::new();
+fn names() -> &'static HashSet<&'static str, FastHash> {
+    // The whole file folded at once, and the names borrowed from it: one allocation rather
+    // than one per name (the load is on every cold start).
+    static FOLDED: OnceLock<String> = OnceLock::new();
+    static NAMES: OnceLock<HashSet<&'static str, FastHash>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        include_str!("data/first_names.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| fold(l).into_boxed_str())
-            .collect()
+        let folded = FOLDED.get_or_init(|| fold(include_str!("data/first_names.txt")));
+        let mut names = HashSet::with_capacity_and_hasher(folded.len() / 7, FastHash);
+        names.extend(
+            folded
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#')),
+        );
+        names
     })
 }
 
