@@ -20,6 +20,7 @@ use crate::discord::manifest;
 use crate::discord::ratelimit::RateLimit;
 use crate::discord::router::WorkflowDefaults;
 use crate::discord::router::{Router, RouterConfig};
+use crate::discord::server;
 use crate::discord::shards::ShardRange;
 use crate::discord::{DiscordError, Token};
 use crate::events::{Deliverer, EventsArgs};
@@ -321,6 +322,8 @@ pub async fn serve(
     let store = Arc::new(SqlStore::open(url).await?);
     let mut config = args.router_config();
     config.publishers = publishers.clone();
+    // The account's posts are classified as each server's reviews read them.
+    let review_settings = server::review_settings_for(config.review.clone());
     let router = Arc::new(Router::with_store(config, store.clone()));
     let dispatcher = Arc::new(Dispatcher::new(router.clone()));
     let listener = match tokio::net::TcpListener::bind(args.http_addr.trim()).await {
@@ -350,7 +353,8 @@ pub async fn serve(
                 store_dyn.clone(),
                 publishers.clone(),
                 Duration::from_secs(args.timeline_sync_minutes.saturating_mul(60)),
-            );
+            )
+            .with_review_settings(review_settings.clone());
             let stop = changed(stop_rx.clone());
             // Not awaited at shutdown: a read interrupted halfway loses nothing.
             tokio::spawn(async move { sync.run(stop).await });
@@ -361,7 +365,8 @@ pub async fn serve(
             announcer,
             args.publish.worker_id(),
         )
-        .with_wake(router.post_wake.clone());
+        .with_wake(router.post_wake.clone())
+        .with_review_settings(review_settings);
         let stop = changed(stop_rx.clone());
         Some(tokio::spawn(async move { worker.run(stop).await }))
     };

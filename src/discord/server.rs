@@ -217,6 +217,29 @@ impl ServerSettings {
         }
         Ok(s)
     }
+
+    /// The settings this server's reviews read a posted tweet with, when no member is asking:
+    /// [`Self::review_settings`] (the bot's `base` when the server's team words don't load),
+    /// a tie or a very short text read in the server's language.
+    pub fn account_settings(&self, base: &Settings) -> Settings {
+        let mut s = self.review_settings(base).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the server's team words don't load; ignored");
+            base.clone()
+        });
+        if let Some(lang) = self.language {
+            s.default_language = lang;
+        }
+        s
+    }
+}
+
+/// How a server's reviews read the account's posts (its history, `/stats`), for the timeline
+/// sync and the publishing worker: [`ServerSettings::account_settings`] over `base`, the bot's
+/// review settings.
+pub fn review_settings_for(base: Settings) -> crate::publish::ReviewSettingsFor {
+    Arc::new(move |_guild, stored: &GuildSettings| {
+        ServerSettings::from_stored(stored.clone()).account_settings(&base)
+    })
 }
 
 /// How many rule sets [`compiled`] keeps: far more servers than one process usually serves
@@ -348,6 +371,30 @@ mod tests {
             .words
             .insert("no.such-rule".into(), vec!["mot".into()]);
         assert!(s.review_settings(&Settings::default()).is_err());
+    }
+
+    #[test]
+    fn the_account_is_read_as_the_servers_reviews_read_it() {
+        let mut base = Settings::default();
+        base.company = Some("Acme".into());
+        let mut s = ServerSettings {
+            language: Some(Language::Fr),
+            ..ServerSettings::default()
+        };
+        s.review.own_handles = vec!["acme".into()];
+        let read = review_settings_for(base.clone());
+        let r = read(crate::workflow::GuildId(1), &s.to_stored());
+        assert_eq!(r.default_language, Language::Fr, "a tie reads in French");
+        assert_eq!(r.own_handles, ["acme"]);
+        assert_eq!(r.company.as_deref(), Some("Acme"));
+        // Words for a rule this bot doesn't know: the server's other tuning is lost, not the
+        // reading (the bot's own settings, in the server's language).
+        s.review
+            .words
+            .insert("no.such-rule".into(), vec!["mot".into()]);
+        let r = read(crate::workflow::GuildId(1), &s.to_stored());
+        assert!(r.own_handles.is_empty());
+        assert_eq!(r.default_language, Language::Fr);
     }
 
     #[test]

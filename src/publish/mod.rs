@@ -13,6 +13,7 @@ pub mod config;
 pub mod facets;
 pub mod mastodon;
 pub mod oauth1;
+pub mod reading;
 pub mod timeline;
 pub mod webhook;
 pub mod worker;
@@ -25,6 +26,7 @@ use chrono::{DateTime, Utc};
 
 pub use crate::secret::Secret;
 pub use config::{ConfigError, PublishArgs};
+pub use reading::{Reading, ReviewSettingsFor};
 pub use worker::{
     confirm_posted, post_again, retry, review_networks, schedule, targets, Announcer, LogAnnouncer,
     Worker, WorkerOptions, TARGETS,

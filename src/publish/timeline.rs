@@ -1,6 +1,7 @@
 //! The timeline sync: reads the account's recent posts from each network every
 //! `TIMELINE_SYNC_MINUTES` (15 by default), stores them per server (classified once by the
-//! review engine, so every review's history is its real account), and records each post's
+//! review engine with that server's own review settings and signatures, so every review's
+//! history is its real account, read as its reviews read), and records each post's
 //! counts at 1 hour, 1 day, 7 days, then weekly up to 30 days: the return on influence.
 //!
 //! A network's failure never blocks posting: the sync is a loop of its own, and a network
@@ -14,8 +15,8 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use tracing::{info, instrument, warn};
 
+use super::reading::{Reading, ReviewSettingsFor};
 use super::{targets, PublishError, Publisher, RemotePost};
-use crate::review::{classify, Settings};
 use crate::store::{Store, StoreError, TimelinePost};
 use crate::workflow::GuildId;
 
@@ -56,6 +57,8 @@ pub struct TimelineSync {
     store: Arc<dyn Store>,
     publishers: Vec<Arc<dyn Publisher>>,
     every: Duration,
+    /// Each server's review settings (`None`: the bot's defaults).
+    settings_for: Option<ReviewSettingsFor>,
     /// Networks that asked us to wait (rate limits), until when.
     resting: Mutex<HashMap<&'static str, DateTime<Utc>>>,
 }
@@ -70,8 +73,16 @@ impl TimelineSync {
             store,
             publishers,
             every,
+            settings_for: None,
             resting: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Reads each server's posts with its own review settings (`serve` wires the Discord
+    /// side's), rather than the bot's defaults.
+    pub fn with_review_settings(mut self, settings_for: ReviewSettingsFor) -> TimelineSync {
+        self.settings_for = Some(settings_for);
+        self
     }
 
     /// Rounds until `shutdown` completes.
@@ -93,17 +104,24 @@ impl TimelineSync {
     pub async fn sync_once(&self, now: DateTime<Utc>) -> Result<SyncReport, StoreError> {
         let mut report = SyncReport::default();
         let guilds = self.store.guilds().await?;
-        let mut by_guild: Vec<(GuildId, Vec<&'static str>)> = Vec::new();
+        let mut by_guild: Vec<(GuildId, Vec<&'static str>, Reading)> = Vec::new();
         for g in guilds {
             let settings = self.store.settings(g).await?;
-            let networks = targets(&settings, &self.publishers)
+            let networks: Vec<&'static str> = targets(&settings, &self.publishers)
                 .map(|ps| ps.iter().map(|p| p.network()).collect())
                 .unwrap_or_default();
-            by_guild.push((g, networks));
+            if networks.is_empty() {
+                continue;
+            }
+            let reading =
+                Reading::of(&*self.store, g, &settings, self.settings_for.as_ref()).await?;
+            by_guild.push((g, networks, reading));
         }
         for p in &self.publishers {
             let network = p.network();
-            if by_guild.iter().all(|(_, ns)| !ns.contains(&network)) || self.resting(network, now) {
+            if by_guild.iter().all(|(_, ns, _)| !ns.contains(&network))
+                || self.resting(network, now)
+            {
                 continue;
             }
             let posts = match p.timeline().await {
@@ -116,15 +134,14 @@ impl TimelineSync {
                     continue;
                 }
             };
-            let settings = Settings::default();
-            let stored: Vec<TimelinePost> = posts
-                .iter()
-                .map(|r| stored(network, r, &settings))
-                .collect();
-            for (g, networks) in &by_guild {
+            for (g, networks, reading) in &by_guild {
                 if !networks.contains(&network) {
                     continue;
                 }
+                // Per server: two servers on one account may read a post differently (one
+                // knows the signature, the other calls its words sales words).
+                let stored: Vec<TimelinePost> =
+                    posts.iter().map(|r| stored(network, r, reading)).collect();
                 report.added += self.store.save_timeline(*g, &stored, now).await?;
                 for r in &posts {
                     if let Some(cp) = checkpoint(now - r.posted_at) {
@@ -166,9 +183,9 @@ impl TimelineSync {
     }
 }
 
-/// A post as the store keeps it, classified once.
-pub fn stored(network: &str, r: &RemotePost, settings: &Settings) -> TimelinePost {
-    let mut class = classify(&r.text, settings);
+/// A post as the store keeps it, classified once, as `reading`'s server reads it.
+pub fn stored(network: &str, r: &RemotePost, reading: &Reading) -> TimelinePost {
+    let mut class = reading.classify(&r.text);
     class.relay |= r.relay;
     TimelinePost {
         network: network.to_owned(),

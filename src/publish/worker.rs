@@ -25,8 +25,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use tracing::{info, instrument, warn};
 
+use super::reading::{Reading, ReviewSettingsFor};
 use super::{Lookup, PostRef, PostRequest, PublishError, Publisher, ReplyTo};
-use crate::review::{classify, thread, PostClass, Settings};
+use crate::review::{thread, PostClass};
 use crate::store::{
     GuildSettings, OutboxEntry, Publication, PublicationResult, PublicationStatus, PublishOutcome,
     Store, StoreError, TimelinePost,
@@ -116,6 +117,8 @@ pub struct Worker {
     /// Rung when this process approves a proposal (or an admin retries): the next round starts
     /// at once instead of at the next `poll`.
     wake: Arc<Notify>,
+    /// Each server's review settings, to classify what it just posted (`None`: the defaults).
+    settings_for: Option<ReviewSettingsFor>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -149,7 +152,15 @@ impl Worker {
             options: WorkerOptions::default(),
             paused: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
+            settings_for: None,
         }
+    }
+
+    /// Classifies what each server posts with its own review settings (`serve` wires the
+    /// Discord side's), as the timeline sync does, rather than the bot's defaults.
+    pub fn with_review_settings(mut self, settings_for: ReviewSettingsFor) -> Worker {
+        self.settings_for = Some(settings_for);
+        self
     }
 
     /// Starts a round whenever `wake` is notified (the Discord side rings it on approval).
@@ -293,7 +304,7 @@ impl Worker {
                 },
             )),
         }
-        self.remember(&entry, &results, now).await;
+        self.remember(&entry, &settings, &results, now).await;
         let outcome = self.aggregate(&entry, &results, now);
         match self.store.record_post(entry.proposal, &outcome, now).await {
             Ok(t) => {
@@ -310,19 +321,36 @@ impl Worker {
     }
 
     /// What the bot just posted joins the server's timeline at once (the sync will find it
-    /// too), so the next review's history counts it. A failure here is logged: the post is out.
+    /// too, and keeps this class), so the next review's history counts it: read with the
+    /// server's review settings and its members' signatures, and told what it answers or
+    /// quotes, as its review was. A failure here is logged: the post is out.
     async fn remember(
         &self,
         entry: &OutboxEntry,
+        settings: &GuildSettings,
         results: &[(&'static str, NetResult)],
         now: DateTime<Utc>,
     ) {
+        if !results
+            .iter()
+            .any(|(_, r)| matches!(r, NetResult::Posted(_)))
+        {
+            return;
+        }
         let class = match &entry.conversation {
             Some(c) if c.kind == Kind::Repost => PostClass {
                 relay: true,
                 ..PostClass::default()
             },
-            _ => classify(&entry.text, &Settings::default()),
+            conversation => Reading::of_or_unsigned(
+                &*self.store,
+                entry.guild,
+                settings,
+                self.settings_for.as_ref(),
+            )
+            .await
+            .answering(conversation.as_ref())
+            .classify(&entry.text),
         };
         let posts: Vec<TimelinePost> = results
             .iter()

@@ -119,6 +119,10 @@ pub trait Store: Send + Sync {
         member: MemberId,
     ) -> Result<Option<String>, StoreError>;
 
+    /// Every signature the server's members registered, in no order: the account's posts
+    /// carry no author, and any of them at the end signs one.
+    async fn signatures(&self, guild: GuildId) -> Result<Vec<String>, StoreError>;
+
     /// Registers (`Some`) or forgets (`None`) a member's signature.
     async fn set_signature(
         &self,

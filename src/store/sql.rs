@@ -1052,6 +1052,16 @@ impl Store for SqlStore {
         row.map(|r| get(&r, "signature")).transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(guild = %guild))]
+    async fn signatures(&self, guild: GuildId) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT DISTINCT signature FROM signatures WHERE guild_id = $1")
+            .bind(id64(guild.0))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(|r| get(r, "signature")).collect()
+    }
+
     #[tracing::instrument(level = "debug", skip_all, fields(guild = %guild, member = %member))]
     async fn set_signature(
         &self,

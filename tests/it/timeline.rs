@@ -7,15 +7,16 @@ use std::process::Command;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use tweetguard::discord::server::{review_settings_for, ServerSettings};
 use tweetguard::publish::timeline::TimelineSync;
-use tweetguard::review::{review, History, Language, Settings, HISTORY_WINDOW};
+use tweetguard::review::{review, History, Language, PostClass, Settings, HISTORY_WINDOW};
 use tweetguard::stats::{chart, compute, render};
 use tweetguard::store::{AuditQuery, Store};
-use tweetguard::workflow::Status;
+use tweetguard::workflow::{GuildId, MemberId, Status};
 
 use crate::common::{at, TestDb};
 use crate::publish::fakes::Fail;
-use crate::publish::{approved, status, worker, Net, Recorder, GUILD};
+use crate::publish::{approved, status, worker, Net, Recorder, AUTHOR, GUILD};
 
 /// When the sync runs: two hours after the test's posts.
 fn now() -> DateTime<Utc> {
@@ -306,4 +307,126 @@ async fn long_timelines_are_read_page_by_page() {
     // 150 on each network: X in pages of 100, Mastodon of 40, Bluesky of 100.
     assert_eq!(report.added, 450, "{report:?}");
     db.finish().await;
+}
+
+/// A second server posting to the same account, with none of the first one's tuning.
+const OTHER: GuildId = GuildId(1_300_000_000_000_000_002);
+
+/// A post signed with a nickname only its author's registration makes a signature.
+const SIGNED_ZAZ: &str = "Nouveaux horaires dès lundi, détails sur notre site. Zaz";
+/// A post whose only sales word is one the team added (`/settings words`).
+const BRADERIE: &str = "La grande braderie du dépôt de Vitry, c'est samedi.";
+
+/// `GUILD` calls `braderie` a sales word and one of its members signs `Zaz` (`/signature`);
+/// `OTHER` is saved with the defaults.
+async fn two_servers_one_tuned(store: &dyn Store) {
+    let mut tuned = ServerSettings::default();
+    tuned
+        .review
+        .words
+        .insert("promotion.sales-words".into(), vec!["braderie".into()]);
+    store
+        .put_settings(GUILD, &tuned.to_stored(), at(0))
+        .await
+        .expect("settings");
+    store
+        .set_signature(GUILD, MemberId(AUTHOR), Some("Zaz"), at(0))
+        .await
+        .expect("signature");
+    store
+        .put_settings(OTHER, &ServerSettings::default().to_stored(), at(0))
+        .await
+        .expect("settings");
+}
+
+/// The class each server stored for the post with this text.
+async fn class_of(store: &dyn Store, guild: GuildId, text: &str) -> PostClass {
+    let posts = store.timeline(guild, None).await.expect("timeline");
+    posts
+        .iter()
+        .find(|p| p.post.text == text)
+        .unwrap_or_else(|| panic!("{text:?} is in {guild}'s timeline"))
+        .post
+        .class
+}
+
+#[tokio::test]
+async fn each_server_reads_the_account_as_its_own_reviews_do_signature_and_sales_words_included() {
+    for db in TestDb::sqlite_and_postgres().await {
+        let net = Net::mastodon().await;
+        net.fake
+            .add_own("8100", SIGNED_ZAZ, "2026-11-30T08:00:00.000Z", [0; 4]);
+        net.fake
+            .add_own("8101", BRADERIE, "2026-11-30T08:30:00.000Z", [0; 4]);
+        let store: Arc<dyn Store> = db.store.clone();
+        two_servers_one_tuned(&*store).await;
+        let report = TimelineSync::new(
+            store.clone(),
+            vec![net.publisher.clone()],
+            std::time::Duration::from_secs(900),
+        )
+        .with_review_settings(review_settings_for(Settings::default()))
+        .sync_once(now())
+        .await
+        .expect("sync");
+        assert_eq!(report.added, 4, "two posts for each server: {report:?}");
+
+        // The server whose member signs `Zaz` sees a signed post; the other, whose members
+        // never said so, sees an unsigned one (a bare word at the end signs nothing).
+        assert!(class_of(&*store, GUILD, SIGNED_ZAZ).await.signed);
+        assert!(!class_of(&*store, OTHER, SIGNED_ZAZ).await.signed);
+        // `braderie` sells for the team that calls it a sales word, not for the bot's defaults.
+        assert!(class_of(&*store, GUILD, BRADERIE).await.promotional);
+        assert!(!class_of(&*store, OTHER, BRADERIE).await.promotional);
+        // And so the history every review of each server reads.
+        let history = |g| {
+            let store = store.clone();
+            async move {
+                History::from_classes(store.recent_classes(g, HISTORY_WINDOW).await.expect("read"))
+            }
+        };
+        assert_eq!(history(GUILD).await.promotional, 1);
+        assert_eq!(history(OTHER).await.promotional, 0);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn what_the_bot_posts_is_read_with_its_servers_words_and_its_members_signature() {
+    for db in TestDb::sqlite_and_postgres().await {
+        let net = Net::mastodon().await;
+        let store: Arc<dyn Store> = db.store.clone();
+        two_servers_one_tuned(&*store).await;
+        let text = "La grande braderie du dépôt de Vitry, c'est samedi ! Zaz";
+        let id = approved(&*store, text).await;
+        worker(
+            store.clone(),
+            vec![net.publisher.clone()],
+            Arc::new(Recorder::default()),
+            "w1",
+        )
+        .with_review_settings(review_settings_for(Settings::default()))
+        .run_once(at(3))
+        .await
+        .expect("round");
+        assert_eq!(status(&*store, id).await, Status::Posted);
+        let class = class_of(&*store, GUILD, text).await;
+        assert!(class.signed, "its author signs `Zaz`: {class:?}");
+        assert!(
+            class.promotional,
+            "a braderie sells, for this team: {class:?}"
+        );
+        // The sync finds it later and keeps what the worker read.
+        TimelineSync::new(
+            store.clone(),
+            vec![net.publisher.clone()],
+            std::time::Duration::from_secs(900),
+        )
+        .with_review_settings(review_settings_for(Settings::default()))
+        .sync_once(now())
+        .await
+        .expect("sync");
+        assert_eq!(class_of(&*store, GUILD, text).await, class);
+        db.finish().await;
+    }
 }
