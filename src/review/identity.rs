@@ -45,7 +45,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 pub(crate) fn is_signed(ctx: &Context<'_>) -> bool {
     let words = closing_words(ctx);
     if let Some(own) = ctx.settings.signature.as_deref() {
-        let own = own.trim();
+        // Both sides without trailing punctuation: `(ML)` signs `… merci (ML)` and `… (ML).`
+        let own = own.trim().trim_end_matches(is_trailing);
         if !own.is_empty()
             && words
                 .last()

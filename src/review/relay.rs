@@ -143,7 +143,9 @@ pub(crate) fn credits(ctx: &Context<'_>) -> Vec<Span> {
             .map_or(ctx.tweet.text.len(), |(i, _)| span.end + i);
         let mentions = &ctx.tweet.mentions;
         let i = mentions.partition_point(|x| x.start < gap_end);
-        if let Some(mention) = mentions.get(i).filter(|x| x.start == gap_end) {
+        // Naming the account itself (`via @acme` from Acme) credits no one else.
+        let own = |x: &&super::text::Entity| ctx.company.iter().any(|c| c.start == x.start);
+        if let Some(mention) = mentions.get(i).filter(|x| x.start == gap_end && !own(x)) {
             spans.push(Span {
                 start: span.start,
                 end: mention.end,

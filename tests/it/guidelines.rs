@@ -82,6 +82,19 @@ fn identity_the_fix_is_the_members_own_signature() {
 }
 
 #[test]
+fn identity_a_signature_in_brackets_signs_with_or_without_a_full_stop() {
+    let mut s = settings();
+    s.signature = Some("(ML)".into());
+    for text in [
+        "On a hâte de vous voir samedi (ML)",
+        "On a hâte de vous voir samedi. (ML).",
+        "See you on Saturday! (ML)",
+    ] {
+        assert!(!has(&check_with(text, &s), "identity.signature"), "{text}");
+    }
+}
+
+#[test]
 fn identity_signatures_can_be_optional_per_server() {
     let mut s = settings();
     s.signature_required = false;
@@ -272,6 +285,23 @@ fn relay_credit_given_is_praised() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn relay_naming_the_account_itself_credits_no_one() {
+    let mut s = settings();
+    s.own_handles = vec!["acme".into()];
+    for text in [
+        "Notre nouveau guide du vélo en hiver, via @acme ^SG",
+        "Our winter cycling guide, h/t @Acme ^SG",
+    ] {
+        assert!(!has(&check_with(text, &s), "relay.credit"), "{text}");
+        assert!(!tweetguard::review::classify(text, &s).relay, "{text}");
+    }
+    // Someone else named the same way is a credit.
+    let other = "Notre nouveau guide du vélo en hiver, via @marie ^SG";
+    assert!(has(&check_with(other, &s), "relay.credit"));
+    assert!(tweetguard::review::classify(other, &s).relay);
 }
 
 #[test]
