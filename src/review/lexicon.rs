@@ -105,8 +105,8 @@ pub struct Lexicon {
     /// Terms whose first word is a `*` stem, by the stem's first three bytes: one lookup per
     /// word, then a `starts_with` on the few candidates.
     prefix: HashMap<[u8; 3], Vec<u32>, FastHash>,
-    /// Which two-byte word openings any exact term or stem has: most words of a tweet start
-    /// like no term, and this bitset turns them away before any hashing.
+    /// Which words may start a term, as three filters ([`Openings`]): most words of a tweet
+    /// start no term, and are turned away before any hashing.
     openings: Openings,
     markers: Vec<Box<str>>,
     acronyms: HashMap<Box<str>, (), FastHash>,
@@ -257,21 +257,25 @@ impl Lexicon {
             let key =
                 stem_key(&first.text).ok_or_else(|| LexiconError::ShortPrefix(term.into()))?;
             self.prefix.entry(key).or_default().push(index);
-            self.openings.insert(&first.text);
+            self.openings.stem.insert(Openings::stem_key(&first.text));
         } else {
+            let key = Openings::word_key(&first.text);
             match words.get(1).filter(|w| !w.gap && !w.prefix) {
-                Some(second) => self
-                    .pairs
-                    .entry(pair_key(&first.text, &second.text))
-                    .or_default()
-                    .push(index),
-                None => self
-                    .exact
-                    .entry(first.text.clone())
-                    .or_default()
-                    .push(index),
+                Some(second) => {
+                    self.pairs
+                        .entry(pair_key(&first.text, &second.text))
+                        .or_default()
+                        .push(index);
+                    self.openings.paired.insert(key);
+                }
+                None => {
+                    self.exact
+                        .entry(first.text.clone())
+                        .or_default()
+                        .push(index);
+                    self.openings.alone.insert(key);
+                }
             }
-            self.openings.insert(&first.text);
         }
         self.patterns.push(Pattern {
             family,
@@ -299,12 +303,13 @@ impl Lexicon {
         for i in 0..tweet.tokens.len() {
             let word = tweet.word(i);
             let here = out.len();
-            if !self.openings.may_start(word) {
-                continue;
-            }
-            let alone = self.exact.get(word).map_or(&[][..], Vec::as_slice);
+            let key = Openings::word_key(word);
+            let alone = match self.openings.alone.has(key) {
+                true => self.exact.get(word).map_or(&[][..], Vec::as_slice),
+                false => &[],
+            };
             let paired = match tweet.tokens.get(i + 1) {
-                Some(_) if !self.pairs.is_empty() => self
+                Some(_) if self.openings.paired.has(key) => self
                     .pairs
                     .get(&pair_key(word, tweet.word(i + 1)))
                     .map_or(&[][..], Vec::as_slice),
@@ -314,8 +319,10 @@ impl Lexicon {
                 // In the order the terms were written, as if in one list.
                 self.try_patterns(tweet, i, here, merged(alone, paired), out);
             }
-            if let Some(ids) = stem_key(word).and_then(|k| self.prefix.get(&k)) {
-                self.try_patterns(tweet, i, here, ids.iter().copied(), out);
+            if self.openings.stem.has(Openings::stem_key(word)) {
+                if let Some(ids) = stem_key(word).and_then(|k| self.prefix.get(&k)) {
+                    self.try_patterns(tweet, i, here, ids.iter().copied(), out);
+                }
             }
         }
         if out[before..].iter().any(|m| m.except) {
@@ -453,30 +460,53 @@ fn ends_sentence(tweet: &Tweet<'_>, i: usize) -> bool {
         .contains(['.', '!', '?', ';', '\n', '…', '？', '！'])
 }
 
-/// A bitset of two-byte word openings (a one-byte word counts as its byte and 0).
-#[derive(Debug, Clone)]
-struct Openings(Box<[u64; 1024]>);
-
-impl Default for Openings {
-    fn default() -> Self {
-        Openings(Box::new([0; 1024]))
-    }
+/// Filters of the words that may start a term, one per index: a word is looked up in an
+/// index only when its filter says it may be there. Each is a 64K-bit set keyed by a hash of
+/// the word's first three bytes and, for whole words, its length: a few hundred first words
+/// leave most bits clear, so almost every other word is turned away by one bit test.
+#[derive(Debug, Clone, Default)]
+struct Openings {
+    /// First words of one-word terms and of terms whose second word is a stem or a gap.
+    alone: Bits,
+    /// First words of terms of two plain words or more ([`Lexicon::pairs`]).
+    paired: Bits,
+    /// Stems of `*` terms, by their first three bytes only (any length may follow).
+    stem: Bits,
 }
 
 impl Openings {
-    fn key(word: &str) -> usize {
-        let b = word.as_bytes();
-        (usize::from(b.first().copied().unwrap_or(0)) << 8)
-            | usize::from(b.get(1).copied().unwrap_or(0))
+    fn word_key(word: &str) -> u16 {
+        Self::mix(word.as_bytes(), word.len().min(31))
     }
 
-    fn insert(&mut self, word: &str) {
-        let k = Self::key(word);
+    fn stem_key(word: &str) -> u16 {
+        Self::mix(word.as_bytes(), 0)
+    }
+
+    fn mix(bytes: &[u8], len: usize) -> u16 {
+        let b = |i: usize| u32::from(bytes.get(i).copied().unwrap_or(0));
+        let x = (b(0) | b(1) << 8 | b(2) << 16 | (len as u32) << 24).wrapping_mul(0x9E37_79B1);
+        (x >> 16) as u16
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Bits(Box<[u64; 1024]>);
+
+impl Default for Bits {
+    fn default() -> Self {
+        Bits(Box::new([0; 1024]))
+    }
+}
+
+impl Bits {
+    fn insert(&mut self, k: u16) {
+        let k = usize::from(k);
         self.0[k / 64] |= 1 << (k % 64);
     }
 
-    fn may_start(&self, word: &str) -> bool {
-        let k = Self::key(word);
+    fn has(&self, k: u16) -> bool {
+        let k = usize::from(k);
         self.0[k / 64] & (1 << (k % 64)) != 0
     }
 }
