@@ -25,6 +25,21 @@ pub(crate) struct Token {
     pub in_hashtag: bool,
 }
 
+impl Token {
+    /// An empty word starting at byte `start` of the text and `fstart` of the folded text.
+    fn at(start: usize, fstart: usize, in_hashtag: bool) -> Token {
+        Token {
+            start,
+            end: start,
+            fstart,
+            fend: fstart,
+            letters: 0,
+            all_caps: true,
+            in_hashtag,
+        }
+    }
+}
+
 /// An `@handle` (or a `#tag`, `$CASH`) with its span; `name` excludes the sigil.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entity {
@@ -231,15 +246,8 @@ fn tokenize(
             if bangs.is_some() {
                 close_run(&mut marks, &mut bangs);
             }
-            let token = current.get_or_insert_with(|| Token {
-                start: i,
-                end: i,
-                fstart: folded.len(),
-                fend: folded.len(),
-                letters: 0,
-                all_caps: true,
-                in_hashtag: in_tag.contains(i),
-            });
+            let token =
+                current.get_or_insert_with(|| Token::at(i, folded.len(), in_tag.contains(i)));
             let word = &bytes[i..i + run];
             let letters = word.iter().filter(|b| b.is_ascii_alphabetic()).count();
             token.letters = token
@@ -288,15 +296,7 @@ fn tokenize(
             i += c.len_utf8();
             continue;
         }
-        let token = current.get_or_insert_with(|| Token {
-            start: i,
-            end: i,
-            fstart: folded.len(),
-            fend: folded.len(),
-            letters: 0,
-            all_caps: true,
-            in_hashtag: in_tag.contains(i),
-        });
+        let token = current.get_or_insert_with(|| Token::at(i, folded.len(), in_tag.contains(i)));
         if c.is_ascii() {
             if c.is_ascii_alphabetic() {
                 token.letters = token.letters.saturating_add(1);

@@ -360,15 +360,10 @@ async fn each_server_reads_the_account_as_its_own_reviews_do_signature_and_sales
             .add_own("8101", BRADERIE, "2026-11-30T08:30:00.000Z", [0; 4]);
         let store: Arc<dyn Store> = db.store.clone();
         two_servers_one_tuned(&*store).await;
-        let report = TimelineSync::new(
-            store.clone(),
-            vec![net.publisher.clone()],
-            std::time::Duration::from_secs(900),
-        )
-        .with_review_settings(review_settings_for(Settings::default()))
-        .sync_once(now())
-        .await
-        .expect("sync");
+        let report = tuned_sync(&store, &net)
+            .sync_once(now())
+            .await
+            .expect("sync");
         assert_eq!(report.added, 4, "two posts for each server: {report:?}");
 
         // The server whose member signs `Zaz` sees a signed post; the other, whose members
@@ -389,6 +384,16 @@ async fn each_server_reads_the_account_as_its_own_reviews_do_signature_and_sales
         assert_eq!(history(OTHER).await.promotional, 0);
         db.finish().await;
     }
+}
+
+/// A sync of `net` that reads each server's posts with that server's review settings.
+fn tuned_sync(store: &Arc<dyn Store>, net: &Net) -> TimelineSync {
+    TimelineSync::new(
+        store.clone(),
+        vec![net.publisher.clone()],
+        std::time::Duration::from_secs(900),
+    )
+    .with_review_settings(review_settings_for(Settings::default()))
 }
 
 #[tokio::test]
@@ -417,15 +422,10 @@ async fn what_the_bot_posts_is_read_with_its_servers_words_and_its_members_signa
             "a braderie sells, for this team: {class:?}"
         );
         // The sync finds it later and keeps what the worker read.
-        TimelineSync::new(
-            store.clone(),
-            vec![net.publisher.clone()],
-            std::time::Duration::from_secs(900),
-        )
-        .with_review_settings(review_settings_for(Settings::default()))
-        .sync_once(now())
-        .await
-        .expect("sync");
+        tuned_sync(&store, &net)
+            .sync_once(now())
+            .await
+            .expect("sync");
         assert_eq!(class_of(&*store, GUILD, text).await, class);
         db.finish().await;
     }
