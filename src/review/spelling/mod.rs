@@ -136,7 +136,15 @@ impl Speller {
         {
             return s;
         }
-        let found: Arc<[String]> = suggest::candidates(word, self.budget, |w| self.check(w)).into();
+        // The candidates' lookups, walking the word's first letters once (plain words).
+        let prober = self.forms.prober(word, suggest::letters());
+        let dead_from = prober.as_ref().map_or(usize::MAX, |p| p.dead_from());
+        let found: Arc<[String]> =
+            suggest::candidates(word, self.budget, dead_from, |w, kept| match &prober {
+                Some(p) => p.knows(w, kept),
+                None => self.check(w),
+            })
+            .into();
         if let Ok(mut m) = self.suggestions.write() {
             if m.len() < SUGGESTION_CAP {
                 m.insert(word.into(), found.clone());
