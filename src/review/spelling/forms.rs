@@ -376,7 +376,8 @@ impl Forms {
     /// The value of the form the word is, alone or under a prefix.
     fn lookup(&self, word: &str, skip_hidden: bool) -> Option<u64> {
         let shown = |v: u64| !skip_hidden || v & HIDDEN_ONLY == 0;
-        if let Some(v) = self.map.get(word) {
+        let direct = self.map.get(word);
+        if let Some(v) = direct {
             if v & STANDALONE != 0 && shown(v) {
                 return Some(v);
             }
@@ -398,7 +399,14 @@ impl Forms {
             if stem.is_empty() || !condition_matches(&p.cond, &stem, false) {
                 continue;
             }
-            if let Some(v) = self.map.get(stem.as_bytes()) {
+            // A rule that adds and strips nothing (French has two) looks the word itself up:
+            // its value is known already.
+            let v = if p.add.is_empty() && p.strip.is_empty() {
+                direct
+            } else {
+                self.map.get(stem.as_bytes())
+            };
+            if let Some(v) = v {
                 if v & p.bit != 0 && shown(v) {
                     return Some(v);
                 }
@@ -463,45 +471,70 @@ impl Prober<'_> {
     /// keeps the word's first `kept` bytes: [`Forms::check`]'s answer.
     pub(super) fn knows(&self, cand: &str, kept: usize) -> bool {
         let c = cand.as_bytes();
-        if kept == 0 || c.len() > MAX_WORD_LEN || kept > c.len() {
-            // Another first byte, other prefix rules: the lookup in full.
+        if c.is_empty() || c.len() > MAX_WORD_LEN || kept > c.len() {
             return self.forms.check(cand) == Some(true);
         }
-        let fst = self.forms.map.as_fst();
-        let from = |states: &[(Node<'_>, Output)], k: usize, rest: &[u8]| {
-            states
-                .get(k)
-                .and_then(|&at| walk(fst, at, rest))
-                .and_then(value)
-        };
-        if from(&self.direct, kept, &c[kept..]).is_some_and(|v| v & STANDALONE != 0) {
+        // From the root (`direct[0]`) when the first byte is edited.
+        let direct = self.from(&self.direct, kept, &c[kept..]);
+        if direct.is_some_and(|v| v & STANDALONE != 0) {
             return true;
         }
-        for r in &self.rules {
-            let p = r.prefix;
-            let Some(rest) = cand.strip_prefix(p.add.as_str()) else {
-                continue;
-            };
-            let add = p.add.len();
-            let v = if r.starts && kept >= add {
-                from(&r.stems, kept - add, &c[kept..])
-            } else {
+        if kept > 0 {
+            self.rules.iter().any(|r| {
+                let stems = r.starts.then_some(r.stems.as_slice());
+                self.through(r.prefix, stems, cand, kept, direct)
+            })
+        } else {
+            // Another first byte, other rules (none with an apostrophe: the candidate has none).
+            self.forms.by_first[usize::from(c[0])]
+                .iter()
+                .chain(&self.forms.any)
+                .filter(|p| !p.apostrophe)
+                .any(|p| self.through(p, None, cand, kept, direct))
+        }
+    }
+
+    /// The value of the form after `rest`, from the `k`th of `states`.
+    fn from(&self, states: &[(Node<'_>, Output)], k: usize, rest: &[u8]) -> Option<u64> {
+        let fst = self.forms.map.as_fst();
+        states
+            .get(k)
+            .and_then(|&at| walk(fst, at, rest))
+            .and_then(value)
+    }
+
+    /// Whether `cand` is a form under the prefix rule `p` (its stem's states along the word
+    /// when the word starts with the prefix; `direct`, the candidate's own value).
+    fn through(
+        &self,
+        p: &Prefix,
+        stems: Option<&[(Node<'_>, Output)]>,
+        cand: &str,
+        kept: usize,
+        direct: Option<u64>,
+    ) -> bool {
+        let Some(rest) = cand.strip_prefix(p.add.as_str()) else {
+            return false;
+        };
+        let add = p.add.len();
+        let v = match stems {
+            // Adds and strips nothing (French has two such rules): the candidate itself.
+            _ if add == 0 && p.strip.is_empty() => direct,
+            Some(stems) if kept >= add => self.from(stems, kept - add, &cand.as_bytes()[kept..]),
+            _ => {
                 let mut stem = p.strip.clone();
                 stem.push_str(rest);
                 self.forms.map.get(stem.as_bytes())
-            };
-            if v.is_none_or(|v| v & p.bit == 0) {
-                continue;
             }
-            let stem = if p.strip.is_empty() {
-                Cow::Borrowed(rest)
-            } else {
-                Cow::Owned(format!("{}{rest}", p.strip))
-            };
-            if !stem.is_empty() && condition_matches(&p.cond, &stem, false) {
-                return true;
-            }
+        };
+        if v.is_none_or(|v| v & p.bit == 0) {
+            return false;
         }
-        false
+        let stem = if p.strip.is_empty() {
+            Cow::Borrowed(rest)
+        } else {
+            Cow::Owned(format!("{}{rest}", p.strip))
+        };
+        !stem.is_empty() && condition_matches(&p.cond, &stem, false)
     }
 }

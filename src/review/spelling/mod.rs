@@ -684,13 +684,21 @@ fn skipped(word: &str, t: &Token) -> bool {
         let odd = b.iter().any(u8::is_ascii_digit) || b[1..].iter().any(u8::is_ascii_uppercase);
         (alphabetic, odd)
     } else {
-        let (mut alphabetic, mut odd) = (0, false);
+        // A Latin letter is a letter without the Unicode tables' look-up, and the first odd
+        // character decides (a word in another script is skipped at its first letter).
+        let mut alphabetic = 0;
         for (i, c) in word.chars().enumerate() {
-            let letter = c.is_alphabetic();
-            alphabetic += usize::from(letter);
-            odd |= (i > 0 && c.is_uppercase()) || c.is_numeric() || (letter && !is_latin(c));
+            if is_latin(c) {
+                alphabetic += 1;
+                if i > 0 && c.is_uppercase() {
+                    return true;
+                }
+            } else if c.is_alphabetic() || c.is_numeric() {
+                // Another script's letter, or a digit (capitals are letters).
+                return true;
+            }
         }
-        (alphabetic, odd)
+        (alphabetic, false)
     };
     if odd || usize::from(t.letters) != alphabetic {
         return true;
