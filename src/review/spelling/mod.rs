@@ -393,11 +393,7 @@ fn after_signature_mark(text: &str, start: usize) -> bool {
 
 /// Whether either dictionary knows the word as written.
 fn known_anywhere(ctx: &Context<'_>, word: &str) -> bool {
-    let other = match ctx.lang {
-        Language::Fr => Language::En,
-        Language::En => Language::Fr,
-    };
-    speller(ctx.lang).knows(word) || speller(other).knows(word)
+    speller(ctx.lang).knows(word) || speller(other(ctx.lang)).knows(word)
 }
 
 /// Whether token `k` passes: skipped, or known to a dictionary.
@@ -409,15 +405,13 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
         return true;
     }
     let folded = &tweet.folded[t.fstart..t.fend];
-    if lists().accepted.contains(folded) || after_greeting(ctx, k) {
-        return true;
-    }
-    // A capitalised word that is a name by its place: no dictionary needed.
+    // A capitalised word that is a name by its place: no dictionary needed. (A word of the
+    // lists is no misspelt name either: `misspelt_name` says so.)
     let capitalised = word.chars().next().is_some_and(char::is_uppercase);
     if capitalised
         && (!sentence_start(tweet.text, t.start) || signs_off(tweet, k) || full_name(tweet, k))
     {
-        return misspelt_name(ctx, k).is_none();
+        return after_greeting(ctx, k) || misspelt_name(ctx, k).is_none();
     }
     let composed;
     let word = if !word.is_ascii() && word.chars().any(|c| matches!(c, '\u{0300}'..='\u{036F}')) {
@@ -426,7 +420,10 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
     } else {
         word
     };
+    // The dictionary first: most words are in it, and the lists only matter for the others.
     if speller(ctx.lang).knows(word)
+        || lists().accepted.contains(folded)
+        || after_greeting(ctx, k)
         || in_setting(ctx.settings.company.as_deref(), folded)
         || in_setting(ctx.settings.signature.as_deref(), folded)
         || ctx.settings.is_known_word(word)
@@ -434,7 +431,15 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
         return true;
     }
     // Only now the other language (loaded on first need) and keyboard spellings.
-    known_anywhere(ctx, word) || known_respelled(ctx, word)
+    speller(other(ctx.lang)).knows(word) || known_respelled(ctx, word)
+}
+
+/// The other language of the two.
+fn other(lang: Language) -> Language {
+    match lang {
+        Language::Fr => Language::En,
+        Language::En => Language::Fr,
+    }
 }
 
 /// Whether words in capitals joined by an apostrophe are a typo: unknown in lower case, and
