@@ -216,14 +216,14 @@ fn edits<F: FnMut(&str, usize) -> bool>(s: &mut Search<'_, F>) {
     }
     // A letter missing, then a wrong letter.
     let mut dead = 0;
-    for i in 0..=n {
-        if !live(i) {
+    for &at in &offsets {
+        if at >= dead_from {
             dead += LETTERS.len();
             continue;
         }
         for &l in LETTERS {
-            build(&mut buf, word, offsets[i], &[l], offsets[i]);
-            if !s.try_word(&buf, offsets[i]) {
+            build(&mut buf, word, at, &[l], at);
+            if !s.try_word(&buf, at) {
                 return;
             }
         }
