@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use fst::raw::{Node, Output};
 use fst::Map;
 
 use super::expand::{
@@ -161,6 +162,89 @@ impl Forms {
         Some(false)
     }
 
+    /// A [`Prober`] for the one-edit candidates of `word`, when the word and the candidates
+    /// (written with `letters`) take the plain path of [`Forms::check`]: nothing to convert,
+    /// break or case, the answer is [`Forms::lookup`] alone.
+    pub(super) fn prober(
+        &self,
+        word: &str,
+        letters: impl IntoIterator<Item = char>,
+    ) -> Option<Prober<'_>> {
+        if word.is_empty()
+            || word.len() > MAX_WORD_LEN
+            || !word.chars().chain(letters).all(|c| self.plain_lower(c))
+        {
+            return None;
+        }
+        let w = word.as_bytes();
+        let direct = self.walk_along(b"", w);
+        // Past the longest beginning of the word a form has, the direct lookup fails.
+        let mut dead_from = match direct.len() - 1 {
+            n if n == w.len() => usize::MAX,
+            n => n + 1,
+        };
+        // The prefix rules a candidate may go through: those of its first byte, the word's
+        // (the first byte edited, the candidate is looked up in full), and none with an
+        // apostrophe (a candidate has none).
+        let mut rules = Vec::new();
+        for p in self.by_first[usize::from(w[0])].iter().chain(&self.any) {
+            if p.apostrophe {
+                continue;
+            }
+            let add = p.add.as_bytes();
+            let common = add.iter().zip(w).take_while(|(a, b)| a == b).count();
+            let (stems, from) = if common == add.len() {
+                // The word starts with the prefix: candidates that keep it have stems that
+                // start like the word's, dead where it is.
+                let stems = self.walk_along(p.strip.as_bytes(), &w[add.len()..]);
+                let from = match stems.len().checked_sub(1) {
+                    None => add.len(),
+                    Some(n) if n == w.len() - add.len() => usize::MAX,
+                    Some(n) => add.len() + n + 1,
+                };
+                (stems, from)
+            } else if common == w.len() {
+                // The prefix is longer than the word: an insertion at its end may make it.
+                (Vec::new(), usize::MAX)
+            } else {
+                // A candidate that keeps the byte where they differ cannot take the prefix.
+                (Vec::new(), common + 1)
+            };
+            dead_from = dead_from.max(from);
+            rules.push(Rule {
+                prefix: p,
+                starts: common == add.len(),
+                stems,
+            });
+        }
+        Some(Prober {
+            forms: self,
+            direct,
+            rules,
+            dead_from,
+        })
+    }
+
+    /// The FST's states along `rest` after `head`: the state after `head`, then after each
+    /// byte of `rest` while some form starts so (empty when none starts with `head`). Every
+    /// state of the FST leads to a form, so a walk that goes on is a beginning some form has.
+    fn walk_along(&self, head: &[u8], rest: &[u8]) -> Vec<(Node<'_>, Output)> {
+        let fst = self.map.as_fst();
+        let mut states = Vec::with_capacity(rest.len() + 1);
+        let Some(mut at) = walk(fst, (fst.root(), Output::zero()), head) else {
+            return states;
+        };
+        states.push(at);
+        for &b in rest {
+            let Some(next) = walk(fst, at, &[b]) else {
+                break;
+            };
+            at = next;
+            states.push(at);
+        }
+        states
+    }
+
     /// A lower-case letter that no conversion or break pattern involves.
     fn plain_lower(&self, c: char) -> bool {
         c.is_ascii_lowercase()
@@ -292,7 +376,8 @@ impl Forms {
     /// The value of the form the word is, alone or under a prefix.
     fn lookup(&self, word: &str, skip_hidden: bool) -> Option<u64> {
         let shown = |v: u64| !skip_hidden || v & HIDDEN_ONLY == 0;
-        if let Some(v) = self.map.get(word) {
+        let direct = self.map.get(word);
+        if let Some(v) = direct {
             if v & STANDALONE != 0 && shown(v) {
                 return Some(v);
             }
@@ -314,12 +399,142 @@ impl Forms {
             if stem.is_empty() || !condition_matches(&p.cond, &stem, false) {
                 continue;
             }
-            if let Some(v) = self.map.get(stem.as_bytes()) {
+            // A rule that adds and strips nothing (French has two) looks the word itself up:
+            // its value is known already.
+            let v = if p.add.is_empty() && p.strip.is_empty() {
+                direct
+            } else {
+                self.map.get(stem.as_bytes())
+            };
+            if let Some(v) = v {
                 if v & p.bit != 0 && shown(v) {
                     return Some(v);
                 }
             }
         }
         None
+    }
+}
+
+/// A walk in the FST from a state: the state after `bytes`, with the output so far.
+fn walk<'f>(
+    fst: &'f fst::raw::Fst<&'static [u8]>,
+    (mut node, mut out): (Node<'f>, Output),
+    bytes: &[u8],
+) -> Option<(Node<'f>, Output)> {
+    for &b in bytes {
+        let t = node.transition(node.find_input(b)?);
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
+    }
+    Some((node, out))
+}
+
+/// The value of the form a walk ends on.
+fn value((node, out): (Node<'_>, Output)) -> Option<u64> {
+    node.is_final()
+        .then(|| out.cat(node.final_output()).value())
+}
+
+/// A prefix rule a candidate may go through, and the FST's states along the word's stem
+/// under it when the word starts with the prefix.
+struct Rule<'f> {
+    prefix: &'f Prefix,
+    starts: bool,
+    stems: Vec<(Node<'f>, Output)>,
+}
+
+/// The lookups of a word's one-edit candidates (suggestions), each the answer of
+/// [`Forms::lookup`] for fewer instructions: a candidate keeps the word's first bytes, and the
+/// FST's states along them are walked once, for the word, not once per candidate.
+pub(super) struct Prober<'f> {
+    forms: &'f Forms,
+    /// The states along the word (`direct[k]`: after its first `k` bytes).
+    direct: Vec<(Node<'f>, Output)>,
+    rules: Vec<Rule<'f>>,
+    /// Candidates that keep the word's bytes up to this offset are unknown.
+    dead_from: usize,
+}
+
+impl Prober<'_> {
+    /// The byte offset from which the word's beginning rules out every form: a candidate that
+    /// keeps the word's bytes up to there is unknown, no lookup needed (`usize::MAX` when no
+    /// such offset exists). Most of a misspelt word's one-edit neighbours are edits after its
+    /// first letters; when no form starts like the word (`jaskuk…`: none starts with `jask`),
+    /// none of those edits can be one, directly or under a prefix rule. Gibberish makes
+    /// thousands of such candidates.
+    pub(super) fn dead_from(&self) -> usize {
+        self.dead_from
+    }
+
+    /// Whether the dictionary knows `cand`, a candidate written with the prober's letters that
+    /// keeps the word's first `kept` bytes: [`Forms::check`]'s answer.
+    pub(super) fn knows(&self, cand: &str, kept: usize) -> bool {
+        let c = cand.as_bytes();
+        if c.is_empty() || c.len() > MAX_WORD_LEN || kept > c.len() {
+            return self.forms.check(cand) == Some(true);
+        }
+        // From the root (`direct[0]`) when the first byte is edited.
+        let direct = self.from(&self.direct, kept, &c[kept..]);
+        if direct.is_some_and(|v| v & STANDALONE != 0) {
+            return true;
+        }
+        if kept > 0 {
+            self.rules.iter().any(|r| {
+                let stems = r.starts.then_some(r.stems.as_slice());
+                self.through(r.prefix, stems, cand, kept, direct)
+            })
+        } else {
+            // Another first byte, other rules (none with an apostrophe: the candidate has none).
+            self.forms.by_first[usize::from(c[0])]
+                .iter()
+                .chain(&self.forms.any)
+                .filter(|p| !p.apostrophe)
+                .any(|p| self.through(p, None, cand, kept, direct))
+        }
+    }
+
+    /// The value of the form after `rest`, from the `k`th of `states`.
+    fn from(&self, states: &[(Node<'_>, Output)], k: usize, rest: &[u8]) -> Option<u64> {
+        let fst = self.forms.map.as_fst();
+        states
+            .get(k)
+            .and_then(|&at| walk(fst, at, rest))
+            .and_then(value)
+    }
+
+    /// Whether `cand` is a form under the prefix rule `p` (its stem's states along the word
+    /// when the word starts with the prefix; `direct`, the candidate's own value).
+    fn through(
+        &self,
+        p: &Prefix,
+        stems: Option<&[(Node<'_>, Output)]>,
+        cand: &str,
+        kept: usize,
+        direct: Option<u64>,
+    ) -> bool {
+        let Some(rest) = cand.strip_prefix(p.add.as_str()) else {
+            return false;
+        };
+        let add = p.add.len();
+        let v = match stems {
+            // Adds and strips nothing (French has two such rules): the candidate itself.
+            _ if add == 0 && p.strip.is_empty() => direct,
+            Some(stems) if kept >= add => self.from(stems, kept - add, &cand.as_bytes()[kept..]),
+            _ => {
+                let mut stem = p.strip.clone();
+                stem.push_str(rest);
+                self.forms.map.get(stem.as_bytes())
+            }
+        };
+        if v.is_none_or(|v| v & p.bit == 0) {
+            return false;
+        }
+        let stem = if p.strip.is_empty() {
+            Cow::Borrowed(rest)
+        } else {
+            Cow::Owned(format!("{}{rest}", p.strip))
+        };
+        !stem.is_empty() && condition_matches(&p.cond, &stem, false)
     }
 }

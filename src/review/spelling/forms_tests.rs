@@ -122,3 +122,70 @@ fn forms_agree_with_hunspell() {
         );
     }
 }
+
+/// Misspellings and noise for the suggestion search, among them words that start like a
+/// prefix rule's prefix (`re`, `dis`, `kilo`, `m` for milli) or are shorter than one.
+const NOISE: &[&str] = &[
+    "jaskukcxmtljtfhfjdrz",
+    "bhsxcn",
+    "tnxsct",
+    "remxqt",
+    "reprt",
+    "disqzk",
+    "dis",
+    "kil",
+    "kilozx",
+    "kilomtre",
+    "mxyzt",
+    "mill",
+    "milliqz",
+    "centiqq",
+    "hectozz",
+    "dxqv",
+    "unxq",
+    "unhapy",
+    "proxqz",
+    "con",
+    "ab",
+    "zz",
+    "occuppe",
+    "languge",
+    "faiblesseet",
+    "extrèmement",
+    "décalé",
+    "aujourdhui",
+];
+
+/// The suggestion search's shortcuts (the prober's walks from the word's states, the dead
+/// beginnings) answer as the full lookup does, candidate by candidate, and find the same.
+#[test]
+fn suggestion_lookups_agree_with_the_forms() {
+    use super::suggest::{candidates, letters};
+    for (s, dic) in [
+        (french(), include_str!("dictionaries/fr.dic")),
+        (english(), include_str!("dictionaries/en.dic")),
+    ] {
+        let mut words: Vec<String> = sample(dic, 997).into_iter().take(400).collect();
+        words.extend(NOISE.iter().map(|w| w.to_string()));
+        let mut checked = 0;
+        for w in &words {
+            let Some(p) = s.forms.prober(w, letters()) else {
+                continue;
+            };
+            let dead = p.dead_from();
+            let _ = candidates(w, 5_000, usize::MAX, |c, kept| {
+                let full = s.check(c);
+                assert_eq!(p.knows(c, kept), full, "{w}: {c}");
+                assert!(kept < dead || !full, "{w}: {c} is known, dead from {dead}");
+                checked += 1;
+                full
+            });
+            assert_eq!(
+                candidates(w, s.budget, dead, |c, kept| p.knows(c, kept)),
+                candidates(w, s.budget, usize::MAX, |c, _| s.check(c)),
+                "{w}"
+            );
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
+}

@@ -136,7 +136,15 @@ impl Speller {
         {
             return s;
         }
-        let found: Arc<[String]> = suggest::candidates(word, self.budget, |w| self.check(w)).into();
+        // The candidates' lookups, walking the word's first letters once (plain words).
+        let prober = self.forms.prober(word, suggest::letters());
+        let dead_from = prober.as_ref().map_or(usize::MAX, |p| p.dead_from());
+        let found: Arc<[String]> =
+            suggest::candidates(word, self.budget, dead_from, |w, kept| match &prober {
+                Some(p) => p.knows(w, kept),
+                None => self.check(w),
+            })
+            .into();
         if let Ok(mut m) = self.suggestions.write() {
             if m.len() < SUGGESTION_CAP {
                 m.insert(word.into(), found.clone());
@@ -385,11 +393,7 @@ fn after_signature_mark(text: &str, start: usize) -> bool {
 
 /// Whether either dictionary knows the word as written.
 fn known_anywhere(ctx: &Context<'_>, word: &str) -> bool {
-    let other = match ctx.lang {
-        Language::Fr => Language::En,
-        Language::En => Language::Fr,
-    };
-    speller(ctx.lang).knows(word) || speller(other).knows(word)
+    speller(ctx.lang).knows(word) || speller(other(ctx.lang)).knows(word)
 }
 
 /// Whether token `k` passes: skipped, or known to a dictionary.
@@ -401,15 +405,13 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
         return true;
     }
     let folded = &tweet.folded[t.fstart..t.fend];
-    if lists().accepted.contains(folded) || after_greeting(ctx, k) {
-        return true;
-    }
-    // A capitalised word that is a name by its place: no dictionary needed.
+    // A capitalised word that is a name by its place: no dictionary needed. (A word of the
+    // lists is no misspelt name either: `misspelt_name` says so.)
     let capitalised = word.chars().next().is_some_and(char::is_uppercase);
     if capitalised
         && (!sentence_start(tweet.text, t.start) || signs_off(tweet, k) || full_name(tweet, k))
     {
-        return misspelt_name(ctx, k).is_none();
+        return after_greeting(ctx, k) || misspelt_name(ctx, k).is_none();
     }
     let composed;
     let word = if !word.is_ascii() && word.chars().any(|c| matches!(c, '\u{0300}'..='\u{036F}')) {
@@ -418,7 +420,10 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
     } else {
         word
     };
+    // The dictionary first: most words are in it, and the lists only matter for the others.
     if speller(ctx.lang).knows(word)
+        || lists().accepted.contains(folded)
+        || after_greeting(ctx, k)
         || in_setting(ctx.settings.company.as_deref(), folded)
         || in_setting(ctx.settings.signature.as_deref(), folded)
         || ctx.settings.is_known_word(word)
@@ -426,7 +431,15 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
         return true;
     }
     // Only now the other language (loaded on first need) and keyboard spellings.
-    known_anywhere(ctx, word) || known_respelled(ctx, word)
+    speller(other(ctx.lang)).knows(word) || known_respelled(ctx, word)
+}
+
+/// The other language of the two.
+fn other(lang: Language) -> Language {
+    match lang {
+        Language::Fr => Language::En,
+        Language::En => Language::Fr,
+    }
 }
 
 /// Whether words in capitals joined by an apostrophe are a typo: unknown in lower case, and
@@ -676,13 +689,21 @@ fn skipped(word: &str, t: &Token) -> bool {
         let odd = b.iter().any(u8::is_ascii_digit) || b[1..].iter().any(u8::is_ascii_uppercase);
         (alphabetic, odd)
     } else {
-        let (mut alphabetic, mut odd) = (0, false);
+        // A Latin letter is a letter without the Unicode tables' look-up, and the first odd
+        // character decides (a word in another script is skipped at its first letter).
+        let mut alphabetic = 0;
         for (i, c) in word.chars().enumerate() {
-            let letter = c.is_alphabetic();
-            alphabetic += usize::from(letter);
-            odd |= (i > 0 && c.is_uppercase()) || c.is_numeric() || (letter && !is_latin(c));
+            if is_latin(c) {
+                alphabetic += 1;
+                if i > 0 && c.is_uppercase() {
+                    return true;
+                }
+            } else if c.is_alphabetic() || c.is_numeric() {
+                // Another script's letter, or a digit (capitals are letters).
+                return true;
+            }
         }
-        (alphabetic, odd)
+        (alphabetic, false)
     };
     if odd || usize::from(t.letters) != alphabetic {
         return true;
