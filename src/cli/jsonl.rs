@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 use std::sync::{mpsc, Mutex};
 
 use super::review::{parse_line, ReviewError};
-use crate::review::{render, review, History, Settings, Verdict};
+use crate::review::{render, review, History, Settings, Verdict, WARM_UP};
 
 /// Lines per batch: large enough that handing a batch over costs nothing next to reviewing
 /// it, small enough that the first results are written at once.
@@ -136,21 +136,12 @@ pub(super) fn run(
     let batches = Mutex::new(batches);
     let (to_main, results) = mpsc::channel::<Result<Done, ReviewError>>();
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
+        for k in 0..jobs {
             let (batches, to_main) = (&batches, to_main.clone());
-            scope.spawn(move || loop {
-                // The lock is held only to take the next batch, never while reviewing.
-                let next = match batches.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(_) => return,
-                };
-                let Ok(batch) = next else { return };
-                if to_main
-                    .send(review_batch(&batch, settings, history))
-                    .is_err()
-                {
-                    return;
-                }
+            scope.spawn(move || {
+                // The engine's tables, built side by side rather than in the first review.
+                WARM_UP.iter().skip(k).step_by(jobs).for_each(|load| load());
+                work(batches, &to_main, settings, history);
             });
         }
         drop(to_main);
@@ -159,6 +150,29 @@ pub(super) fn run(
         drop(results);
         result
     })
+}
+
+/// A worker's loop: take a batch, review it, hand the result back, until the batches end.
+fn work(
+    batches: &Mutex<mpsc::Receiver<Batch>>,
+    to_main: &mpsc::Sender<Result<Done, ReviewError>>,
+    settings: &Settings,
+    history: &History,
+) {
+    loop {
+        // The lock is held only to take the next batch, never while reviewing.
+        let next = match batches.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(batch) = next else { return };
+        if to_main
+            .send(review_batch(&batch, settings, history))
+            .is_err()
+        {
+            return;
+        }
+    }
 }
 
 /// The main thread's part: hand batches out, and write results back in input order.

@@ -151,22 +151,18 @@ impl Lexicon {
         Ok(lex)
     }
 
-    /// The built-in lexicon of a language.
+    /// The built-in lexicon of a language, built on first use (each language on its own, so
+    /// two threads can build both at once).
     pub fn builtin(lang: Language) -> &'static Lexicon {
-        static LEXICONS: OnceLock<[Lexicon; 2]> = OnceLock::new();
-        let all = LEXICONS.get_or_init(|| {
-            let load = |name: &str, src: &str| {
-                Lexicon::from_toml(src)
-                    .unwrap_or_else(|e| panic!("built-in lexicon {name} is invalid: {e}"))
-            };
-            [
-                load("fr.toml", include_str!("lexicons/fr.toml")),
-                load("en.toml", include_str!("lexicons/en.toml")),
-            ]
-        });
+        static FR: OnceLock<Lexicon> = OnceLock::new();
+        static EN: OnceLock<Lexicon> = OnceLock::new();
+        let load = |name: &str, src: &str| {
+            Lexicon::from_toml(src)
+                .unwrap_or_else(|e| panic!("built-in lexicon {name} is invalid: {e}"))
+        };
         match lang {
-            Language::Fr => &all[0],
-            Language::En => &all[1],
+            Language::Fr => FR.get_or_init(|| load("fr.toml", include_str!("lexicons/fr.toml"))),
+            Language::En => EN.get_or_init(|| load("en.toml", include_str!("lexicons/en.toml"))),
         }
     }
 

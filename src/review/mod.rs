@@ -536,6 +536,37 @@ fn find_terms<'l>(tweet: &Tweet<'_>, lang: Language, settings: &'l Settings) -> 
     matches
 }
 
+/// The engine's tables, each built once per process on first use: the lexicons, first names,
+/// twitter-text's tables, the spelling lists, the messages. Building them is most of a cold
+/// start and they don't depend on one another, so a caller with several threads (the
+/// JSON-lines reviewer) runs these at once, one per thread, rather than one after another in
+/// its first review. Calling one twice costs nothing.
+pub const WARM_UP: [fn(); 6] = [
+    || {
+        Lexicon::builtin(Language::Fr);
+    },
+    || {
+        Lexicon::builtin(Language::En);
+    },
+    || {
+        names::is_first_name("");
+    },
+    || {
+        // A link and an emoji: the URL and emoji tables.
+        length::weighted_length("a.com 👍🏽");
+    },
+    || {
+        let tweet = Tweet::new("la la");
+        let settings = Settings::default();
+        let history = History::default();
+        let ctx = Context::new(&tweet, Language::Fr, &[], &settings, &history);
+        spelling::check(&ctx, &mut Vec::new());
+    },
+    || {
+        messages::text("identity.signature", Language::Fr);
+    },
+];
+
 /// Review a proposed tweet against the guidelines.
 ///
 /// Pure and deterministic: the same text, settings and history always give the same review.

@@ -85,8 +85,10 @@ impl Tables {
                     Some((lo, hi)) => (hex(lo), hex(hi)),
                     None => (hex(range), hex(range)),
                 };
-                for c in lo..=hi.min(0xFFFF) {
-                    classes[c as usize] |= bit;
+                // A whole range at once (vectorised): the table is built on every start.
+                let hi = hi.min(0xFFFF) as usize;
+                if let Some(units) = classes.get_mut(lo as usize..=hi) {
+                    units.iter_mut().for_each(|u| *u |= bit);
                 }
             }
         }
