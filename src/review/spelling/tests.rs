@@ -17,6 +17,18 @@ fn unknown(text: &str) -> Vec<String> {
     unknown_with(text, &settings())
 }
 
+/// The first unknown word's finding in a review (with default settings) of `text`, and its
+/// text: the span a test checks.
+fn first_unknown(text: &str) -> (Review, usize) {
+    let r = review(text, &settings(), &History::default());
+    let i = r
+        .findings
+        .iter()
+        .position(|f| f.rule == "spelling.unknown-word")
+        .unwrap_or_else(|| panic!("an unknown word is found in {text:?}"));
+    (r, i)
+}
+
 fn words(r: &Review, text: &str) -> Vec<String> {
     r.findings
         .iter()
@@ -28,12 +40,8 @@ fn words(r: &Review, text: &str) -> Vec<String> {
 #[test]
 fn a_typo_is_found_with_its_span_and_suggestions_in_both_languages() {
     let fr = "Notre équipe s'occuppe de votre demande.";
-    let r = review(fr, &settings(), &History::default());
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "spelling.unknown-word")
-        .expect("the typo is found");
+    let (r, i) = first_unknown(fr);
+    let f = &r.findings[i];
     assert_eq!(&fr[f.spans[0].start..f.spans[0].end], "occuppe");
     assert_eq!(f.severity, super::Severity::Warning);
     assert!(f.message.contains("occuppe"), "{}", f.message);
@@ -42,13 +50,9 @@ fn a_typo_is_found_with_its_span_and_suggestions_in_both_languages() {
     assert!(fix.split(", ").count() <= 3, "{fix}");
 
     let en = "We fixed the languge settings for you.";
-    let r = review(en, &settings(), &History::default());
+    let (r, i) = first_unknown(en);
     assert_eq!(r.language, Language::En);
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "spelling.unknown-word")
-        .expect("the typo is found");
+    let f = &r.findings[i];
     assert_eq!(&en[f.spans[0].start..f.spans[0].end], "languge");
     assert!(f.message.starts_with("A word no dictionary knows"));
     assert!(f.fix.as_deref().unwrap_or("").contains("language"));
@@ -205,12 +209,8 @@ fn a_text_in_another_language_gets_no_spelling_review() {
 fn words_in_capitals_with_an_apostrophe_are_checked_in_lower_case() {
     // One letter too many in capitals: still a typo, the fix in capitals.
     let text = "AUJOURDH'HUI À 11H : notre webinaire !";
-    let r = review(text, &settings(), &History::default());
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "spelling.unknown-word")
-        .expect("the typo is found");
+    let (r, i) = first_unknown(text);
+    let f = &r.findings[i];
     assert_eq!(&text[f.spans[0].start..f.spans[0].end], "AUJOURDH'HUI");
     assert!(f.fix.as_deref().unwrap_or("").contains("AUJOURD'HUI"));
     assert_eq!(unknown("TODAY'SS OFFER: free delivery!"), ["TODAY'SS"]);
@@ -230,12 +230,8 @@ fn words_in_capitals_with_an_apostrophe_are_checked_in_lower_case() {
 #[test]
 fn a_name_misspelt_beside_its_right_spelling_is_found() {
     let text = "Incident en gare de Cercy Préfecture : trafic perturbé entre Paris et Cergy.";
-    let r = review(text, &settings(), &History::default());
-    let f = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "spelling.unknown-word")
-        .expect("the misspelt name is found");
+    let (r, i) = first_unknown(text);
+    let f = &r.findings[i];
     assert_eq!(&text[f.spans[0].start..f.spans[0].end], "Cercy");
     assert_eq!(f.fix.as_deref(), Some("peut-être : Cergy"));
     assert_eq!(
