@@ -104,22 +104,8 @@ impl BlueskyPublisher {
                 .json(&json!({"identifier": self.identifier, "password": self.password.expose()})),
         )
         .await
-        .map_err(|e| match e {
-            PublishError::Unknown { reason } => PublishError::NotPosted {
-                reason: format!("login: {reason}"),
-                retry_after: None,
-                retryable: true,
-            },
-            PublishError::NotPosted {
-                reason,
-                retry_after,
-                retryable,
-            } => PublishError::NotPosted {
-                reason: format!("login: {reason}"),
-                retry_after,
-                retryable,
-            },
-        })?;
+        // No post is sent before a session exists: any failure is certainly not posted.
+        .map_err(|e| before_post("login", e))?;
         let field = |name: &str| answer.get(name).and_then(Value::as_str).map(str::to_owned);
         let session = match (field("accessJwt"), field("did")) {
             (Some(access), Some(did)) => Session {

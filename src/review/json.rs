@@ -5,7 +5,7 @@
 //! serialisation, most of it escaping the messages a byte at a time. Here strings are scanned
 //! eight bytes at a time for the few bytes JSON must escape.
 
-use super::{Language, Review, Severity, Verdict};
+use super::{Review, Severity, Verdict};
 
 /// Append `review` as one JSON object (no newline) to `out`.
 pub(crate) fn write(review: &Review, out: &mut Vec<u8>) {
@@ -14,7 +14,7 @@ pub(crate) fn write(review: &Review, out: &mut Vec<u8>) {
     out.extend_from_slice(b"\",\"score\":");
     number(out, usize::from(review.score));
     out.extend_from_slice(b",\"language\":\"");
-    out.extend_from_slice(language(review.language).as_bytes());
+    out.extend_from_slice(review.language.code().as_bytes());
     out.extend_from_slice(b"\",\"length\":{\"weighted\":");
     number(out, review.length.weighted);
     out.extend_from_slice(b",\"limit\":");
@@ -73,10 +73,6 @@ fn severity(s: Severity) -> &'static str {
         Severity::Suggestion => "suggestion",
         Severity::Praise => "praise",
     }
-}
-
-fn language(l: Language) -> &'static str {
-    l.code()
 }
 
 fn number(out: &mut Vec<u8>, n: usize) {

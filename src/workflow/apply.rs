@@ -26,15 +26,9 @@ pub fn apply(
 ) -> Result<Transition, WorkflowError> {
     let Some(current) = state else {
         return match event {
-            Event::Submit {
-                id,
-                guild,
-                author,
-                text,
-                review,
-                conversation,
-                images,
-            } if images.len() > MAX_IMAGES => Err(WorkflowError::TooManyImages { max: MAX_IMAGES }),
+            Event::Submit { images, .. } if images.len() > MAX_IMAGES => {
+                Err(WorkflowError::TooManyImages { max: MAX_IMAGES })
+            }
             Event::Submit {
                 id,
                 guild,

@@ -110,6 +110,14 @@ impl Bot {
             .is_some()
     }
 
+    /// A refusal as members must see it: private, saying each of `says`, and nothing stored.
+    pub(super) async fn refused_privately(&self, r: &super::fake::Request, says: &[&str]) {
+        assert_eq!(r.body["data"]["flags"], 64, "private: {:#}", r.body);
+        let said = r.content();
+        assert!(says.iter().all(|s| said.contains(s)), "{says:?} in {said}");
+        assert!(!self.has_proposals().await, "nothing stored");
+    }
+
     /// Proposal `id` as the bot's store holds it.
     pub(super) async fn proposal(&self, id: i64) -> tweetguard::workflow::Proposal {
         tweetguard::store::open(&self.db_url)

@@ -888,27 +888,7 @@ fn conversation_cards_render_in_french_and_in_english() {
             kind,
             target: target.clone(),
         };
-        let mut settings = Settings::default();
-        settings.answering = Some(conversation.for_review());
-        let t = apply(
-            None,
-            &Event::Submit {
-                id: ProposalId(9),
-                guild: GuildId(GUILD_ID),
-                author: WMember {
-                    id: MemberId(1),
-                    roles: vec![],
-                    is_admin: false,
-                },
-                text: text.clone(),
-                review: review(&text, &settings, &History::default()),
-                conversation: Some(conversation),
-                images: Vec::new(),
-            },
-            &Policy::default(),
-            at("2026-12-01T09:00:00Z"),
-        )
-        .expect("submitted");
+        let t = submitted(text, Some(conversation));
         for lang in [Language::Fr, Language::En] {
             let c = serde_json::to_value(card(&t.proposal, 2, lang)).expect("json");
             let field = &c["embeds"][0]["fields"][0];
@@ -964,28 +944,41 @@ fn the_longest_conversation_and_thread_cards_fit_discord() {
             }),
         ),
     ] {
-        let t = apply(
-            None,
-            &Event::Submit {
-                id: ProposalId(9),
-                guild: GuildId(GUILD_ID),
-                author: WMember {
-                    id: MemberId(1),
-                    roles: vec![],
-                    is_admin: false,
-                },
-                text: text.clone(),
-                review: review(&text, &Settings::default(), &History::default()),
-                conversation,
-                images: Vec::new(),
-            },
-            &Policy::default(),
-            at("2026-12-01T09:00:00Z"),
-        )
-        .expect("submitted");
+        let t = submitted(text, conversation);
         for lang in [Language::Fr, Language::En] {
             let body = serde_json::to_value(card(&t.proposal, 2, lang)).expect("json");
             assert_eq!(super::limits::check_message(&body), Ok(()), "{body:#}");
         }
     }
+}
+
+/// A proposal submitted straight through the workflow (no bot, no store), reviewed as the bot
+/// reviews it: a reply, quote or repost knows what it answers.
+fn submitted(
+    text: String,
+    conversation: Option<tweetguard::workflow::Conversation>,
+) -> tweetguard::workflow::Transition {
+    let mut settings = Settings::default();
+    settings.answering = conversation
+        .as_ref()
+        .map(tweetguard::workflow::Conversation::for_review);
+    apply(
+        None,
+        &Event::Submit {
+            id: ProposalId(9),
+            guild: GuildId(GUILD_ID),
+            author: WMember {
+                id: MemberId(1),
+                roles: vec![],
+                is_admin: false,
+            },
+            review: review(&text, &settings, &History::default()),
+            text,
+            conversation,
+            images: Vec::new(),
+        },
+        &Policy::default(),
+        at("2026-12-01T09:00:00Z"),
+    )
+    .expect("submitted")
 }
