@@ -260,12 +260,12 @@ fn introduces_someone(ctx: &Context<'_>) -> bool {
         })
     };
     // `Laurent de la #RATP vous informe`, `Sam from @AcmeHelp`: a name and the team's tag.
+    // The joining word first: a string comparison, where a name is a table look-up.
     let of_the_team = (0..t.tokens.len()).any(|i| {
-        is_named(i)
-            && matches!(
-                t.tokens.get(i + 1).map(|_| t.word(i + 1)),
-                Some("de" | "du" | "from")
-            )
+        matches!(
+            t.tokens.get(i + 1).map(|_| t.word(i + 1)),
+            Some("de" | "du" | "from")
+        ) && is_named(i)
             && {
                 let from = t.tokens[i + 1].end;
                 let to = t.tokens.get(i + 4).map_or(t.text.len(), |tok| tok.start);

@@ -486,6 +486,22 @@ impl Openings {
     }
 }
 
+/// A set of words as a 64K-bit filter, keyed like [`Openings`]: a word it turns away is surely
+/// not in the set, so a word that starts nothing costs one bit test rather than a hash look-up.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordFilter(Bits);
+
+impl WordFilter {
+    pub(crate) fn insert(&mut self, word: &str) {
+        self.0.insert(Openings::word_key(word));
+    }
+
+    /// False when the word is surely not in the set.
+    pub(crate) fn may_hold(&self, word: &str) -> bool {
+        self.0.has(Openings::word_key(word))
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Bits(Box<[u64; 1024]>);
 

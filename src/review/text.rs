@@ -238,22 +238,17 @@ fn tokenize(
         // Most of a tweet is runs of ASCII letters and digits: a run before the next link or
         // mention is a word (or the rest of one), taken in one step.
         let limit = skip_from.clamp(i, bytes.len());
-        let run = bytes[i..limit]
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(limit - i);
+        let (run, letters, lower) = ascii_run(&bytes[i..limit]);
         if run > 0 {
             if bangs.is_some() {
                 close_run(&mut marks, &mut bangs);
             }
             let token =
                 current.get_or_insert_with(|| Token::at(i, folded.len(), in_tag.contains(i)));
-            let word = &bytes[i..i + run];
-            let letters = word.iter().filter(|b| b.is_ascii_alphabetic()).count();
             token.letters = token
                 .letters
                 .saturating_add(u16::try_from(letters).unwrap_or(u16::MAX));
-            token.all_caps &= !word.iter().any(u8::is_ascii_lowercase);
+            token.all_caps &= !lower;
             let from = folded.len();
             folded.push_str(&text[i..i + run]);
             if let Some(added) = folded.get_mut(from..) {
@@ -264,8 +259,12 @@ fn tokenize(
             token.fend = folded.len();
             continue;
         }
-        let Some(c) = text[i..].chars().next() else {
-            break;
+        let c = match bytes[i] {
+            b if b.is_ascii() => char::from(b),
+            _ => match text[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            },
         };
         let wordy = if c.is_ascii() {
             c.is_ascii_alphanumeric()
@@ -332,6 +331,25 @@ fn tokenize(
     }
     notice(text, text.len(), ' ', urls, &mut marks, &mut bangs);
     (folded, tokens, marks)
+}
+
+/// The leading run of ASCII letters and digits, in one pass: its length, how many letters it
+/// has, and whether one of them is in lower case.
+fn ascii_run(bytes: &[u8]) -> (usize, usize, bool) {
+    let mut letters = 0;
+    let mut lower = false;
+    for (n, &b) in bytes.iter().enumerate() {
+        match b {
+            b'a'..=b'z' => {
+                letters += 1;
+                lower = true;
+            }
+            b'A'..=b'Z' => letters += 1,
+            b'0'..=b'9' => {}
+            _ => return (n, letters, lower),
+        }
+    }
+    (bytes.len(), letters, lower)
 }
 
 /// Note what a non-word character says: a question, a burst of `!`, an emoji, a French letter.

@@ -214,6 +214,8 @@ struct Lists {
     greetings: FastSet,
     /// A period after one of these does not end the sentence.
     titles: FastSet,
+    /// The longest of them, in bytes.
+    longest_title: usize,
     /// Names that take their number without a space (`covid19`).
     numbered_names: FastSet,
 }
@@ -234,10 +236,12 @@ fn lists() -> &'static Lists {
         let set = |v: Vec<String>| v.iter().map(|w| fold(w)).collect::<FastSet>();
         let mut accepted = set(raw.accepted);
         accepted.extend(set(raw.jargon));
+        let titles = set(raw.titles);
         Lists {
             accepted,
             greetings: set(raw.greetings),
-            titles: set(raw.titles),
+            longest_title: titles.iter().map(String::len).max().unwrap_or(0),
+            titles,
             numbered_names: set(raw.numbered_names),
         }
     })
@@ -683,11 +687,17 @@ fn skipped(word: &str, t: &Token) -> bool {
     }
     // One pass over the word (bytes when it is ASCII, as most are): its letters, a capital
     // after the first character, a digit or a letter of another script.
-    let (alphabetic, odd) = if word.is_ascii() {
-        let b = word.as_bytes();
-        let alphabetic = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
-        let odd = b.iter().any(u8::is_ascii_digit) || b[1..].iter().any(u8::is_ascii_uppercase);
-        (alphabetic, odd)
+    let alphabetic = if word.is_ascii() {
+        let mut alphabetic = 0;
+        for (i, &c) in word.as_bytes().iter().enumerate() {
+            match c {
+                b'a'..=b'z' => alphabetic += 1,
+                b'A'..=b'Z' if i == 0 => alphabetic += 1,
+                b'A'..=b'Z' | b'0'..=b'9' => return true,
+                _ => {}
+            }
+        }
+        alphabetic
     } else {
         // A Latin letter is a letter without the Unicode tables' look-up, and the first odd
         // character decides (a word in another script is skipped at its first letter).
@@ -703,9 +713,9 @@ fn skipped(word: &str, t: &Token) -> bool {
                 return true;
             }
         }
-        (alphabetic, false)
+        alphabetic
     };
-    if odd || usize::from(t.letters) != alphabetic {
+    if usize::from(t.letters) != alphabetic {
         return true;
     }
     // Expressive spelling: `Goooood`, `noooon`.
@@ -739,7 +749,7 @@ fn sentence_start(text: &str, start: usize) -> bool {
                 .rsplit(|c: char| !c.is_alphanumeric())
                 .next()
                 .unwrap_or("");
-            title.is_empty() || !lists().titles.contains(&fold(title))
+            title.is_empty() || !is_title(title)
         }
         Some('!' | '?' | ':' | '…' | '\n' | ';' | '|' | '>' | '•' | '·') => true,
         Some(c) if c.is_alphanumeric() || c == '_' => {
@@ -748,6 +758,18 @@ fn sentence_start(text: &str, start: usize) -> bool {
             rest.ends_with(['@', '＠']) && sentence_start(text, rest.len() - 1)
         }
         Some(c) => !c.is_alphanumeric() && !c.is_ascii() && !matches!(c, '’' | '\'' | ','),
+    }
+}
+
+/// Whether the word is a title (`Dr`, `Mme`): most words after a period are not, and an ASCII
+/// word longer than every title is not looked up at all.
+fn is_title(word: &str) -> bool {
+    let lists = lists();
+    if word.is_ascii() {
+        word.len() <= lists.longest_title
+            && lists.titles.contains(word.to_ascii_lowercase().as_str())
+    } else {
+        lists.titles.contains(&fold(word))
     }
 }
 

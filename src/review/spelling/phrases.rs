@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::super::lexicon::WordFilter;
 use super::super::text::Token;
 use super::super::{Context, Finding, Guideline, Language, Severity, Span};
 
@@ -69,6 +70,9 @@ struct Phrases {
     /// The patterns, and their indices by the folded first word: one hash lookup per word.
     patterns: Vec<Pattern>,
     by_first: HashMap<String, Vec<usize>, foldhash::fast::FixedState>,
+    /// The same first words as a bit filter: most words of a tweet start no pattern, and are
+    /// turned away by one bit test before any hashing.
+    first_words: WordFilter,
 }
 
 fn phrases() -> &'static Phrases {
@@ -91,8 +95,10 @@ fn phrases() -> &'static Phrases {
                 }
             })
             .collect();
+        let mut first_words = WordFilter::default();
         for (i, p) in patterns.iter().enumerate() {
             let first = p.words.first().map(|w| super::fold(w)).unwrap_or_default();
+            first_words.insert(&first);
             by_first.entry(first).or_default().push(i);
         }
         let repeated_letters = raw
@@ -108,6 +114,7 @@ fn phrases() -> &'static Phrases {
             repeated: raw.repeated,
             patterns,
             by_first,
+            first_words,
         }
     })
 }
@@ -247,7 +254,11 @@ fn confusions(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let tokens = &tweet.tokens;
     let p = phrases();
     for k in 0..tokens.len() {
-        let Some(candidates) = p.by_first.get(tweet.word(k)) else {
+        let word = tweet.word(k);
+        if !p.first_words.may_hold(word) {
+            continue;
+        }
+        let Some(candidates) = p.by_first.get(word) else {
             continue;
         };
         for &i in candidates {
