@@ -93,6 +93,17 @@ fn review_batch(
     })
 }
 
+/// Append the next line of `input` (its newline kept) to `buf`; false at the end.
+fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> Result<bool, ReviewError> {
+    let n = input
+        .read_until(b'\n', buf)
+        .map_err(|source| ReviewError::Read {
+            what: "standard input".into(),
+            source,
+        })?;
+    Ok(n > 0)
+}
+
 /// Read up to [`BATCH_LINES`] lines; `None` at the end of the input.
 fn read_batch(
     input: &mut dyn BufRead,
@@ -105,16 +116,7 @@ fn read_batch(
         data: Vec::new(),
         ends: Vec::with_capacity(BATCH_LINES),
     };
-    while batch.ends.len() < BATCH_LINES {
-        let n = input
-            .read_until(b'\n', &mut batch.data)
-            .map_err(|source| ReviewError::Read {
-                what: "standard input".into(),
-                source,
-            })?;
-        if n == 0 {
-            break;
-        }
+    while batch.ends.len() < BATCH_LINES && read_line(input, &mut batch.data)? {
         batch.ends.push(batch.data.len());
     }
     Ok((!batch.ends.is_empty()).then_some(batch))
@@ -232,13 +234,7 @@ fn run_here(
     let mut line_no = 0usize;
     loop {
         raw.clear();
-        let n = input
-            .read_until(b'\n', &mut raw)
-            .map_err(|source| ReviewError::Read {
-                what: "standard input".into(),
-                source,
-            })?;
-        if n == 0 {
+        if !read_line(input, &mut raw)? {
             return Ok(blocked);
         }
         line_no += 1;

@@ -323,14 +323,8 @@ fn run_jsonl(
     out: &mut dyn Write,
 ) -> Result<bool, ReviewError> {
     if let Some(t) = &args.text {
-        let mut blocked = false;
-        let mut buf = Vec::new();
-        for line in t.lines() {
-            buf.clear();
-            blocked |= jsonl::review_line(Ok(line), settings, history, &mut buf)?;
-            out.write_all(&buf).map_err(ReviewError::Write)?;
-        }
-        return Ok(blocked);
+        // The text's lines, one job: read like standard input.
+        return jsonl::run(settings, history, &mut t.as_bytes(), out, 1);
     }
     let jobs = args.jobs.unwrap_or_else(jsonl::default_jobs);
     jsonl::run(settings, history, input, out, jobs)

@@ -50,23 +50,6 @@ pub fn verdict_color(v: Verdict) -> u32 {
     }
 }
 
-fn verdict_key(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Ready => "verdict.ready",
-        Verdict::NeedsWork => "verdict.needs_work",
-        Verdict::Blocked => "verdict.blocked",
-    }
-}
-
-fn severity_key(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "severity.error",
-        Severity::Warning => "severity.warning",
-        Severity::Suggestion => "severity.suggestion",
-        Severity::Praise => "severity.praise",
-    }
-}
-
 /// Escape Discord Markdown so `text` shows as typed: inline marks (`* _ ~ ` | \`), masked
 /// links (`[ ]`), mentions, emoji and timestamps (`<`), and the block marks that only count
 /// at the start of a line (`# - + >`, `1.`).
@@ -164,7 +147,7 @@ fn finding_lines(f: &Finding, lang: Language) -> String {
     let mut s = format!(
         "{} **{}** · {}",
         severity_icon(f.severity),
-        review_messages::text(severity_key(f.severity), lang),
+        review_messages::text(&format!("severity.{}", f.severity.id()), lang),
         escape_markdown(&f.message)
     );
     if let Some(fix) = &f.fix {
@@ -196,7 +179,7 @@ pub fn review_title(review: &Review, lang: Language) -> String {
             ("icon", verdict_icon(review.verdict)),
             (
                 "verdict",
-                review_messages::text(verdict_key(review.verdict), lang),
+                review_messages::text(&format!("verdict.{}", review.verdict.id()), lang),
             ),
             ("score", &review.score.to_string()),
             ("count", &review.length.weighted.to_string()),

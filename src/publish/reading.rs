@@ -38,9 +38,11 @@ impl Reading {
         stored: &GuildSettings,
         settings_for: Option<&ReviewSettingsFor>,
     ) -> Result<Reading, StoreError> {
-        let settings = settings_for.map_or_else(Settings::default, |f| f(guild, stored));
         let signatures = store.signatures(guild).await?;
-        Ok(Reading::new(settings, signatures))
+        Ok(Reading::new(
+            settings_of(guild, stored, settings_for),
+            signatures,
+        ))
     }
 
     /// As [`Reading::of`], but a store that can't list the signatures is no reason to lose
@@ -51,14 +53,11 @@ impl Reading {
         stored: &GuildSettings,
         settings_for: Option<&ReviewSettingsFor>,
     ) -> Reading {
-        match Reading::of(store, guild, stored, settings_for).await {
-            Ok(r) => r,
-            Err(e) => {
-                warn!(error = %e, "could not read the members' signatures");
-                let settings = settings_for.map_or_else(Settings::default, |f| f(guild, stored));
-                Reading::new(settings, Vec::new())
-            }
-        }
+        let signatures = store.signatures(guild).await.unwrap_or_else(|e| {
+            warn!(error = %e, "could not read the members' signatures");
+            Vec::new()
+        });
+        Reading::new(settings_of(guild, stored, settings_for), signatures)
     }
 
     pub fn new(settings: Settings, signatures: Vec<String>) -> Reading {
@@ -100,6 +99,15 @@ impl Reading {
         }
         class
     }
+}
+
+/// A server's review settings: `settings_for` applied to its stored settings, or the defaults.
+fn settings_of(
+    guild: GuildId,
+    stored: &GuildSettings,
+    settings_for: Option<&ReviewSettingsFor>,
+) -> Settings {
+    settings_for.map_or_else(Settings::default, |f| f(guild, stored))
 }
 
 impl Default for Reading {

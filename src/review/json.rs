@@ -5,12 +5,12 @@
 //! serialisation, most of it escaping the messages a byte at a time. Here strings are scanned
 //! eight bytes at a time for the few bytes JSON must escape.
 
-use super::{Review, Severity, Verdict};
+use super::Review;
 
 /// Append `review` as one JSON object (no newline) to `out`.
 pub(crate) fn write(review: &Review, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"verdict\":\"");
-    out.extend_from_slice(verdict(review.verdict).as_bytes());
+    out.extend_from_slice(review.verdict.id().as_bytes());
     out.extend_from_slice(b"\",\"score\":");
     number(out, usize::from(review.score));
     out.extend_from_slice(b",\"language\":\"");
@@ -33,7 +33,7 @@ pub(crate) fn write(review: &Review, out: &mut Vec<u8>) {
         out.extend_from_slice(b"\",\"rule\":");
         string(out, &f.rule);
         out.extend_from_slice(b",\"severity\":\"");
-        out.extend_from_slice(severity(f.severity).as_bytes());
+        out.extend_from_slice(f.severity.id().as_bytes());
         out.extend_from_slice(b"\",\"message\":");
         string(out, &f.message);
         out.extend_from_slice(b",\"spans\":[");
@@ -55,24 +55,6 @@ pub(crate) fn write(review: &Review, out: &mut Vec<u8>) {
         out.push(b'}');
     }
     out.extend_from_slice(b"]}");
-}
-
-/// serde's names (`rename_all`) for the enums.
-fn verdict(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Ready => "ready",
-        Verdict::NeedsWork => "needs_work",
-        Verdict::Blocked => "blocked",
-    }
-}
-
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Suggestion => "suggestion",
-        Severity::Praise => "praise",
-    }
 }
 
 fn number(out: &mut Vec<u8>, n: usize) {

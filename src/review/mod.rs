@@ -162,6 +162,18 @@ pub enum Severity {
     Praise,
 }
 
+impl Severity {
+    /// The stable id, as the JSON output writes it (`warning`, ...).
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Suggestion => "suggestion",
+            Severity::Praise => "praise",
+        }
+    }
+}
+
 /// The review's conclusion: `blocked` when an error stands, `needs_work` when a warning does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -169,6 +181,17 @@ pub enum Verdict {
     Ready,
     NeedsWork,
     Blocked,
+}
+
+impl Verdict {
+    /// The stable id, as the JSON output writes it (`needs_work`, ...).
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::Ready => "ready",
+            Verdict::NeedsWork => "needs_work",
+            Verdict::Blocked => "blocked",
+        }
+    }
 }
 
 /// The language a review speaks: the tweet's own (detected), or the one forced by `--lang`.
@@ -228,6 +251,15 @@ impl Language {
         match self {
             Language::Fr => "fr",
             Language::En => "en",
+        }
+    }
+
+    /// The other language of the two: tweets mix them, so what one does not know the other
+    /// may.
+    pub fn other(self) -> Language {
+        match self {
+            Language::Fr => Language::En,
+            Language::En => Language::Fr,
         }
     }
 }
@@ -514,10 +546,7 @@ fn language_and_terms<'l>(tweet: &Tweet<'_>, settings: &'l Settings) -> (Languag
         return (lang, find_terms(tweet, lang, settings));
     }
     let first = settings.default_language;
-    let other = match first {
-        Language::Fr => Language::En,
-        Language::En => Language::Fr,
-    };
+    let other = first.other();
     let a = find_terms(tweet, first, settings);
     let b = find_terms(tweet, other, settings);
     if b.len() > a.len() {

@@ -36,11 +36,7 @@ pub fn text(review: &Review, tweet: &str, colour: bool) -> String {
         Verdict::NeedsWork => ("!", "1;33"),
         Verdict::Blocked => ("✗", "1;31"),
     };
-    let verdict_key = match review.verdict {
-        Verdict::Ready => "verdict.ready",
-        Verdict::NeedsWork => "verdict.needs_work",
-        Verdict::Blocked => "verdict.blocked",
-    };
+    let verdict_key = format!("verdict.{}", review.verdict.id());
     let mut out = String::new();
     let length = format!("{}/{}", review.length.weighted, review.length.limit);
     let length = if review.length.valid {
@@ -51,7 +47,7 @@ pub fn text(review: &Review, tweet: &str, colour: bool) -> String {
     let _ = writeln!(
         out,
         "{} · {} {}/100 · {} {} · {}",
-        paint(code, &format!("{mark} {}", msg(verdict_key, lang))),
+        paint(code, &format!("{mark} {}", msg(&verdict_key, lang))),
         msg("report.score", lang),
         review.score,
         msg("report.length", lang),
@@ -80,7 +76,7 @@ pub fn text(review: &Review, tweet: &str, colour: bool) -> String {
                 Severity::Suggestion => ("›", "36"),
                 Severity::Praise => ("✓", "32"),
             };
-            let key = format!("severity.{}", severity_id(f.severity));
+            let key = format!("severity.{}", f.severity.id());
             let label = msg(&key, lang);
             let _ = writeln!(
                 out,
@@ -103,13 +99,4 @@ pub fn text(review: &Review, tweet: &str, colour: bool) -> String {
         }
     }
     out
-}
-
-fn severity_id(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Suggestion => "suggestion",
-        Severity::Praise => "praise",
-    }
 }

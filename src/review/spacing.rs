@@ -3,7 +3,7 @@
 //! `journée.Merci`) or between a number and a word (`30days`, `2trains`, `ligne7`).
 
 use super::text::Token;
-use super::{spelling, Context, Finding, Guideline, Language, Severity, Span};
+use super::{spelling, Context, Finding, Guideline, Severity, Span};
 
 /// What may follow a number without a space: units, ordinals, times (`10h30`, `3rd`, `2e`).
 /// And approximate numbers, `40aine` for `quarantaine`.
@@ -39,12 +39,9 @@ fn word_then_number(ctx: &Context<'_>, tok: &Token, word: &str) -> bool {
     {
         return false;
     }
-    let other = match ctx.lang {
-        Language::Fr => Language::En,
-        Language::En => Language::Fr,
-    };
     !spelling::is_numbered_name(letters)
-        && (spelling::is_common_word(ctx.lang, letters) || spelling::is_common_word(other, letters))
+        && (spelling::is_common_word(ctx.lang, letters)
+            || spelling::is_common_word(ctx.lang.other(), letters))
 }
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -33,6 +33,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use spellbook::Dictionary;
 use unicode_normalization::UnicodeNormalization;
 
+use super::lexicon::FastHash;
 use super::text::Token;
 use super::{Context, Finding, Guideline, Language, Severity, Span};
 
@@ -204,7 +205,7 @@ fn speller(lang: Language) -> &'static Speller {
     }
 }
 
-type FastSet = HashSet<String, foldhash::fast::FixedState>;
+type FastSet = HashSet<String, FastHash>;
 
 /// The check's own word lists (`words.toml`), folded like the tweet's words.
 struct Lists {
@@ -397,7 +398,7 @@ fn after_signature_mark(text: &str, start: usize) -> bool {
 
 /// Whether either dictionary knows the word as written.
 fn known_anywhere(ctx: &Context<'_>, word: &str) -> bool {
-    speller(ctx.lang).knows(word) || speller(other(ctx.lang)).knows(word)
+    speller(ctx.lang).knows(word) || speller(ctx.lang.other()).knows(word)
 }
 
 /// Whether token `k` passes: skipped, or known to a dictionary.
@@ -435,15 +436,7 @@ fn judge(ctx: &Context<'_>, k: usize) -> bool {
         return true;
     }
     // Only now the other language (loaded on first need) and keyboard spellings.
-    speller(other(ctx.lang)).knows(word) || known_respelled(ctx, word)
-}
-
-/// The other language of the two.
-fn other(lang: Language) -> Language {
-    match lang {
-        Language::Fr => Language::En,
-        Language::En => Language::Fr,
-    }
+    speller(ctx.lang.other()).knows(word) || known_respelled(ctx, word)
 }
 
 /// Whether words in capitals joined by an apostrophe are a typo: unknown in lower case, and

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::super::lexicon::WordFilter;
+use super::super::lexicon::{FastHash, WordFilter};
 use super::super::text::Token;
 use super::super::{Context, Finding, Guideline, Language, Severity, Span};
 
@@ -69,7 +69,7 @@ struct Phrases {
     repeated_letters: u16,
     /// The patterns, and their indices by the folded first word: one hash lookup per word.
     patterns: Vec<Pattern>,
-    by_first: HashMap<String, Vec<usize>, foldhash::fast::FixedState>,
+    by_first: HashMap<String, Vec<usize>, FastHash>,
     /// The same first words as a bit filter: most words of a tweet start no pattern, and are
     /// turned away by one bit test before any hashing.
     first_words: WordFilter,
@@ -97,7 +97,7 @@ fn phrases() -> &'static Phrases {
             .collect();
         let mut first_words = WordFilter::default();
         for (i, p) in patterns.iter().enumerate() {
-            let first = p.words.first().map(|w| super::fold(w)).unwrap_or_default();
+            let first = p.folded.first().cloned().unwrap_or_default();
             first_words.insert(&first);
             by_first.entry(first).or_default().push(i);
         }

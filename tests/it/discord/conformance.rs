@@ -432,7 +432,7 @@ fn the_blocked_card_renders_two_rows() {
     use tweetguard::discord::cards::{card, card_content};
     use tweetguard::review::Language;
     use tweetguard::review::Verdict;
-    use tweetguard::workflow::{apply, Event, Policy, ProposalId, RoleId};
+    use tweetguard::workflow::{apply, Policy, RoleId};
 
     let text = format!(
         "{} ^AB",
@@ -448,19 +448,7 @@ fn the_blocked_card_renders_two_rows() {
     };
     let t = apply(
         None,
-        &Event::Submit {
-            id: ProposalId(9),
-            guild: GuildId(GUILD_ID),
-            author: WMember {
-                id: MemberId(1),
-                roles: vec![],
-                is_admin: false,
-            },
-            text,
-            review: r,
-            conversation: None,
-            images: Vec::new(),
-        },
+        &fixtures::submit_event(text, r, None),
         &policy,
         "2026-01-01T09:00:00Z".parse().expect("a time"),
     )

@@ -175,6 +175,29 @@ pub fn modal(id: u64, who: &Member, custom_id: &str, fields: &[(&str, &str)]) ->
     )
 }
 
+/// A proposal of member 1 of the test server, as the workflow receives it (no bot, no store):
+/// proposal 9, with its review.
+pub fn submit_event(
+    text: String,
+    review: tweetguard::review::Review,
+    conversation: Option<tweetguard::workflow::Conversation>,
+) -> tweetguard::workflow::Event {
+    use tweetguard::workflow::{Event, GuildId, Member as WMember, MemberId, ProposalId};
+    Event::Submit {
+        id: ProposalId(9),
+        guild: GuildId(GUILD_ID),
+        author: WMember {
+            id: MemberId(1),
+            roles: vec![],
+            is_admin: false,
+        },
+        review,
+        text,
+        conversation,
+        images: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

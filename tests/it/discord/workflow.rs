@@ -962,21 +962,10 @@ fn submitted(
     settings.answering = conversation
         .as_ref()
         .map(tweetguard::workflow::Conversation::for_review);
+    let review = review(&text, &settings, &History::default());
     apply(
         None,
-        &Event::Submit {
-            id: ProposalId(9),
-            guild: GuildId(GUILD_ID),
-            author: WMember {
-                id: MemberId(1),
-                roles: vec![],
-                is_admin: false,
-            },
-            review: review(&text, &settings, &History::default()),
-            text,
-            conversation,
-            images: Vec::new(),
-        },
+        &fixtures::submit_event(text, review, conversation),
         &Policy::default(),
         at("2026-12-01T09:00:00Z"),
     )
